@@ -1,0 +1,14 @@
+// The engine's public surface: build tensors, differentiate, compile, run.
+export * from './tensor.js';
+export * from './shape.js';
+export * from './ops/leaves.js';
+export * from './ops/elementwise.js';
+export * from './ops/reduce.js';
+export * from './ops/shape.js';
+export * from './ops/matmul.js';
+export * from './ops/conv.js';
+export * from './functional.js';
+export { grad, topoSort } from './autodiff.js';
+export { lower, OPSET, type LowerSpec, type LoweredModel, type LeafInfo } from './onnx/lower.js';
+export { Program, StateStore, type HostTensor, type HostArray, type CompileOptions, type Feed } from './program.js';
+export { Rng, type RngState } from './random.js';

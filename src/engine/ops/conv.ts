@@ -1,0 +1,221 @@
+// 2-D convolution and transposed convolution (NCHW), their gradients, im2col, and pooling.
+//
+// Forward passes lower to ONNX Conv / ConvTranspose. The input gradient of each is the other op.
+// The weight gradient is an im2col (strided slices) followed by one MatMul, built from ordinary ops
+// so it can itself be differentiated (gradient penalties through conv nets need that).
+import { apply, fmtShape, opError, type OpDef, Tensor } from '../tensor.js';
+import { constant } from './leaves.js';
+import { matmul } from './matmul.js';
+import { reduceMax } from './reduce.js';
+import { concat, pad, reshape, slice, transpose } from './shape.js';
+
+export interface Conv2dAttrs {
+  stride: [number, number];
+  /** [top, left, bottom, right] */
+  padding: [number, number, number, number];
+  dilation: [number, number];
+  groups: number;
+}
+
+export interface ConvTranspose2dAttrs extends Conv2dAttrs {
+  outputPadding: [number, number];
+}
+
+export interface ConvOptions {
+  stride?: number | [number, number];
+  /** One number, [vertical, horizontal], or [top, left, bottom, right]. */
+  padding?: number | [number, number] | [number, number, number, number];
+  dilation?: number | [number, number];
+  groups?: number;
+}
+
+export interface ConvTransposeOptions extends ConvOptions {
+  outputPadding?: number | [number, number];
+}
+
+const pair = (v: number | [number, number] | undefined, d: number): [number, number] =>
+  v === undefined ? [d, d] : typeof v === 'number' ? [v, v] : v;
+
+function quad(v: ConvOptions['padding']): [number, number, number, number] {
+  if (v === undefined) return [0, 0, 0, 0];
+  if (typeof v === 'number') return [v, v, v, v];
+  return v.length === 2 ? [v[0], v[1], v[0], v[1]] : v;
+}
+
+function convAttrs(o: ConvOptions): Conv2dAttrs {
+  return { stride: pair(o.stride, 1), padding: quad(o.padding), dilation: pair(o.dilation, 1), groups: o.groups ?? 1 };
+}
+
+/** Output size of a convolution along one axis. */
+export function convOutSize(size: number, k: number, s: number, p0: number, p1: number, d: number): number {
+  return Math.floor((size + p0 + p1 - d * (k - 1) - 1) / s) + 1;
+}
+
+/** Output size of a transposed convolution along one axis. */
+export function convTransposeOutSize(size: number, k: number, s: number, p0: number, p1: number, d: number, op: number): number {
+  return s * (size - 1) + op + d * (k - 1) + 1 - p0 - p1;
+}
+
+function checkRank4(x: Tensor, w: Tensor): void {
+  if (x.rank !== 4) throw new Error(`input must be NCHW (rank 4), got ${fmtShape(x.shape)}`);
+  if (w.rank !== 4) throw new Error(`weight must have rank 4, got ${fmtShape(w.shape)}`);
+  if (x.dtype !== 'float32' || w.dtype !== 'float32') throw new Error('input and weight must be float32');
+}
+
+function onnxConvAttrs(a: Conv2dAttrs, w: Tensor) {
+  return {
+    strides: { ints: a.stride },
+    pads: { ints: [a.padding[0], a.padding[1], a.padding[2], a.padding[3]] },
+    dilations: { ints: a.dilation },
+    group: { int: a.groups },
+    kernel_shape: { ints: w.shape.slice(2) },
+  };
+}
+
+export const conv2dOp: OpDef<Conv2dAttrs> = {
+  name: 'conv2d',
+  infer: ([x, w], a) => {
+    checkRank4(x!, w!);
+    const [n, c, h, wd] = x!.shape as [number, number, number, number];
+    const [co, ciG, kh, kw] = w!.shape as [number, number, number, number];
+    if (c % a.groups !== 0 || co % a.groups !== 0) throw new Error(`groups ${a.groups} must divide input channels ${c} and output channels ${co}`);
+    if (ciG !== c / a.groups) throw new Error(`weight expects ${ciG * a.groups} input channels (groups ${a.groups}), input has ${c}`);
+    const oh = convOutSize(h, kh, a.stride[0], a.padding[0], a.padding[2], a.dilation[0]);
+    const ow = convOutSize(wd, kw, a.stride[1], a.padding[1], a.padding[3], a.dilation[1]);
+    if (oh < 1 || ow < 1) throw new Error(`kernel ${kh}x${kw} does not fit the padded ${h}x${wd} input`);
+    return { shape: [n, co, oh, ow], dtype: 'float32' };
+  },
+  grad: ({ g, inputs: [x, w], attrs: a, needs }) => {
+    const [, , h, wd] = x!.shape as number[];
+    const [, , oh, ow] = g.shape as number[];
+    const [kh, kw] = w!.shape.slice(2) as number[];
+    const op: [number, number] = [
+      h! - convTransposeOutSize(oh!, kh!, a.stride[0], a.padding[0], a.padding[2], a.dilation[0], 0),
+      wd! - convTransposeOutSize(ow!, kw!, a.stride[1], a.padding[1], a.padding[3], a.dilation[1], 0),
+    ];
+    return [
+      needs[0] ? apply(convTranspose2dOp, [g, w!], { ...a, outputPadding: op }) : undefined,
+      needs[1] ? convWeightGrad(x!, g, [kh!, kw!], a) : undefined,
+    ];
+  },
+  lower: (ctx, ins, a, out) => ctx.node('Conv', ins, onnxConvAttrs(a, out.inputs[1]!)),
+};
+
+export const convTranspose2dOp: OpDef<ConvTranspose2dAttrs> = {
+  name: 'convTranspose2d',
+  infer: ([x, w], a) => {
+    checkRank4(x!, w!);
+    const [n, c, h, wd] = x!.shape as [number, number, number, number];
+    const [ci, coG, kh, kw] = w!.shape as [number, number, number, number];
+    if (ci !== c) throw new Error(`weight expects ${ci} input channels, input has ${c}`);
+    if (c % a.groups !== 0) throw new Error(`groups ${a.groups} must divide input channels ${c}`);
+    if (a.outputPadding.some((p, i) => p >= Math.max(a.stride[i]!, a.dilation[i]!) || p < 0)) {
+      throw new Error(`outputPadding ${fmtShape(a.outputPadding)} must be smaller than stride or dilation`);
+    }
+    const oh = convTransposeOutSize(h, kh, a.stride[0], a.padding[0], a.padding[2], a.dilation[0], a.outputPadding[0]);
+    const ow = convTransposeOutSize(wd, kw, a.stride[1], a.padding[1], a.padding[3], a.dilation[1], a.outputPadding[1]);
+    if (oh < 1 || ow < 1) throw new Error(`padding leaves no output`);
+    return { shape: [n, coG * a.groups, oh, ow], dtype: 'float32' };
+  },
+  grad: ({ g, inputs: [x, w], attrs: a, needs }) => {
+    const conv: Conv2dAttrs = { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups };
+    const [kh, kw] = w!.shape.slice(2) as number[];
+    return [
+      needs[0] ? apply(conv2dOp, [g, w!], conv) : undefined,
+      // The transposed conv's weight gradient is a conv weight gradient with input and output swapped.
+      needs[1] ? convWeightGrad(g, x!, [kh!, kw!], conv) : undefined,
+    ];
+  },
+  lower: (ctx, ins, a, out) =>
+    ctx.node('ConvTranspose', ins, { ...onnxConvAttrs(a, out.inputs[1]!), output_padding: { ints: a.outputPadding } }),
+};
+
+/** 2-D convolution. x: [N, C, H, W], w: [Cout, C/groups, kh, kw]. No bias (add it separately). */
+export function conv2d(x: Tensor, w: Tensor, opts: ConvOptions = {}): Tensor {
+  return apply(conv2dOp, [x, w], convAttrs(opts));
+}
+
+/** Transposed convolution. x: [N, C, H, W], w: [C, Cout/groups, kh, kw]. No bias. */
+export function convTranspose2d(x: Tensor, w: Tensor, opts: ConvTransposeOptions = {}): Tensor {
+  return apply(convTranspose2dOp, [x, w], { ...convAttrs(opts), outputPadding: pair(opts.outputPadding, 0) });
+}
+
+/**
+ * Patches of x for every output position of a convolution: [N, OH, OW, C, kh*kw].
+ * Built from a transpose to NHWC, one pad and kh*kw strided slices, so it is differentiable.
+ */
+export function im2col(x: Tensor, kernel: [number, number], a: Omit<Conv2dAttrs, 'groups'>): Tensor {
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const [kh, kw] = kernel;
+  const oh = convOutSize(h, kh, a.stride[0], a.padding[0], a.padding[2], a.dilation[0]);
+  const ow = convOutSize(w, kw, a.stride[1], a.padding[1], a.padding[3], a.dilation[1]);
+  if (oh < 1 || ow < 1) throw opError('im2col', [x], new Error(`kernel ${kh}x${kw} does not fit`));
+  const nhwc = pad(transpose(x, [0, 2, 3, 1]), [0, a.padding[0], a.padding[1], 0, 0, a.padding[2], a.padding[3], 0]);
+  const cols: Tensor[] = [];
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const r0 = i * a.dilation[0];
+      const c0 = j * a.dilation[1];
+      const s = slice(nhwc, [r0, c0], [r0 + a.stride[0] * (oh - 1) + 1, c0 + a.stride[1] * (ow - 1) + 1], [1, 2], a.stride);
+      cols.push(reshape(s, [n, oh, ow, c, 1]));
+    }
+  }
+  return concat(cols, 4);
+}
+
+/**
+ * Gradient of conv2d(x, w) with respect to w, given gy = dL/dy: [Cout, C/groups, kh, kw].
+ * One MatMul per group over all batch items and positions: gy^T [G, Cout/G, N*L] @ cols [G, N*L, C/G*kk].
+ */
+export function convWeightGrad(x: Tensor, gy: Tensor, kernel: [number, number], a: Conv2dAttrs): Tensor {
+  const [n, c] = x.shape as [number, number];
+  const [, co, oh, ow] = gy.shape as [number, number, number, number];
+  const G = a.groups;
+  const kk = kernel[0] * kernel[1];
+  const L = n * oh! * ow!;
+  let cols = im2col(x, kernel, a); // [N, OH, OW, C, kk]
+  cols = reshape(cols, [L, G, (c / G) * kk]);
+  if (G > 1) cols = transpose(cols, [1, 0, 2]);
+  else cols = reshape(cols, [L, c * kk]);
+  let gyT = reshape(transpose(gy, [1, 0, 2, 3]), [co, L]);
+  if (G > 1) gyT = reshape(gyT, [G, co / G, L]);
+  const dw = matmul(gyT, cols); // [G?, co/G, C/G*kk]
+  return reshape(dw, [co, c / G, kernel[0], kernel[1]]);
+}
+
+/** Convolution as im2col + MatMul (an alternative lowering of conv2d, for groups = 1). */
+export function conv2dIm2col(x: Tensor, w: Tensor, opts: ConvOptions = {}): Tensor {
+  const a = convAttrs(opts);
+  if (a.groups !== 1) return conv2d(x, w, opts);
+  const [n] = x.shape as number[];
+  const [co, ci, kh, kw] = w.shape as [number, number, number, number];
+  if (ci !== x.shape[1]) return conv2d(x, w, opts); // let conv2d report the mismatch
+  const cols = im2col(x, [kh, kw], a); // [N, OH, OW, C, kk]
+  const [, oh, ow] = cols.shape as number[];
+  const y = matmul(reshape(cols, [n! * oh! * ow!, ci * kh * kw]), transpose(reshape(w, [co, ci * kh * kw]), [1, 0]));
+  return transpose(reshape(y, [n!, oh!, ow!, co]), [0, 3, 1, 2]);
+}
+
+export interface PoolOptions {
+  stride?: number | [number, number];
+  padding?: ConvOptions['padding'];
+}
+
+/** Average pooling (zero padding counts toward the average), as a depthwise conv with a constant kernel. */
+export function avgPool2d(x: Tensor, kernel: number | [number, number], opts: PoolOptions = {}): Tensor {
+  const [kh, kw] = pair(kernel, 1);
+  const c = x.shape[1]!;
+  const w = constant(new Array(c * kh * kw).fill(1 / (kh * kw)), [c, 1, kh, kw]);
+  return conv2d(x, w, { stride: opts.stride ?? [kh, kw], padding: opts.padding, groups: c });
+}
+
+/** Max pooling (padding never wins), as a max over im2col patches. */
+export function maxPool2d(x: Tensor, kernel: number | [number, number], opts: PoolOptions = {}): Tensor {
+  const k = pair(kernel, 1);
+  const a = { stride: opts.stride === undefined ? k : pair(opts.stride, 1), padding: quad(opts.padding), dilation: [1, 1] as [number, number] };
+  const padded = a.padding.some((p) => p > 0)
+    ? pad(x, [0, 0, a.padding[0], a.padding[1], 0, 0, a.padding[2], a.padding[3]], -3.4e38)
+    : x;
+  const cols = im2col(padded, k, { ...a, padding: [0, 0, 0, 0] }); // [N, OH, OW, C, kk]
+  return transpose(reduceMax(cols, 4), [0, 3, 1, 2]);
+}

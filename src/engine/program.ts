@@ -1,0 +1,175 @@
+// A compiled program: one ONNX model, one ONNX Runtime session, run many times. State tensors
+// (parameters, optimizer slots, running statistics) live in a StateStore outside the graph and are
+// fed in and written back on every run.
+import ort from 'onnxruntime-node';
+import { lower, type LeafInfo, type LoweredModel, type LowerSpec } from './onnx/lower.js';
+import { fmtShape, shapeSize, type DType, type Shape } from './tensor.js';
+
+export type HostArray = Float32Array | BigInt64Array | Int32Array | Uint8Array;
+
+export interface HostTensor {
+  shape: number[];
+  dtype: DType;
+  data: HostArray;
+}
+
+const ORT_TYPE: Record<DType, ort.Tensor.Type> = {
+  float32: 'float32',
+  int64: 'int64',
+  int32: 'int32',
+  bool: 'bool',
+  uint8: 'uint8',
+};
+
+function arrayDtype(a: HostArray): DType {
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof BigInt64Array) return 'int64';
+  if (a instanceof Int32Array) return 'int32';
+  return 'uint8';
+}
+
+function dtypeMatches(expected: DType, a: HostArray): boolean {
+  const got = arrayDtype(a);
+  return got === expected || (expected === 'bool' && got === 'uint8');
+}
+
+/** Values of state tensors, by name. Shared by every program that uses the same parameters. */
+export class StateStore {
+  private values = new Map<string, HostTensor>();
+
+  has(name: string): boolean {
+    return this.values.has(name);
+  }
+
+  get(name: string): HostTensor {
+    const v = this.values.get(name);
+    if (!v) throw new Error(`state "${name}" has no value`);
+    return v;
+  }
+
+  /** Sets a value, checking it against the shape and dtype the name already has (if any). */
+  set(name: string, data: HostArray, shape: Shape, dtype: DType = arrayDtype(data)): void {
+    if (data.length !== shapeSize(shape)) {
+      throw new Error(`state "${name}": ${data.length} values do not fill shape ${fmtShape(shape)}`);
+    }
+    const prev = this.values.get(name);
+    if (prev && (prev.dtype !== dtype || prev.shape.join(',') !== shape.join(','))) {
+      throw new Error(`state "${name}": expected ${fmtShape(prev.shape)}:${prev.dtype}, got ${fmtShape(shape)}:${dtype}`);
+    }
+    this.values.set(name, { shape: [...shape], dtype, data });
+  }
+
+  delete(name: string): void {
+    this.values.delete(name);
+  }
+
+  names(): string[] {
+    return [...this.values.keys()];
+  }
+
+  /** A deep copy of every value (or of the named ones). */
+  snapshot(names: readonly string[] = this.names()): Record<string, HostTensor> {
+    const out: Record<string, HostTensor> = {};
+    for (const n of names) {
+      const v = this.get(n);
+      out[n] = { shape: [...v.shape], dtype: v.dtype, data: v.data.slice() };
+    }
+    return out;
+  }
+
+  /** Replaces values from a snapshot, checking shapes against current values. */
+  restore(snap: Record<string, HostTensor>): void {
+    for (const [n, v] of Object.entries(snap)) this.set(n, v.data.slice(), v.shape, v.dtype);
+  }
+}
+
+export interface CompileOptions {
+  /** Threads for ONNX Runtime's intra-op pool; defaults to the machine's cores. */
+  threads?: number;
+  /** Write the ONNX model here too (debugging). */
+  saveModelTo?: string;
+}
+
+export type Feed = HostArray | number;
+
+export class Program {
+  private constructor(
+    readonly model: LoweredModel,
+    private session: ort.InferenceSession,
+    readonly store: StateStore,
+  ) {}
+
+  static async compile(spec: LowerSpec, store: StateStore, opts: CompileOptions = {}): Promise<Program> {
+    const model = lower(spec);
+    if (opts.saveModelTo) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(opts.saveModelTo, model.bytes);
+    }
+    const session = await ort.InferenceSession.create(model.bytes, {
+      intraOpNumThreads: opts.threads ?? 0,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      enableCpuMemArena: true,
+      enableMemPattern: true,
+      logSeverityLevel: 3,
+    });
+    return new Program(model, session, store);
+  }
+
+  get inputs(): readonly LeafInfo[] {
+    return this.model.inputs;
+  }
+
+  /**
+   * Runs the program once: feeds inputs and current state, returns the named outputs and writes
+   * updated state back into the store.
+   */
+  async run(feeds: Record<string, Feed> = {}): Promise<Record<string, HostTensor>> {
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const leaf of this.model.inputs) {
+      const f = feeds[leaf.name];
+      if (f === undefined) throw new Error(`missing input "${leaf.name}" (${fmtShape(leaf.shape)}:${leaf.dtype})`);
+      ortFeeds[leaf.name] = toOrt(leaf, typeof f === 'number' ? scalarArray(leaf.dtype, f) : f, 'input');
+    }
+    for (const name of Object.keys(feeds)) {
+      if (!this.model.inputs.some((l) => l.name === name)) {
+        throw new Error(`unknown input "${name}"; the program's inputs are: ${this.model.inputs.map((l) => l.name).join(', ') || 'none'}`);
+      }
+    }
+    for (const leaf of this.model.stateInputs) {
+      if (!this.store.has(leaf.name)) throw new Error(`state "${leaf.name}" has no value; initialise it before running`);
+      ortFeeds[leaf.name] = toOrt(leaf, this.store.get(leaf.name).data, 'state');
+    }
+    const results = await this.session.run(ortFeeds);
+    const out: Record<string, HostTensor> = {};
+    for (const o of this.model.outputs) {
+      const t = results[o.name]!;
+      const host: HostTensor = { shape: [...o.shape], dtype: o.dtype, data: t.data as HostArray };
+      const stateName = this.model.updateOutputs.get(o.name);
+      if (stateName !== undefined) this.store.set(stateName, host.data, o.shape, o.dtype);
+      else out[o.name] = host;
+    }
+    return out;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function scalarArray(dtype: DType, v: number): HostArray {
+  if (dtype === 'int64') return BigInt64Array.of(BigInt(v));
+  if (dtype === 'float32') return Float32Array.of(v);
+  throw new Error(`cannot feed a number to a ${dtype} input`);
+}
+
+function toOrt(leaf: LeafInfo, data: HostArray, kind: string): ort.Tensor {
+  if (!dtypeMatches(leaf.dtype, data)) {
+    throw new Error(`${kind} "${leaf.name}" expects ${leaf.dtype} data, got ${arrayDtype(data)}`);
+  }
+  if (data.length !== shapeSize(leaf.shape)) {
+    throw new Error(`${kind} "${leaf.name}" expects shape ${fmtShape(leaf.shape)} (${shapeSize(leaf.shape)} values), got ${data.length} values`);
+  }
+  return new ort.Tensor(ORT_TYPE[leaf.dtype], data as never, leaf.shape as number[]);
+}
