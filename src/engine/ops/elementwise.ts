@@ -1,6 +1,6 @@
 // Elementwise ops with NumPy broadcasting: arithmetic, comparisons, logic, where, and unary math.
 import { apply, type DType, type OpDef, Tensor, type AttrValue } from '../tensor.js';
-import { broadcastShapes, sameShape } from '../shape.js';
+import { broadcastShapes } from '../shape.js';
 import { constant, constantValue } from './leaves.js';
 import { sumToShape } from './reduce.js';
 
@@ -120,7 +120,7 @@ export const and = binaryFn(andOp);
 export const or = binaryFn(orOp);
 
 function keepsShape(a: Tensor, b: Tensor): boolean {
-  return sameShape(broadcastShapes(a.shape, b.shape), a.shape) && a.dtype === b.dtype;
+  return b.rank <= a.rank && b.shape.every((d, i) => d === 1 || d === a.shape[a.rank - b.rank + i]) && a.dtype === b.dtype;
 }
 
 export const whereOp: OpDef<Record<string, never>> = {

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // ONNX Runtime sessions use both cores; running test files in parallel only oversubscribes them.
+    fileParallelism: false,
+  },
+});
