@@ -47,6 +47,13 @@ export class StateStore {
     return v;
   }
 
+  /** A float32 value, by name. */
+  floats(name: string): Float32Array {
+    const v = this.get(name);
+    if (!(v.data instanceof Float32Array)) throw new Error(`state "${name}" is ${v.dtype}, not float32`);
+    return v.data;
+  }
+
   /** Sets a value, checking it against the shape and dtype the name already has (if any). */
   set(name: string, data: HostArray, shape: Shape, dtype: DType = arrayDtype(data)): void {
     if (data.length !== shapeSize(shape)) {

@@ -1,0 +1,251 @@
+// Layers built from engine ops.
+import * as E from '../engine/index.js';
+import type { Tensor } from '../engine/index.js';
+import { constantInit, normalInit, onesInit, torchDefault, weightInit, zerosInit, type InitName } from './init.js';
+import { Lambda, Module, type Ctx, type Initializer } from './module.js';
+import { spectralNormalize } from './spectral.js';
+
+export interface WeightOptions {
+  bias?: boolean;
+  /** Weight initialisation scheme (default: 'default', PyTorch's). */
+  init?: InitName;
+  /** Spectral normalisation of the weight (one power iteration per training call). */
+  spectralNorm?: boolean;
+}
+
+function biasInit(scheme: InitName | undefined, fanIn: number): Initializer {
+  return scheme === undefined || scheme === 'default' ? torchDefault({ fanIn, fanOut: 0 }) : zerosInit;
+}
+
+/** y = x W + b with W: [in, out]. */
+export class Linear extends Module {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    readonly opts: WeightOptions = {},
+  ) {
+    super();
+  }
+  forward(x: Tensor, ctx: Ctx): Tensor {
+    const fans = { fanIn: this.inFeatures, fanOut: this.outFeatures };
+    let w = this.param('weight', [this.inFeatures, this.outFeatures], weightInit(this.opts.init ?? 'default', fans));
+    if (this.opts.spectralNorm) {
+      const u = this.param('sn_u', [this.outFeatures], normalInit(0, 1), false);
+      w = E.transpose(spectralNormalize(E.transpose(w), u, ctx));
+    }
+    let y = E.matmul(x, w);
+    if (this.opts.bias ?? true) y = E.add(y, this.param('bias', [this.outFeatures], biasInit(this.opts.init, this.inFeatures)));
+    return y;
+  }
+  override describe(): string {
+    return `Linear(${this.inFeatures} -> ${this.outFeatures}${this.opts.bias === false ? ', no bias' : ''}${this.opts.spectralNorm ? ', SN' : ''})`;
+  }
+}
+
+export interface ConvLayerOptions extends WeightOptions, E.ConvOptions {}
+
+function convFans(cin: number, cout: number, k: [number, number], groups: number) {
+  const rf = k[0] * k[1];
+  return { fanIn: (cin / groups) * rf, fanOut: (cout / groups) * rf };
+}
+
+const kpair = (k: number | [number, number]): [number, number] => (typeof k === 'number' ? [k, k] : k);
+
+export class Conv2d extends Module {
+  readonly kernel: [number, number];
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernel: number | [number, number],
+    readonly opts: ConvLayerOptions = {},
+  ) {
+    super();
+    this.kernel = kpair(kernel);
+  }
+  forward(x: Tensor, ctx: Ctx): Tensor {
+    const g = this.opts.groups ?? 1;
+    const fans = convFans(this.inChannels, this.outChannels, this.kernel, g);
+    const shape = [this.outChannels, this.inChannels / g, ...this.kernel];
+    let w = this.param('weight', shape, weightInit(this.opts.init ?? 'default', fans));
+    if (this.opts.spectralNorm) {
+      const u = this.param('sn_u', [this.outChannels], normalInit(0, 1), false);
+      w = E.reshape(spectralNormalize(E.reshape(w, [this.outChannels, -1]), u, ctx), shape);
+    }
+    let y = E.conv2d(x, w, this.opts);
+    if (this.opts.bias ?? true) {
+      const b = this.param('bias', [this.outChannels], biasInit(this.opts.init, fans.fanIn));
+      y = E.add(y, E.reshape(b, [1, this.outChannels, 1, 1]));
+    }
+    return y;
+  }
+  override describe(): string {
+    return `Conv2d(${this.inChannels} -> ${this.outChannels}, k${this.kernel.join('x')}, s${this.opts.stride ?? 1}, p${this.opts.padding ?? 0}${this.opts.spectralNorm ? ', SN' : ''})`;
+  }
+}
+
+export class ConvTranspose2d extends Module {
+  readonly kernel: [number, number];
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernel: number | [number, number],
+    readonly opts: ConvLayerOptions & { outputPadding?: number | [number, number] } = {},
+  ) {
+    super();
+    this.kernel = kpair(kernel);
+  }
+  forward(x: Tensor, ctx: Ctx): Tensor {
+    const g = this.opts.groups ?? 1;
+    // PyTorch computes a transposed conv's fans from its weight [in, out/g, k, k] as if it were a conv.
+    const fans = { fanIn: (this.outChannels / g) * this.kernel[0] * this.kernel[1], fanOut: this.inChannels * this.kernel[0] * this.kernel[1] };
+    const shape = [this.inChannels, this.outChannels / g, ...this.kernel];
+    let w = this.param('weight', shape, weightInit(this.opts.init ?? 'default', fans));
+    if (this.opts.spectralNorm) {
+      const u = this.param('sn_u', [this.inChannels], normalInit(0, 1), false);
+      w = E.reshape(spectralNormalize(E.reshape(w, [this.inChannels, -1]), u, ctx), shape);
+    }
+    let y = E.convTranspose2d(x, w, this.opts);
+    if (this.opts.bias ?? true) {
+      const b = this.param('bias', [this.outChannels], biasInit(this.opts.init, fans.fanIn));
+      y = E.add(y, E.reshape(b, [1, this.outChannels, 1, 1]));
+    }
+    return y;
+  }
+  override describe(): string {
+    return `ConvTranspose2d(${this.inChannels} -> ${this.outChannels}, k${this.kernel.join('x')}, s${this.opts.stride ?? 1}, p${this.opts.padding ?? 0})`;
+  }
+}
+
+export interface NormOptions {
+  eps?: number;
+  momentum?: number;
+  affine?: boolean;
+  /** Scale initialiser; DCGAN uses normal(1, 0.02). */
+  scaleInit?: Initializer;
+}
+
+/** Batch normalisation over [N, C] or [N, C, H, W]; running statistics are buffers. */
+export class BatchNorm extends Module {
+  constructor(
+    readonly channels: number,
+    readonly opts: NormOptions = {},
+  ) {
+    super();
+  }
+  forward(x: Tensor, ctx: Ctx): Tensor {
+    const affine = this.opts.affine ?? true;
+    const gamma = affine ? this.param('weight', [this.channels], this.opts.scaleInit ?? onesInit) : undefined;
+    const beta = affine ? this.param('bias', [this.channels], zerosInit) : undefined;
+    const runningMean = this.param('running_mean', [this.channels], zerosInit, false);
+    const runningVar = this.param('running_var', [this.channels], onesInit, false);
+    const r = E.batchNorm(x, { gamma, beta, eps: this.opts.eps, momentum: this.opts.momentum, training: ctx.training, runningMean, runningVar });
+    if (r.newRunningMean && r.newRunningVar) ctx.updates.push([runningMean, r.newRunningMean], [runningVar, r.newRunningVar]);
+    return r.y;
+  }
+  override describe(): string {
+    return `BatchNorm(${this.channels})`;
+  }
+}
+
+/** Layer normalisation over the trailing dimensions given by `shape`. */
+export class LayerNorm extends Module {
+  constructor(
+    readonly shape: number[],
+    readonly opts: NormOptions = {},
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    const affine = this.opts.affine ?? true;
+    const g = affine ? this.param('weight', this.shape, onesInit) : undefined;
+    const b = affine ? this.param('bias', this.shape, zerosInit) : undefined;
+    return E.layerNorm(x, this.shape.length, g, b, this.opts.eps);
+  }
+  override describe(): string {
+    return `LayerNorm([${this.shape.join(', ')}])`;
+  }
+}
+
+export class InstanceNorm extends Module {
+  constructor(
+    readonly channels: number,
+    readonly opts: NormOptions = {},
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    const affine = this.opts.affine ?? false;
+    const g = affine ? this.param('weight', [this.channels], onesInit) : undefined;
+    const b = affine ? this.param('bias', [this.channels], zerosInit) : undefined;
+    return E.instanceNorm(x, g, b, this.opts.eps);
+  }
+  override describe(): string {
+    return `InstanceNorm(${this.channels})`;
+  }
+}
+
+/** Rows of a [count, dim] table for int64 indices. */
+export class Embedding extends Module {
+  constructor(
+    readonly count: number,
+    readonly dim: number,
+    readonly init: Initializer = normalInit(0, 1),
+  ) {
+    super();
+  }
+  forward(idx: Tensor): Tensor {
+    return E.embedding(this.param('weight', [this.count, this.dim], this.init), idx);
+  }
+  override describe(): string {
+    return `Embedding(${this.count}, ${this.dim})`;
+  }
+}
+
+/**
+ * Inverted dropout. Its random mask enters as a program input named `${path}.mask`, filled with
+ * U(0,1) draws from the run's PRNG (see dropoutInputs); in eval mode it is the identity.
+ */
+export class Dropout extends Module {
+  constructor(readonly p: number) {
+    super();
+    if (!(p >= 0 && p < 1)) throw new Error(`dropout probability must be in [0, 1), got ${p}`);
+  }
+  forward(x: Tensor, ctx: Ctx): Tensor {
+    if (!ctx.training || this.p === 0) return x;
+    return E.dropout(x, E.input(`${this.path}.mask`, x.shape), this.p);
+  }
+  override describe(): string {
+    return `Dropout(${this.p})`;
+  }
+}
+
+/** Residual block: x + body(x) (with an optional 1x1 projection when shapes differ). */
+export class Residual extends Module {
+  constructor(
+    readonly body: Module,
+    readonly shortcut?: Module,
+  ) {
+    super();
+    this.add('body', body);
+    if (shortcut) this.add('shortcut', shortcut);
+  }
+  forward(x: Tensor, ctx: Ctx): Tensor {
+    return E.add(this.shortcut ? this.shortcut.call(x, ctx) : x, this.body.call(x, ctx));
+  }
+}
+
+// ---- parameter-free layers ----
+export const ReLU = () => new Lambda((x) => E.relu(x), 'ReLU');
+export const LeakyReLU = (alpha = 0.2) => new Lambda((x) => E.leakyRelu(x, alpha), `LeakyReLU(${alpha})`);
+export const Tanh = () => new Lambda((x) => E.tanh(x), 'Tanh');
+export const Sigmoid = () => new Lambda((x) => E.sigmoid(x), 'Sigmoid');
+export const Softplus = () => new Lambda((x) => E.softplus(x), 'Softplus');
+export const Flatten = () => new Lambda((x) => E.flatten(x), 'Flatten');
+/** Reshapes each sample to `shape` (the batch axis is kept). */
+export const Reshape = (...shape: number[]) => new Lambda((x) => E.reshape(x, [x.shape[0]!, ...shape]), `Reshape(${shape.join('x')})`);
+export const Upsample = (factor: number, mode: E.ResizeMode = 'nearest') =>
+  new Lambda((x) => E.upsample(x, factor, mode), `Upsample(x${factor}, ${mode})`);
+export const PixelShuffle = (r: number) => new Lambda((x) => E.pixelShuffle(x, r), `PixelShuffle(${r})`);
+export const AvgPool = (k: number) => new Lambda((x) => E.avgPool2d(x, k), `AvgPool(${k})`);
+
+export { constantInit };
