@@ -12,3 +12,4 @@ export { grad, topoSort } from './autodiff.js';
 export { lower, OPSET, type LowerSpec, type LoweredModel, type LeafInfo } from './onnx/lower.js';
 export { Program, StateStore, type HostTensor, type HostArray, type CompileOptions, type Feed } from './program.js';
 export { Rng, type RngState } from './random.js';
+export { StateTrace, initState, type Initializer, type DeclaredState } from './trace.js';

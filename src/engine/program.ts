@@ -33,7 +33,11 @@ function dtypeMatches(expected: DType, a: HostArray): boolean {
   return got === expected || (expected === 'bool' && got === 'uint8');
 }
 
-/** Values of state tensors, by name. Shared by every program that uses the same parameters. */
+/**
+ * Values of state tensors, by name. Shared by every program that uses the same parameters.
+ * A program writes a state's next value into a second buffer and swaps the two, so an array from
+ * get() is overwritten by later runs: copy it (snapshot) to keep it.
+ */
 export class StateStore {
   private values = new Map<string, HostTensor>();
 
@@ -100,6 +104,9 @@ export interface CompileOptions {
 export type Feed = HostArray | number;
 
 export class Program {
+  /** Per updated state, the buffer the next run writes into (double buffering, no per-run allocation). */
+  private spare = new Map<string, HostArray>();
+
   private constructor(
     readonly model: LoweredModel,
     private session: ort.InferenceSession,
@@ -148,20 +155,50 @@ export class Program {
       if (!this.store.has(leaf.name)) throw new Error(`state "${leaf.name}" has no value; initialise it before running`);
       ortFeeds[leaf.name] = toOrt(leaf, this.store.get(leaf.name).data, 'state');
     }
-    const results = await this.session.run(ortFeeds);
+    const fetches: Record<string, ort.Tensor | null> = {};
+    const targets = new Map<string, HostArray>();
+    for (const o of this.model.outputs) {
+      const stateName = this.model.updateOutputs.get(o.name);
+      if (stateName === undefined) {
+        fetches[o.name] = null;
+        continue;
+      }
+      let buf = this.spare.get(stateName);
+      const current = this.store.has(stateName) ? this.store.get(stateName).data : undefined;
+      if (!buf || buf === current || buf.length !== shapeSize(o.shape)) buf = allocate(o.dtype, shapeSize(o.shape));
+      targets.set(o.name, buf);
+      fetches[o.name] = toOrt(o, buf, 'output');
+    }
+    const results = await this.session.run(ortFeeds, fetches);
     const out: Record<string, HostTensor> = {};
     for (const o of this.model.outputs) {
-      const t = results[o.name]!;
-      const host: HostTensor = { shape: [...o.shape], dtype: o.dtype, data: t.data as HostArray };
       const stateName = this.model.updateOutputs.get(o.name);
-      if (stateName !== undefined) this.store.set(stateName, host.data, o.shape, o.dtype);
-      else out[o.name] = host;
+      if (stateName !== undefined) {
+        const previous = this.store.has(stateName) ? this.store.get(stateName).data : undefined;
+        this.store.set(stateName, targets.get(o.name)!, o.shape, o.dtype);
+        if (previous) this.spare.set(stateName, previous);
+      } else {
+        out[o.name] = { shape: [...o.shape], dtype: o.dtype, data: results[o.name]!.data as HostArray };
+      }
     }
     return out;
   }
 
   async release(): Promise<void> {
     await this.session.release();
+  }
+}
+
+function allocate(dtype: DType, n: number): HostArray {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(n);
+    case 'int64':
+      return new BigInt64Array(n);
+    case 'int32':
+      return new Int32Array(n);
+    default:
+      return new Uint8Array(n);
   }
 }
 

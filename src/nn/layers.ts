@@ -28,13 +28,13 @@ export class Linear extends Module {
   }
   forward(x: Tensor, ctx: Ctx): Tensor {
     const fans = { fanIn: this.inFeatures, fanOut: this.outFeatures };
-    let w = this.param('weight', [this.inFeatures, this.outFeatures], weightInit(this.opts.init ?? 'default', fans));
+    let w = this.param(ctx, 'weight', [this.inFeatures, this.outFeatures], weightInit(this.opts.init ?? 'default', fans));
     if (this.opts.spectralNorm) {
-      const u = this.param('sn_u', [this.outFeatures], normalInit(0, 1), false);
-      w = E.transpose(spectralNormalize(E.transpose(w), u, ctx));
+      const u = this.buffer(ctx, 'sn_u', [this.outFeatures], normalInit(0, 1));
+      w = E.transpose(spectralNormalize(E.transpose(w), u, ctx, (v) => this.writeBuffer(ctx, 'sn_u', v)));
     }
     let y = E.matmul(x, w);
-    if (this.opts.bias ?? true) y = E.add(y, this.param('bias', [this.outFeatures], biasInit(this.opts.init, this.inFeatures)));
+    if (this.opts.bias ?? true) y = E.add(y, this.param(ctx, 'bias', [this.outFeatures], biasInit(this.opts.init, this.inFeatures)));
     return y;
   }
   override describe(): string {
@@ -66,14 +66,14 @@ export class Conv2d extends Module {
     const g = this.opts.groups ?? 1;
     const fans = convFans(this.inChannels, this.outChannels, this.kernel, g);
     const shape = [this.outChannels, this.inChannels / g, ...this.kernel];
-    let w = this.param('weight', shape, weightInit(this.opts.init ?? 'default', fans));
+    let w = this.param(ctx, 'weight', shape, weightInit(this.opts.init ?? 'default', fans));
     if (this.opts.spectralNorm) {
-      const u = this.param('sn_u', [this.outChannels], normalInit(0, 1), false);
-      w = E.reshape(spectralNormalize(E.reshape(w, [this.outChannels, -1]), u, ctx), shape);
+      const u = this.buffer(ctx, 'sn_u', [this.outChannels], normalInit(0, 1));
+      w = E.reshape(spectralNormalize(E.reshape(w, [this.outChannels, -1]), u, ctx, (v) => this.writeBuffer(ctx, 'sn_u', v)), shape);
     }
     let y = E.conv2d(x, w, this.opts);
     if (this.opts.bias ?? true) {
-      const b = this.param('bias', [this.outChannels], biasInit(this.opts.init, fans.fanIn));
+      const b = this.param(ctx, 'bias', [this.outChannels], biasInit(this.opts.init, fans.fanIn));
       y = E.add(y, E.reshape(b, [1, this.outChannels, 1, 1]));
     }
     return y;
@@ -99,14 +99,14 @@ export class ConvTranspose2d extends Module {
     // PyTorch computes a transposed conv's fans from its weight [in, out/g, k, k] as if it were a conv.
     const fans = { fanIn: (this.outChannels / g) * this.kernel[0] * this.kernel[1], fanOut: this.inChannels * this.kernel[0] * this.kernel[1] };
     const shape = [this.inChannels, this.outChannels / g, ...this.kernel];
-    let w = this.param('weight', shape, weightInit(this.opts.init ?? 'default', fans));
+    let w = this.param(ctx, 'weight', shape, weightInit(this.opts.init ?? 'default', fans));
     if (this.opts.spectralNorm) {
-      const u = this.param('sn_u', [this.inChannels], normalInit(0, 1), false);
-      w = E.reshape(spectralNormalize(E.reshape(w, [this.inChannels, -1]), u, ctx), shape);
+      const u = this.buffer(ctx, 'sn_u', [this.inChannels], normalInit(0, 1));
+      w = E.reshape(spectralNormalize(E.reshape(w, [this.inChannels, -1]), u, ctx, (v) => this.writeBuffer(ctx, 'sn_u', v)), shape);
     }
     let y = E.convTranspose2d(x, w, this.opts);
     if (this.opts.bias ?? true) {
-      const b = this.param('bias', [this.outChannels], biasInit(this.opts.init, fans.fanIn));
+      const b = this.param(ctx, 'bias', [this.outChannels], biasInit(this.opts.init, fans.fanIn));
       y = E.add(y, E.reshape(b, [1, this.outChannels, 1, 1]));
     }
     return y;
@@ -134,12 +134,13 @@ export class BatchNorm extends Module {
   }
   forward(x: Tensor, ctx: Ctx): Tensor {
     const affine = this.opts.affine ?? true;
-    const gamma = affine ? this.param('weight', [this.channels], this.opts.scaleInit ?? onesInit) : undefined;
-    const beta = affine ? this.param('bias', [this.channels], zerosInit) : undefined;
-    const runningMean = this.param('running_mean', [this.channels], zerosInit, false);
-    const runningVar = this.param('running_var', [this.channels], onesInit, false);
+    const gamma = affine ? this.param(ctx, 'weight', [this.channels], this.opts.scaleInit ?? onesInit) : undefined;
+    const beta = affine ? this.param(ctx, 'bias', [this.channels], zerosInit) : undefined;
+    const runningMean = this.buffer(ctx, 'running_mean', [this.channels], zerosInit);
+    const runningVar = this.buffer(ctx, 'running_var', [this.channels], onesInit);
     const r = E.batchNorm(x, { gamma, beta, eps: this.opts.eps, momentum: this.opts.momentum, training: ctx.training, runningMean, runningVar });
-    if (r.newRunningMean && r.newRunningVar) ctx.updates.push([runningMean, r.newRunningMean], [runningVar, r.newRunningVar]);
+    if (r.newRunningMean) this.writeBuffer(ctx, 'running_mean', r.newRunningMean);
+    if (r.newRunningVar) this.writeBuffer(ctx, 'running_var', r.newRunningVar);
     return r.y;
   }
   override describe(): string {
@@ -155,10 +156,10 @@ export class LayerNorm extends Module {
   ) {
     super();
   }
-  forward(x: Tensor): Tensor {
+  forward(x: Tensor, ctx: Ctx): Tensor {
     const affine = this.opts.affine ?? true;
-    const g = affine ? this.param('weight', this.shape, onesInit) : undefined;
-    const b = affine ? this.param('bias', this.shape, zerosInit) : undefined;
+    const g = affine ? this.param(ctx, 'weight', this.shape, onesInit) : undefined;
+    const b = affine ? this.param(ctx, 'bias', this.shape, zerosInit) : undefined;
     return E.layerNorm(x, this.shape.length, g, b, this.opts.eps);
   }
   override describe(): string {
@@ -173,10 +174,10 @@ export class InstanceNorm extends Module {
   ) {
     super();
   }
-  forward(x: Tensor): Tensor {
+  forward(x: Tensor, ctx: Ctx): Tensor {
     const affine = this.opts.affine ?? false;
-    const g = affine ? this.param('weight', [this.channels], onesInit) : undefined;
-    const b = affine ? this.param('bias', [this.channels], zerosInit) : undefined;
+    const g = affine ? this.param(ctx, 'weight', [this.channels], onesInit) : undefined;
+    const b = affine ? this.param(ctx, 'bias', [this.channels], zerosInit) : undefined;
     return E.instanceNorm(x, g, b, this.opts.eps);
   }
   override describe(): string {
@@ -193,8 +194,8 @@ export class Embedding extends Module {
   ) {
     super();
   }
-  forward(idx: Tensor): Tensor {
-    return E.embedding(this.param('weight', [this.count, this.dim], this.init), idx);
+  forward(idx: Tensor, ctx: Ctx): Tensor {
+    return E.embedding(this.param(ctx, 'weight', [this.count, this.dim], this.init), idx);
   }
   override describe(): string {
     return `Embedding(${this.count}, ${this.dim})`;

@@ -1,28 +1,23 @@
 // Modules own their parameters and are called like functions (PyTorch nn.Module / Keras layers).
-// Parameters are engine state tensors named by the module's path ("G.fc1.weight"); their values
-// live in a StateStore, initialised from a seeded Rng.
-import { fmtShape, Rng, state, type Shape, type StateStore, type Tensor } from '../engine/index.js';
+// Parameters are engine state named by the module's path ("G.fc1.weight"); a forward pass reads
+// their current values through a StateTrace (Ctx), so the same module can run before and after
+// an in-graph optimizer update.
+import { StateTrace, type Initializer, type Shape, type Tensor } from '../engine/index.js';
 
-export type Initializer = (rng: Rng, shape: Shape) => Float32Array;
+export type { Initializer };
+/** The state a forward pass reads and writes, and whether it is a training pass. */
+export type Ctx = StateTrace;
+
+export const trainCtx = (): Ctx => new StateTrace(true);
+export const evalCtx = (): Ctx => new StateTrace(false);
 
 export interface ParamInfo {
   name: string;
   shape: Shape;
   init: Initializer;
-  tensor: Tensor;
   /** Trainable parameters get gradients; buffers (running statistics, power-iteration vectors) do not. */
   trainable: boolean;
 }
-
-/** What a forward pass needs to know and can report. */
-export interface Ctx {
-  training: boolean;
-  /** Buffer updates produced by the pass (running statistics), to be written back by the program. */
-  updates: [Tensor, Tensor][];
-}
-
-export const trainCtx = (): Ctx => ({ training: true, updates: [] });
-export const evalCtx = (): Ctx => ({ training: false, updates: [] });
 
 export abstract class Module {
   private pathName = '';
@@ -47,7 +42,7 @@ export abstract class Module {
   /** Names this module (and, recursively, its children). Must happen before the first forward. */
   named(path: string): this {
     if (this.own.size > 0 && path !== this.pathName) {
-      throw new Error(`module "${this.pathName}" already created its parameters and cannot be renamed to "${path}"`);
+      throw new Error(`module "${this.pathName}" already declared its parameters and cannot be renamed to "${path}"`);
     }
     this.pathName = path;
     for (const [n, c] of this.children) c.named(`${path}.${n}`);
@@ -64,15 +59,32 @@ export abstract class Module {
     return this.children;
   }
 
-  /** Declares (once) and returns a parameter or buffer of this module. */
-  protected param(local: string, shape: Shape, init: Initializer, trainable = true): Tensor {
-    const existing = this.own.get(local);
-    if (existing) return existing.tensor;
-    if (!this.pathName) throw new Error(`${this.constructor.name} must be named (module.named("G")) before it is called`);
-    const name = `${this.pathName}.${local}`;
-    const info: ParamInfo = { name, shape: [...shape], init, tensor: state(name, shape), trainable };
-    this.own.set(local, info);
-    return info.tensor;
+  private info(local: string, shape: Shape, init: Initializer, trainable: boolean): ParamInfo {
+    let info = this.own.get(local);
+    if (!info) {
+      if (!this.pathName) throw new Error(`${this.constructor.name} must be named (module.named("G")) before it is called`);
+      info = { name: `${this.pathName}.${local}`, shape: [...shape], init, trainable };
+      this.own.set(local, info);
+    }
+    return info;
+  }
+
+  /** The current value of one of this module's parameters (declared on first use). */
+  protected param(ctx: Ctx, local: string, shape: Shape, init: Initializer): Tensor {
+    const p = this.info(local, shape, init, true);
+    return ctx.read(p.name, p.shape, p.init);
+  }
+
+  /** The current value of a non-trainable buffer. */
+  protected buffer(ctx: Ctx, local: string, shape: Shape, init: Initializer): Tensor {
+    const p = this.info(local, shape, init, false);
+    return ctx.read(p.name, p.shape, p.init);
+  }
+
+  protected writeBuffer(ctx: Ctx, local: string, value: Tensor): void {
+    const p = this.own.get(local);
+    if (!p || p.trainable) throw new Error(`${this.path}: "${local}" is not a buffer`);
+    ctx.write(p.name, value);
   }
 
   /** Every parameter and buffer declared so far by this module and its children, in a fixed order. */
@@ -94,17 +106,6 @@ export abstract class Module {
 
   describe(): string {
     return this.constructor.name;
-  }
-}
-
-/** Gives every parameter the store lacks its initial value, drawn in declaration order from rng. */
-export function initParams(store: StateStore, params: readonly ParamInfo[], rng: Rng): void {
-  for (const p of params) {
-    if (store.has(p.name)) continue;
-    const v = p.init(rng, p.shape);
-    const n = p.shape.reduce((a, b) => a * b, 1);
-    if (v.length !== n) throw new Error(`initializer of "${p.name}" returned ${v.length} values for shape ${fmtShape(p.shape)}`);
-    store.set(p.name, v, p.shape);
   }
 }
 

@@ -1,0 +1,165 @@
+// Benchmark harness: `npm run bench -- [--json] [--only mlp,dcgan] [--steps N] [--warmup N] [--no-torch]`.
+// Each benchmark times one whole GAN training step (one program run, noise generation included)
+// and reports the median. When PyTorch is installed (/usr/bin/python3 -c "import torch"), the same
+// networks and step are measured in the same run by bench/torch_reference.py and the ratio reported.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as E from '../src/engine/index.js';
+import { buildTrainStep, type StepConfig, type GanNets } from '../src/gan/step.js';
+import { dcganDiscriminator28, dcganGenerator28, mlpDiscriminator, mlpGenerator } from '../src/gan/nets.js';
+import { countFlops } from './flops.js';
+
+interface BenchCase {
+  name: string;
+  nets: () => GanNets;
+  step: Partial<StepConfig>;
+}
+
+const adam = { kind: 'adam' as const, lr: 2e-4, beta1: 0.5, beta2: 0.999 };
+
+const CASES: BenchCase[] = [
+  {
+    name: 'mlp',
+    nets: () => ({
+      G: mlpGenerator(100, 784, { hidden: [256, 512], slope: 0.2 }).named('G'),
+      D: mlpDiscriminator(784, { hidden: [512, 256], slope: 0.2 }).named('D'),
+      latentShape: [100],
+      sampleShape: [784],
+    }),
+    step: {},
+  },
+  {
+    name: 'dcgan',
+    nets: () => ({
+      G: dcganGenerator28(100).named('G'),
+      D: dcganDiscriminator28().named('D'),
+      latentShape: [100],
+      sampleShape: [1, 28, 28],
+    }),
+    step: {},
+  },
+];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export interface OursResult {
+  ms: number;
+  flops: number;
+  nodes: number;
+  compileMs: number;
+}
+
+export async function benchOurs(c: BenchCase, batch: number, steps: number, warmup: number, overrides: Partial<StepConfig> = {}): Promise<OursResult> {
+  const nets = c.nets();
+  const cfg: StepConfig = {
+    batch,
+    loss: 'nonsaturating',
+    dSteps: 1,
+    realLabel: 1,
+    gpWeight: 10,
+    r1Gamma: 0,
+    weightClip: 0,
+    emaDecay: 0,
+    joinRealFake: true,
+    optG: adam,
+    optD: adam,
+    ...c.step,
+    ...overrides,
+  };
+  const t0 = performance.now();
+  const built = buildTrainStep(nets, cfg);
+  const store = new E.StateStore();
+  E.initState(store, built.trace.declared(), new E.Rng(0));
+  const prog = await E.Program.compile(built.spec, store);
+  const compileMs = performance.now() - t0;
+  const rng = new E.Rng(1);
+  const sampleSize = nets.sampleShape.reduce((a, b) => a * b, 1);
+  const pool = Array.from({ length: 8 }, () => rng.fillUniform(new Float32Array(batch * sampleSize), -1, 1));
+  const z = new Float32Array(batch * 100);
+  const times: number[] = [];
+  for (let i = 0; i < warmup + steps; i++) {
+    const s = performance.now();
+    rng.fillNormal(z);
+    await prog.run({ real: pool[i % pool.length]!, z, lr_G: 2e-4, lr_D: 2e-4 });
+    if (i >= warmup) times.push(performance.now() - s);
+  }
+  await prog.release();
+  return { ms: median(times), flops: countFlops(built.spec), nodes: prog.model.nodeCount, compileMs };
+}
+
+interface TorchResult {
+  config: string;
+  ms_per_step: number;
+  torch: string;
+}
+
+function benchTorch(names: string[], batch: number, steps: number, warmup: number): Map<string, TorchResult> {
+  const script = fileURLToPath(new URL('./torch_reference.py', import.meta.url));
+  const out = new Map<string, TorchResult>();
+  try {
+    const text = execFileSync('/usr/bin/python3', [script, `only=${names.join(',')}`, `batch=${batch}`, `steps=${steps}`, `warmup=${warmup}`, 'threads=2'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const line of text.trim().split('\n')) {
+      const r = JSON.parse(line) as TorchResult;
+      out.set(r.config, r);
+    }
+  } catch (e) {
+    process.stderr.write(`PyTorch reference unavailable (${(e as Error).message.split('\n')[0]}); reporting tsgan alone\n`);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      json: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      steps: { type: 'string', default: '100' },
+      warmup: { type: 'string', default: '10' },
+      batch: { type: 'string', default: '64' },
+      'no-torch': { type: 'boolean', default: false },
+    },
+  });
+  const only = values.only?.split(',').map((s) => s.trim());
+  const unknown = only?.filter((n) => !CASES.some((c) => c.name === n)) ?? [];
+  if (unknown.length) {
+    process.stderr.write(`unknown benchmark ${unknown.join(', ')}; available: ${CASES.map((c) => c.name).join(', ')}\n`);
+    process.exit(2);
+  }
+  const cases = CASES.filter((c) => !only || only.includes(c.name));
+  const steps = Number(values.steps);
+  const warmup = Number(values.warmup);
+  const batch = Number(values.batch);
+  const torch = values['no-torch'] ? new Map<string, TorchResult>() : benchTorch(cases.map((c) => c.name), batch, Math.min(steps, 50), warmup);
+  for (const c of cases) {
+    const r = await benchOurs(c, batch, steps, warmup);
+    const t = torch.get(c.name);
+    const row = {
+      config: c.name,
+      batch,
+      ms_per_step: round(r.ms),
+      steps_per_s: round(1000 / r.ms),
+      gflop_per_step: round(r.flops / 1e9),
+      gflop_per_s: round(r.flops / 1e9 / (r.ms / 1000)),
+      torch_ms_per_step: t ? t.ms_per_step : null,
+      speedup_vs_torch: t ? round(t.ms_per_step / r.ms) : null,
+      onnx_nodes: r.nodes,
+      compile_ms: Math.round(r.compileMs),
+      steps,
+    };
+    if (values.json) console.log(JSON.stringify(row));
+    else console.log(`${c.name.padEnd(8)} ${row.ms_per_step.toFixed(2)} ms/step  ${row.steps_per_s} steps/s  ${row.gflop_per_s} GFLOP/s` + (t ? `  torch ${t.ms_per_step} ms  x${row.speedup_vs_torch}` : ''));
+  }
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -1,0 +1,79 @@
+// Network builders shared by presets and benchmarks.
+import type { InitName } from '../nn/init.js';
+import { normalInit } from '../nn/init.js';
+import { BatchNorm, Conv2d, ConvTranspose2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../nn/layers.js';
+import { Sequential, type Module } from '../nn/module.js';
+
+export interface MlpOptions {
+  hidden: number[];
+  /** Negative slope of the hidden LeakyReLUs (0 gives ReLU). */
+  slope?: number;
+  init?: InitName;
+  spectralNorm?: boolean;
+}
+
+function mlp(inDim: number, outDim: number, o: MlpOptions, out?: Module): Sequential {
+  const layers: Module[] = [];
+  let d = inDim;
+  for (const h of o.hidden) {
+    layers.push(new Linear(d, h, { init: o.init, spectralNorm: o.spectralNorm }));
+    layers.push(o.slope === 0 ? ReLU() : LeakyReLU(o.slope ?? 0.2));
+    d = h;
+  }
+  layers.push(new Linear(d, outDim, { init: o.init, spectralNorm: o.spectralNorm }));
+  if (out) layers.push(out);
+  return new Sequential(layers);
+}
+
+/** Vanilla GAN generator: z -> hidden LeakyReLU layers -> outDim (tanh output unless linearOut). */
+export function mlpGenerator(latent: number, outDim: number, o: MlpOptions & { linearOut?: boolean }): Sequential {
+  return mlp(latent, outDim, o, o.linearOut ? undefined : Tanh());
+}
+
+/** Vanilla GAN discriminator: x -> hidden LeakyReLU layers -> one logit. */
+export function mlpDiscriminator(inDim: number, o: MlpOptions): Sequential {
+  return mlp(inDim, 1, o);
+}
+
+export interface DcganOptions {
+  /** Channels of the 7x7 feature map G starts from, and of D's last conv. */
+  width?: number;
+  channels?: number;
+  init?: InitName;
+  spectralNorm?: boolean;
+}
+
+/** DCGAN generator for 28x28: Linear -> BN -> ReLU -> 7x7 -> ConvT x2 (14, 28) -> tanh. */
+export function dcganGenerator28(latent: number, o: DcganOptions = {}): Sequential {
+  const w = o.width ?? 128;
+  const c = o.channels ?? 1;
+  const init = o.init ?? 'dcgan';
+  const bnScale = init === 'dcgan' ? normalInit(1, 0.02) : undefined;
+  return new Sequential([
+    new Linear(latent, w * 49, { bias: false, init }),
+    new BatchNorm(w * 49, { scaleInit: bnScale }),
+    ReLU(),
+    Reshape(w, 7, 7),
+    new ConvTranspose2d(w, w / 2, 4, { stride: 2, padding: 1, bias: false, init }),
+    new BatchNorm(w / 2, { scaleInit: bnScale }),
+    ReLU(),
+    new ConvTranspose2d(w / 2, c, 4, { stride: 2, padding: 1, init }),
+    Tanh(),
+  ]);
+}
+
+/** DCGAN discriminator for 28x28: Conv s2 (14) -> LeakyReLU -> Conv s2 (7) -> LeakyReLU -> Linear -> logit. */
+export function dcganDiscriminator28(o: DcganOptions = {}): Sequential {
+  const w = o.width ?? 128;
+  const c = o.channels ?? 1;
+  const init = o.init ?? 'dcgan';
+  const sn = o.spectralNorm;
+  return new Sequential([
+    new Conv2d(c, w / 2, 4, { stride: 2, padding: 1, init, spectralNorm: sn }),
+    LeakyReLU(0.2),
+    new Conv2d(w / 2, w, 4, { stride: 2, padding: 1, init, spectralNorm: sn }),
+    LeakyReLU(0.2),
+    Flatten(),
+    new Linear(w * 49, 1, { init, spectralNorm: sn }),
+  ]);
+}

@@ -1,0 +1,161 @@
+// One whole adversarial training iteration as one program, as the seeds describe it:
+//   k times: draw noise, generate, train D on real (label 1) and generated (label 0) samples with
+//            G frozen (the generated batch is a constant for D's gradient);
+//   then:    train G through the just-updated, frozen D to make D call its samples real.
+// Forward passes, losses, gradients and optimizer updates all live in a single ONNX graph.
+import * as E from '../engine/index.js';
+import type { LowerSpec, Tensor } from '../engine/index.js';
+import type { Module } from '../nn/module.js';
+import { adam, clipByGlobalNorm, globalNorm, sgd, type ParamRef } from '../optim/optimizers.js';
+import { discriminatorLoss, generatorLoss, gradientPenalty, outputIsLogit, r1Penalty, type LossName } from './losses.js';
+
+export interface OptimizerConfig {
+  kind: 'adam' | 'adamw' | 'sgd';
+  lr: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  weightDecay?: number;
+  momentum?: number;
+  /** Clip the gradient's global norm to this before the update. */
+  clipNorm?: number;
+}
+
+export interface StepConfig {
+  batch: number;
+  loss: LossName;
+  /** D updates per G update (k in Goodfellow et al.; n_critic in WGAN). */
+  dSteps: number;
+  /** One-sided label smoothing: target for real samples (1 = none). */
+  realLabel: number;
+  /** WGAN-GP penalty weight (lambda). Used with loss 'wgan-gp'. */
+  gpWeight: number;
+  /** R1 penalty weight gamma (0 = off); adds gamma/2 * E||grad D(x)||^2. */
+  r1Gamma: number;
+  /** WGAN weight clipping bound for D's parameters (0 = off). */
+  weightClip: number;
+  /** Decay of the exponential moving average of G's weights (0 = off). */
+  emaDecay: number;
+  /** Run D once on concat(real, fake) instead of twice (same result unless D has batch norm). */
+  joinRealFake: boolean;
+  optG: OptimizerConfig;
+  optD: OptimizerConfig;
+}
+
+export interface GanNets {
+  G: Module;
+  D: Module;
+  /** Shape of one noise vector (usually [latentDim]). */
+  latentShape: number[];
+  /** Shape of one data sample ([C, H, W] or [D]). */
+  sampleShape: number[];
+}
+
+/** Names of the program's inputs and outputs. */
+export const STEP_INPUTS = { real: 'real', z: 'z', lrG: 'lr_G', lrD: 'lr_D', gpAlpha: 'gp_alpha' } as const;
+export const STEP_METRICS = ['loss_D', 'loss_G', 'd_real', 'd_fake', 'grad_norm_D', 'grad_norm_G'] as const;
+export type StepMetric = (typeof STEP_METRICS)[number];
+
+export interface BuiltStep {
+  spec: LowerSpec;
+  trace: E.StateTrace;
+  /** [EMA state, parameter] name pairs; the EMA starts as a copy of the parameter. */
+  emaPairs: [string, string][];
+}
+
+export const emaName = (param: string) => `${param}/ema`;
+
+function refs(m: Module): ParamRef[] {
+  return m.parameters().map((p) => ({ name: p.name, shape: p.shape }));
+}
+
+function optimize(trace: E.StateTrace, params: ParamRef[], grads: Tensor[], o: OptimizerConfig, lr: Tensor, name: string): Tensor {
+  let gs = grads;
+  let norm: Tensor;
+  if (o.clipNorm) ({ grads: gs, norm } = clipByGlobalNorm(grads, o.clipNorm));
+  else norm = globalNorm(grads);
+  if (o.kind === 'sgd') sgd(trace, params, gs, { lr, momentum: o.momentum, weightDecay: o.weightDecay });
+  else adam(trace, params, gs, { lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, decoupled: o.kind === 'adamw', name });
+  return norm;
+}
+
+/** Splits D's output on a joined batch back into its real and fake halves. */
+function halves(out: Tensor, n: number): [Tensor, Tensor] {
+  return [E.slice(out, [0], [n], [0]), E.slice(out, [n], [2 * n], [0])];
+}
+
+export function buildTrainStep(nets: GanNets, cfg: StepConfig): BuiltStep {
+  const { G, D } = nets;
+  const n = cfg.batch;
+  const k = cfg.dSteps;
+  const trace = new E.StateTrace(true);
+  const real = E.input(STEP_INPUTS.real, [k, n, ...nets.sampleShape]);
+  const z = E.input(STEP_INPUTS.z, [k, n, ...nets.latentShape]);
+  const lrG = E.input(STEP_INPUTS.lrG, []);
+  const lrD = E.input(STEP_INPUTS.lrD, []);
+  const gpAlpha = cfg.loss === 'wgan-gp' ? E.input(STEP_INPUTS.gpAlpha, [k, n, ...nets.sampleShape.map(() => 1)]) : undefined;
+  const pick = (t: Tensor, i: number) => E.reshape(E.slice(t, [i], [i + 1], [0]), t.shape.slice(1));
+
+  let fake!: Tensor;
+  let lossD!: Tensor;
+  let dReal!: Tensor;
+  let dFake!: Tensor;
+  let gradNormD!: Tensor;
+  for (let i = 0; i < k; i++) {
+    const x = pick(real, i);
+    fake = G.call(pick(z, i), trace);
+    const fixedFake = E.stopGradient(fake);
+    if (cfg.joinRealFake) {
+      [dReal, dFake] = halves(D.call(E.concat([x, fixedFake], 0), trace), n);
+    } else {
+      dReal = D.call(x, trace);
+      dFake = D.call(fixedFake, trace);
+    }
+    lossD = discriminatorLoss(cfg.loss, dReal, dFake, { realLabel: cfg.realLabel });
+    if (gpAlpha) {
+      const a = pick(gpAlpha, i);
+      const interp = E.add(E.mul(a, x), E.mul(E.sub(1, a), fixedFake));
+      lossD = E.add(lossD, E.mul(gradientPenalty(D.call(interp, trace), interp), cfg.gpWeight));
+    }
+    if (cfg.r1Gamma > 0) {
+      // R1 needs D's gradient at the real batch itself, so D sees it as a differentiable input.
+      const xr = E.add(x, 0);
+      lossD = E.add(lossD, E.mul(r1Penalty(D.call(xr, trace), xr), cfg.r1Gamma / 2));
+    }
+    const dParams = refs(D);
+    const dGrads = E.grad(lossD, dParams.map((p) => trace.read(p.name, p.shape)));
+    gradNormD = optimize(trace, dParams, dGrads, cfg.optD, lrD, 'D.opt');
+    if (cfg.weightClip > 0) {
+      for (const p of dParams) trace.write(p.name, E.clip(trace.read(p.name, p.shape), -cfg.weightClip, cfg.weightClip));
+    }
+  }
+
+  // G step through the updated D, on the last generated batch (as the PyTorch DCGAN example does).
+  const dOnFake = D.call(fake, trace);
+  const lossG = generatorLoss(cfg.loss, dOnFake);
+  const gParams = refs(G);
+  const gGrads = E.grad(lossG, gParams.map((p) => trace.read(p.name, p.shape)));
+  const gradNormG = optimize(trace, gParams, gGrads, cfg.optG, lrG, 'G.opt');
+
+  const emaPairs: [string, string][] = [];
+  if (cfg.emaDecay > 0) {
+    for (const p of G.allParams()) {
+      // Buffers (batch-norm running statistics) are averaged too, so EMA samples use matching statistics.
+      const e = emaName(p.name);
+      const avg = E.add(E.mul(trace.read(e, p.shape), cfg.emaDecay), E.mul(trace.read(p.name, p.shape), 1 - cfg.emaDecay));
+      trace.write(e, avg);
+      emaPairs.push([e, p.name]);
+    }
+  }
+
+  const asProb = outputIsLogit(cfg.loss) ? E.sigmoid : (t: Tensor) => t;
+  const outputs: Record<StepMetric, Tensor> = {
+    loss_D: lossD,
+    loss_G: lossG,
+    d_real: E.reduceMean(asProb(dReal)),
+    d_fake: E.reduceMean(asProb(dFake)),
+    grad_norm_D: gradNormD,
+    grad_norm_G: gradNormG,
+  };
+  return { spec: { outputs, updates: trace.updates() }, trace, emaPairs };
+}
