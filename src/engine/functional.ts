@@ -4,7 +4,7 @@ import { normAxes } from './shape.js';
 import { constant } from './ops/leaves.js';
 import { add, div, exp, less, log, mul, softplus, sqrt, stopGradient, sub, where, type TensorLike } from './ops/elementwise.js';
 import { matmul } from './ops/matmul.js';
-import { reduceMax, reduceMean, reduceSum } from './ops/reduce.js';
+import { reduceMax, reduceMean, reduceSum, reduceSumSquare } from './ops/reduce.js';
 import { gather, reshape, transpose } from './ops/shape.js';
 
 /** log(sum(exp(x))) over axis, stabilised by the (non-differentiated) max. */
@@ -174,7 +174,7 @@ export function pixelShuffle(x: Tensor, r: number): Tensor {
 /** Mean of a float tensor over all elements. */
 export const mean = (x: Tensor): Tensor => reduceMean(x);
 /** Sum of squares of all elements. */
-export const sumSquares = (x: Tensor): Tensor => reduceSum(mul(x, x));
+export const sumSquares = (x: Tensor): Tensor => reduceSumSquare(x);
 
 /** Binary cross-entropy with logits, mean over elements: softplus(x) - x*y (stable for any x). */
 export function bceWithLogits(logits: Tensor, target: TensorLike): Tensor {

@@ -60,7 +60,7 @@ export function outputIsLogit(loss: LossName): boolean {
 export function inputGradSqNorm(dOut: Tensor, x: Tensor): Tensor {
   const [g] = E.grad(E.reduceSum(dOut), [x]);
   const axes = Array.from({ length: x.rank - 1 }, (_, i) => i + 1);
-  return E.reduceSum(E.mul(g!, g!), axes);
+  return E.reduceSumSquare(g!, axes);
 }
 
 /** WGAN-GP penalty (Gulrajani et al. 2017): mean((||grad D(x_hat)|| - 1)^2) on interpolates. */

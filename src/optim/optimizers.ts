@@ -9,7 +9,7 @@ import {
   GraphBuildError,
   mul,
   pow,
-  reduceSum,
+  reduceSumSquare,
   sqrt,
   sub,
   minimum,
@@ -75,7 +75,11 @@ export interface AdamOptions {
   name: string;
 }
 
-/** Adam / AdamW with bias correction (PyTorch semantics). */
+/**
+ * Adam / AdamW with bias correction (PyTorch semantics). The moment slots are kept unnormalised,
+ * adam_m = m / (1 - beta1) and adam_v = v / (1 - beta2), so each update is m' = beta1 m' + g and
+ * v' = beta2 v' + g^2: two fewer passes over every parameter than the textbook form, same result.
+ */
 export function adam(trace: StateTrace, params: readonly ParamRef[], grads: readonly Tensor[], o: AdamOptions): void {
   checkPairs(params, grads);
   const b1 = o.beta1 ?? 0.9;
@@ -86,22 +90,23 @@ export function adam(trace: StateTrace, params: readonly ParamRef[], grads: read
   trace.write(counter, t1);
   const bc1 = sub(1, pow(lift(b1), t1));
   const bc2 = sub(1, pow(lift(b2), t1));
-  // lr / bc1 and 1 / sqrt(bc2) are scalars: computing them once keeps per-element work small.
-  const stepSize = div(o.lr, bc1);
-  const invSqrtBc2 = div(1, sqrt(bc2));
+  // m_hat / (sqrt(v_hat) + eps) = m' * s / (sqrt(v') + e) with the scalars
+  // s = (1 - b1) / bc1 * sqrt(bc2 / (1 - b2)) and e = eps * sqrt(bc2 / (1 - b2)).
+  const r = sqrt(div(bc2, 1 - b2));
+  const stepSize = mul(o.lr, mul(div(1 - b1, bc1), r));
+  const epsHat = mul(r, eps);
   params.forEach((ref, i) => {
     const p = trace.read(ref.name, ref.shape);
     let g = grads[i]!;
     if (o.weightDecay && !o.decoupled) g = add(g, mul(p, o.weightDecay));
     const mName = `${ref.name}/adam_m`;
     const vName = `${ref.name}/adam_v`;
-    const nm = add(mul(trace.read(mName, ref.shape), b1), mul(g, 1 - b1));
-    const nv = add(mul(trace.read(vName, ref.shape), b2), mul(mul(g, g), 1 - b2));
+    const nm = add(mul(trace.read(mName, ref.shape), b1), g);
+    const nv = add(mul(trace.read(vName, ref.shape), b2), mul(g, g));
     trace.write(mName, nm);
     trace.write(vName, nv);
     const base = o.weightDecay && o.decoupled ? mul(p, sub(1, mul(o.lr, o.weightDecay))) : p;
-    const denom = add(mul(sqrt(nv), invSqrtBc2), eps);
-    trace.write(ref.name, sub(base, mul(div(nm, denom), stepSize)));
+    trace.write(ref.name, sub(base, mul(div(nm, add(sqrt(nv), epsHat)), stepSize)));
   });
 }
 
@@ -109,7 +114,7 @@ export function adam(trace: StateTrace, params: readonly ParamRef[], grads: read
 export function globalNorm(grads: readonly Tensor[]): Tensor {
   let total: Tensor | undefined;
   for (const g of grads) {
-    const s = reduceSum(mul(g, g));
+    const s = reduceSumSquare(g);
     total = total ? add(total, s) : s;
   }
   if (!total) throw new GraphBuildError('globalNorm: no gradients');

@@ -87,6 +87,7 @@ for (const [axes, keep] of [
   add({ name: `mean ${axes} ${keep}`, build: (x) => E.reduceMean(x!, axes, keep), inputs: [{ shape }] });
   add({ name: `max ${axes} ${keep}`, build: (x) => E.reduceMax(x!, axes, keep), inputs: [{ shape, gen: distinct }] });
   add({ name: `min ${axes} ${keep}`, build: (x) => E.reduceMin(x!, axes, keep), inputs: [{ shape, gen: distinct }] });
+  add({ name: `sumSquare ${axes} ${keep}`, build: (x) => E.reduceSumSquare(x!, axes, keep), inputs: [{ shape }] });
   add({ name: `variance ${axes} ${keep}`, build: (x) => E.variance(x!, axes, keep), inputs: [{ shape }] });
 }
 

@@ -156,11 +156,18 @@ export function lower(spec: LowerSpec): LoweredModel {
 
   const outputs: LeafInfo[] = [];
   const updateOutputs = new Map<string, string>();
+  // Graph outputs take over the name of the value that produces them, so ONNX Runtime writes the
+  // result straight into the output; an Identity (a copy) is only needed for leaves, initializers
+  // and values that feed two outputs.
+  const producedByNode = new Set(L.nodes.flatMap((n) => n.outputs));
+  const rename = new Map<string, string>();
   const addOutput = (name: string, t: Tensor) => {
     if (outputs.some((o) => o.name === name) || inputs.has(name) || stateInputs.has(name)) {
       throw new GraphBuildError(`output name "${name}" is used twice`);
     }
-    L.nodes.push({ opType: 'Identity', inputs: [names.get(t.id)!], outputs: [name], attrs: {} });
+    const v = names.get(t.id)!;
+    if (producedByNode.has(v) && !rename.has(v)) rename.set(v, name);
+    else L.nodes.push({ opType: 'Identity', inputs: [rename.get(v) ?? v], outputs: [name], attrs: {} });
     outputs.push({ name, shape: t.shape, dtype: t.dtype });
   };
   for (const [name, t] of Object.entries(spec.outputs)) addOutput(name, t);
@@ -171,6 +178,7 @@ export function lower(spec: LowerSpec): LoweredModel {
     addOutput(outName, v);
     updateOutputs.set(outName, stateName);
   }
+  const renamed = (v: string) => rename.get(v) ?? v;
 
   const w = new ProtoWriter();
   w.int(1, IR_VERSION);
@@ -179,8 +187,8 @@ export function lower(spec: LowerSpec): LoweredModel {
   w.message(7, (g) => {
     for (const n of L.nodes) {
       g.message(1, (nw) => {
-        for (const i of n.inputs) nw.string(1, i);
-        for (const o of n.outputs) nw.string(2, o);
+        for (const i of n.inputs) nw.string(1, renamed(i));
+        for (const o of n.outputs) nw.string(2, renamed(o));
         nw.string(4, n.opType);
         for (const [k, v] of Object.entries(n.attrs)) nw.message(5, (aw) => writeAttr(aw, k, v));
       });

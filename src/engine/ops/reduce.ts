@@ -56,6 +56,8 @@ export const reduceMeanOp = reduction('mean', 'ReduceMean', (g, x, _o, axes) =>
   expand(div(keptGrad(g, x, axes), countOf(x, axes)), x.shape),
 );
 export const reduceMaxOp = reduction('max', 'ReduceMax', extremeGrad);
+/** Sum of squares in one pass (ONNX ReduceSumSquare): gradient norms and penalties use it. */
+export const reduceSumSquareOp = reduction('sumSquare', 'ReduceSumSquare', (g, x, _o, axes) => mul(keptGrad(g, x, axes), mul(x, 2)));
 export const reduceMinOp = reduction('min', 'ReduceMin', extremeGrad);
 
 function reduceFn(op: OpDef<ReduceAttrs>) {
@@ -75,6 +77,7 @@ export const reduceSum = reduceFn(reduceSumOp);
 export const reduceMean = reduceFn(reduceMeanOp);
 export const reduceMax = reduceFn(reduceMaxOp);
 export const reduceMin = reduceFn(reduceMinOp);
+export const reduceSumSquare = reduceFn(reduceSumSquareOp);
 
 /** Sums a broadcast gradient back down to `shape` (the inverse of NumPy broadcasting). */
 export function sumToShape(g: Tensor, shape: Shape): Tensor {
