@@ -54,7 +54,14 @@ export interface OursResult {
   compileMs: number;
 }
 
-export async function benchOurs(c: BenchCase, batch: number, steps: number, warmup: number, overrides: Partial<StepConfig> = {}): Promise<OursResult> {
+export async function benchOurs(
+  c: BenchCase,
+  batch: number,
+  steps: number,
+  warmup: number,
+  overrides: Partial<StepConfig> = {},
+  stepsPerRun = 1,
+): Promise<OursResult> {
   const nets = c.nets();
   const cfg: StepConfig = {
     batch,
@@ -75,18 +82,21 @@ export async function benchOurs(c: BenchCase, batch: number, steps: number, warm
   const built = buildTrainStep(nets, cfg);
   const store = new E.StateStore();
   E.initState(store, built.trace.declared(), new E.Rng(0));
-  const prog = await E.Program.compile(built.spec, store);
+  const loop = stepsPerRun > 1 ? { steps: stepsPerRun, perStep: ['real', 'z'] } : undefined;
+  const prog = await E.Program.compile(built.spec, store, { loop });
   const compileMs = performance.now() - t0;
   const rng = new E.Rng(1);
   const sampleSize = nets.sampleShape.reduce((a, b) => a * b, 1);
-  const pool = Array.from({ length: 8 }, () => rng.fillUniform(new Float32Array(batch * sampleSize), -1, 1));
-  const z = new Float32Array(batch * 100);
+  const pool = Array.from({ length: 8 }, () => rng.fillUniform(new Float32Array(stepsPerRun * batch * sampleSize), -1, 1));
+  const z = new Float32Array(stepsPerRun * batch * 100);
   const times: number[] = [];
-  for (let i = 0; i < warmup + steps; i++) {
+  const runs = Math.ceil(steps / stepsPerRun);
+  const warmRuns = Math.ceil(warmup / stepsPerRun);
+  for (let i = 0; i < warmRuns + runs; i++) {
     const s = performance.now();
     rng.fillNormal(z);
     await prog.run({ real: pool[i % pool.length]!, z, lr_G: 2e-4, lr_D: 2e-4 });
-    if (i >= warmup) times.push(performance.now() - s);
+    if (i >= warmRuns) times.push((performance.now() - s) / stepsPerRun);
   }
   await prog.release();
   return { ms: median(times), flops: countFlops(built.spec), nodes: prog.model.nodeCount, compileMs };
@@ -126,8 +136,11 @@ async function main(): Promise<void> {
       warmup: { type: 'string', default: '10' },
       batch: { type: 'string', default: '64' },
       'no-torch': { type: 'boolean', default: false },
+      'steps-per-run': { type: 'string', default: '8' },
+      memory: { type: 'boolean', default: false },
     },
   });
+  if (values.memory) return memorySoak(Number(values.steps === '100' ? 10000 : values.steps), values.json ?? false);
   const only = values.only?.split(',').map((s) => s.trim());
   const unknown = only?.filter((n) => !CASES.some((c) => c.name === n)) ?? [];
   if (unknown.length) {
@@ -139,13 +152,17 @@ async function main(): Promise<void> {
   const warmup = Number(values.warmup);
   const batch = Number(values.batch);
   const torch = values['no-torch'] ? new Map<string, TorchResult>() : benchTorch(cases.map((c) => c.name), batch, Math.min(steps, 50), warmup);
+  const perRun = Number(values['steps-per-run']);
   for (const c of cases) {
-    const r = await benchOurs(c, batch, steps, warmup);
+    const single = perRun > 1 ? await benchOurs(c, batch, Math.min(steps, 50), warmup, {}, 1) : undefined;
+    const r = await benchOurs(c, batch, steps, warmup, {}, perRun);
     const t = torch.get(c.name);
     const row = {
       config: c.name,
       batch,
       ms_per_step: round(r.ms),
+      steps_per_run: perRun,
+      ms_per_step_one_per_run: single ? round(single.ms) : round(r.ms),
       steps_per_s: round(1000 / r.ms),
       gflop_per_step: round(r.flops / 1e9),
       gflop_per_s: round(r.flops / 1e9 / (r.ms / 1000)),
@@ -161,5 +178,37 @@ async function main(): Promise<void> {
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Trains the mlp benchmark for many steps and reports resident memory along the way. */
+async function memorySoak(steps: number, json: boolean): Promise<void> {
+  const c = CASES.find((x) => x.name === 'mlp')!;
+  const nets = c.nets();
+  const built = buildTrainStep(nets, {
+    batch: 64, loss: 'nonsaturating', dSteps: 1, realLabel: 1, gpWeight: 10, r1Gamma: 0, weightClip: 0, emaDecay: 0.999,
+    joinRealFake: true, optG: adam, optD: adam,
+  });
+  const store = new E.StateStore();
+  E.initState(store, built.trace.declared(), new E.Rng(0));
+  const perRun = 8;
+  const prog = await E.Program.compile(built.spec, store, { loop: { steps: perRun, perStep: ['real', 'z'] } });
+  const rng = new E.Rng(1);
+  const real = rng.fillUniform(new Float32Array(perRun * 64 * 784), -1, 1);
+  const z = new Float32Array(perRun * 64 * 100);
+  const rss: Record<number, number> = {};
+  for (let i = 1; i <= steps / perRun; i++) {
+    rng.fillNormal(z);
+    await prog.run({ real, z, lr_G: 2e-4, lr_D: 2e-4 });
+    const step = i * perRun;
+    if (step === 1000 || step === steps || step % 2000 === 0) {
+      global.gc?.();
+      rss[step] = Math.round(process.memoryUsage().rss / 2 ** 20);
+    }
+  }
+  await prog.release();
+  const first = rss[1000]!;
+  const last = rss[steps]!;
+  const row = { config: 'mlp-memory', steps, rss_mb: rss, growth_mb_after_step_1000: last - first };
+  console.log(json ? JSON.stringify(row) : `memory: rss ${JSON.stringify(rss)} MB; growth after step 1000: ${last - first} MB`);
+}
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -2,7 +2,7 @@
 // (parameters, optimizer slots, running statistics) live in a StateStore outside the graph and are
 // fed in and written back on every run.
 import ort from 'onnxruntime-node';
-import { lower, type LeafInfo, type LoweredModel, type LowerSpec } from './onnx/lower.js';
+import { lower, type LeafInfo, type LoopOptions, type LoweredModel, type LowerSpec } from './onnx/lower.js';
 import { fmtShape, shapeSize, type DType, type Shape } from './tensor.js';
 
 export type HostArray = Float32Array | BigInt64Array | Int32Array | Uint8Array;
@@ -99,6 +99,8 @@ export interface CompileOptions {
   threads?: number;
   /** Write the ONNX model here too (debugging). */
   saveModelTo?: string;
+  /** Run the program several times per run() call, inside ONNX Runtime (see LoopOptions). */
+  loop?: LoopOptions;
 }
 
 export type Feed = HostArray | number;
@@ -114,7 +116,7 @@ export class Program {
   ) {}
 
   static async compile(spec: LowerSpec, store: StateStore, opts: CompileOptions = {}): Promise<Program> {
-    const model = lower(spec);
+    const model = lower(spec, opts.loop);
     if (opts.saveModelTo) {
       const { writeFileSync } = await import('node:fs');
       writeFileSync(opts.saveModelTo, model.bytes);

@@ -31,7 +31,7 @@ export class Rng {
   /** A new generator whose stream is independent of this one's (for a named purpose). */
   fork(salt: number): Rng {
     const sm = splitmix32((this.s[0]! ^ Math.imul(salt + 1, 0x9e3779b1)) >>> 0);
-    return new Rng([sm() ^ this.s[1]!, sm() ^ this.s[2]!, sm() ^ this.s[3]!, sm()] as RngState);
+    return new Rng([(sm() ^ this.s[1]!) >>> 0, (sm() ^ this.s[2]!) >>> 0, (sm() ^ this.s[3]!) >>> 0, sm()] as RngState);
   }
 
   getState(): RngState {

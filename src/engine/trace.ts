@@ -26,11 +26,19 @@ export class StateTrace {
   private written = new Set<string>();
   private decl = new Map<string, DeclaredState>();
 
-  /** Whether layers behave as in training (batch statistics, dropout, power iterations). */
-  constructor(public training = true) {}
+  /**
+   * training: whether layers behave as in training (batch statistics, dropout, power iterations).
+   * alias: maps the names that are read to the states actually used (e.g. a parameter to its
+   * moving average, for sampling with averaged weights).
+   */
+  constructor(
+    public training = true,
+    private readonly alias: (name: string) => string = (n) => n,
+  ) {}
 
   /** The current value of a state; declares it (with its initialiser, zeros by default) on first use. */
-  read(name: string, shape: Shape, init: Initializer = zerosInit): Tensor {
+  read(requested: string, shape: Shape, init: Initializer = zerosInit): Tensor {
+    const name = this.alias(requested);
     const prev = this.decl.get(name);
     if (prev && !sameShape(prev.shape, shape)) {
       throw new Error(`state "${name}" is read as ${fmtShape(shape)} but was declared ${fmtShape(prev.shape)}`);
@@ -47,7 +55,8 @@ export class StateTrace {
   }
 
   /** Sets the state's value for later reads in this program and for after the run. */
-  write(name: string, value: Tensor): void {
+  write(requested: string, value: Tensor): void {
+    const name = this.alias(requested);
     const d = this.decl.get(name);
     if (!d) throw new Error(`state "${name}" is written before it is read`);
     if (!sameShape(d.shape, value.shape)) {

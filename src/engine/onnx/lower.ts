@@ -45,11 +45,22 @@ export interface LowerSpec {
   graphName?: string;
 }
 
+/**
+ * Repeat the program `steps` times inside one run (an ONNX Loop): updated state is carried from
+ * step to step, inputs named in `perStep` get a leading [steps] axis (step i reads slice i), other
+ * inputs are shared, and every output gets a leading [steps] axis. State crosses into and out of
+ * ONNX Runtime once per run instead of once per step.
+ */
+export interface LoopOptions {
+  steps: number;
+  perStep: readonly string[];
+}
+
 interface Node {
   opType: string;
   inputs: string[];
   outputs: string[];
-  attrs: Record<string, AttrValue>;
+  attrs: Record<string, AttrValue | GraphAttr>;
 }
 
 class Lowering implements LowerContext {
@@ -58,8 +69,10 @@ class Lowering implements LowerContext {
   private constCache = new Map<string, string>();
   private counter = 0;
 
-  fresh(prefix: string): string {
-    return `${prefix}${this.counter++}`;
+  constructor(private readonly prefix = '') {}
+
+  fresh(kind: string): string {
+    return `${this.prefix}${kind}${this.counter++}`;
   }
 
   node(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}): string {
@@ -91,7 +104,32 @@ class Lowering implements LowerContext {
   }
 }
 
-function writeAttr(w: ProtoWriter, name: string, v: AttrValue): void {
+interface GraphParts {
+  name: string;
+  nodes: Node[];
+  initializers: TensorData[];
+  inputs: { name: string; dtype: OnnxDType; shape: readonly number[] }[];
+  outputs: { name: string; dtype: OnnxDType; shape: readonly number[] }[];
+}
+
+type GraphAttr = { graph: GraphParts };
+
+function writeGraph(g: ProtoWriter, parts: GraphParts, rename: (v: string) => string = (v) => v): void {
+  for (const n of parts.nodes) {
+    g.message(1, (nw) => {
+      for (const i of n.inputs) nw.string(1, rename(i));
+      for (const o of n.outputs) nw.string(2, rename(o));
+      nw.string(4, n.opType);
+      for (const [k, v] of Object.entries(n.attrs)) nw.message(5, (aw) => writeAttr(aw, k, v));
+    });
+  }
+  g.string(2, parts.name);
+  for (const init of parts.initializers) g.message(5, (tw) => writeTensor(tw, init));
+  for (const i of parts.inputs) g.message(11, (vw) => writeValueInfo(vw, i.name, i.dtype, i.shape));
+  for (const o of parts.outputs) g.message(12, (vw) => writeValueInfo(vw, o.name, o.dtype, o.shape));
+}
+
+function writeAttr(w: ProtoWriter, name: string, v: AttrValue | GraphAttr): void {
   w.string(1, name);
   if (typeof v === 'number') {
     w.int(3, v).int(20, ATTR.INT);
@@ -100,6 +138,9 @@ function writeAttr(w: ProtoWriter, name: string, v: AttrValue): void {
     // A dtype name given to the Cast "to" attribute is written as its enum value.
     if (name === 'to' && dt !== undefined) w.int(3, dt).int(20, ATTR.INT);
     else w.string(4, v).int(20, ATTR.STRING);
+  } else if ('graph' in v) {
+    w.message(6, (gw) => writeGraph(gw, v.graph));
+    w.int(20, ATTR.GRAPH);
   } else if ('ints' in v) {
     for (const i of v.ints) w.int(8, i);
     w.int(20, ATTR.INTS);
@@ -119,93 +160,144 @@ function writeAttr(w: ProtoWriter, name: string, v: AttrValue): void {
 }
 
 /** Builds the ONNX model for a program. Throws GraphBuildError on inconsistent specs. */
-export function lower(spec: LowerSpec): LoweredModel {
+export function lower(spec: LowerSpec, loop?: LoopOptions): LoweredModel {
   const updates = spec.updates ?? [];
+  const stateNameOf = (t: Tensor) => (t.attrs as InputAttrs).name;
   for (const [s, v] of updates) {
     if (s.op !== stateOp) throw new GraphBuildError(`update target ${s} is not a state tensor`);
     if (!sameShape(s.shape, v.shape) || s.dtype !== v.dtype) {
-      const name = (s.attrs as InputAttrs).name;
-      throw new GraphBuildError(`update of state "${name}": new value ${fmtShape(v.shape)}:${v.dtype} differs from ${fmtShape(s.shape)}:${s.dtype}`);
+      throw new GraphBuildError(`update of state "${stateNameOf(s)}": new value ${fmtShape(v.shape)}:${v.dtype} differs from ${fmtShape(s.shape)}:${s.dtype}`);
     }
   }
+  const updated = new Set(updates.map(([s]) => stateNameOf(s)));
+  if (updated.size !== updates.length) throw new GraphBuildError('a state is updated twice');
   const roots = [...Object.values(spec.outputs), ...updates.map(([, v]) => v), ...updates.map(([s]) => s)];
   const order = topoSort(roots);
-  const L = new Lowering();
-  const names = new Map<number, string>();
   const inputs = new Map<string, LeafInfo>();
   const stateInputs = new Map<string, LeafInfo>();
-
-  const declareLeaf = (t: Tensor, into: Map<string, LeafInfo>, kind: string) => {
+  for (const t of order) {
+    if (t.op !== inputOp && t.op !== stateOp) continue;
     const a = t.attrs as InputAttrs;
+    const into = t.op === inputOp ? inputs : stateInputs;
     const prev = inputs.get(a.name) ?? stateInputs.get(a.name);
     if (prev && (!sameShape(prev.shape, a.shape) || prev.dtype !== a.dtype || !into.has(a.name))) {
-      throw new GraphBuildError(`${kind} "${a.name}" is declared twice with different shapes or kinds`);
+      throw new GraphBuildError(`${t.op === inputOp ? 'input' : 'state'} "${a.name}" is declared twice with different shapes or kinds`);
     }
     into.set(a.name, { name: a.name, shape: a.shape, dtype: a.dtype });
-    names.set(t.id, a.name);
-  };
+  }
+  if (loop) {
+    const unknown = loop.perStep.filter((n) => !inputs.has(n));
+    if (unknown.length) throw new GraphBuildError(`loop: per-step inputs ${unknown.join(', ')} are not inputs of the program`);
+    if (!Number.isInteger(loop.steps) || loop.steps < 1) throw new GraphBuildError(`loop: steps must be a positive integer, got ${loop.steps}`);
+  }
 
+  // Lower every op. In a loop body, updated state and per-step inputs are body-local values;
+  // everything else refers to the outer graph's inputs by name.
+  const L = new Lowering(loop ? 'b' : '');
+  const names = new Map<number, string>();
+  const iterName = 'loop_iteration';
+  const perStepSlices = new Map<string, string>();
   for (const t of order) {
-    if (t.op === inputOp) declareLeaf(t, inputs, 'input');
-    else if (t.op === stateOp) declareLeaf(t, stateInputs, 'state');
-    else {
-      const ins = t.inputs.map((i) => names.get(i.id)!);
-      names.set(t.id, t.op.lower(L, ins, t.attrs, t));
+    if (t.op === inputOp) {
+      const n = stateNameOf(t);
+      if (loop?.perStep.includes(n)) {
+        if (!perStepSlices.has(n)) perStepSlices.set(n, L.node('Gather', [n, iterName], { axis: { int: 0 } }));
+        names.set(t.id, perStepSlices.get(n)!);
+      } else names.set(t.id, n);
+    } else if (t.op === stateOp) {
+      const n = stateNameOf(t);
+      names.set(t.id, loop && updated.has(n) ? `${n}__in` : n);
+    } else {
+      names.set(t.id, t.op.lower(L, t.inputs.map((i) => names.get(i.id)!), t.attrs, t));
     }
   }
 
-  const outputs: LeafInfo[] = [];
-  const updateOutputs = new Map<string, string>();
-  // Graph outputs take over the name of the value that produces them, so ONNX Runtime writes the
-  // result straight into the output; an Identity (a copy) is only needed for leaves, initializers
-  // and values that feed two outputs.
+  // Results take over the name of the value that produces them, so ONNX Runtime writes them in
+  // place; an Identity (a copy) is only needed for leaves, initializers and values used twice.
   const producedByNode = new Set(L.nodes.flatMap((n) => n.outputs));
   const rename = new Map<string, string>();
-  const addOutput = (name: string, t: Tensor) => {
-    if (outputs.some((o) => o.name === name) || inputs.has(name) || stateInputs.has(name)) {
-      throw new GraphBuildError(`output name "${name}" is used twice`);
-    }
+  const resultNames = new Set<string>();
+  const bindResult = (name: string, t: Tensor) => {
+    if (resultNames.has(name) || inputs.has(name) || stateInputs.has(name)) throw new GraphBuildError(`output name "${name}" is used twice`);
+    resultNames.add(name);
     const v = names.get(t.id)!;
     if (producedByNode.has(v) && !rename.has(v)) rename.set(v, name);
     else L.nodes.push({ opType: 'Identity', inputs: [rename.get(v) ?? v], outputs: [name], attrs: {} });
-    outputs.push({ name, shape: t.shape, dtype: t.dtype });
   };
-  for (const [name, t] of Object.entries(spec.outputs)) addOutput(name, t);
-  for (const [s, v] of updates) {
-    const stateName = (s.attrs as InputAttrs).name;
-    const outName = `${stateName}__next`;
-    if (updateOutputs.has(outName)) throw new GraphBuildError(`state "${stateName}" is updated twice`);
-    addOutput(outName, v);
-    updateOutputs.set(outName, stateName);
+  const outputs: LeafInfo[] = [];
+  const updateOutputs = new Map<string, string>();
+  const onnxType = (d: DType) => d as OnnxDType;
+  const loopSteps = loop?.steps ?? 1;
+  const stacked = (shape: Shape) => (loop ? [loopSteps, ...shape] : [...shape]);
+
+  const graph: GraphParts = { name: spec.graphName ?? 'tsgan', nodes: [], initializers: [], inputs: [], outputs: [] };
+  for (const leaf of inputs.values()) {
+    const shape = loop?.perStep.includes(leaf.name) ? [loopSteps, ...leaf.shape] : [...leaf.shape];
+    graph.inputs.push({ name: leaf.name, dtype: onnxType(leaf.dtype), shape });
   }
-  const renamed = (v: string) => rename.get(v) ?? v;
+  for (const leaf of stateInputs.values()) graph.inputs.push({ name: leaf.name, dtype: onnxType(leaf.dtype), shape: leaf.shape });
+
+  let bodyRename: (v: string) => string = (v) => rename.get(v) ?? v;
+  if (!loop) {
+    for (const [name, t] of Object.entries(spec.outputs)) bindResult(name, t);
+    for (const [s, v] of updates) bindResult(`${stateNameOf(s)}__next`, v);
+    graph.nodes = L.nodes;
+    graph.initializers = L.initializers;
+  } else {
+    const carried = updates.map(([s, v]) => ({ name: stateNameOf(s), s, v }));
+    for (const c of carried) bindResult(`${c.name}__out`, c.v);
+    for (const [name, t] of Object.entries(spec.outputs)) bindResult(`${name}__scan`, t);
+    L.nodes.push({ opType: 'Identity', inputs: ['loop_cond_in'], outputs: ['loop_cond_out'], attrs: {} });
+    const body: GraphParts = {
+      name: 'step',
+      nodes: L.nodes.map((n) => ({ ...n, inputs: n.inputs.map((i) => rename.get(i) ?? i), outputs: n.outputs.map((o) => rename.get(o) ?? o) })),
+      initializers: L.initializers,
+      inputs: [
+        { name: iterName, dtype: 'int64', shape: [] },
+        { name: 'loop_cond_in', dtype: 'bool', shape: [] },
+        ...carried.map((c) => ({ name: `${c.name}__in`, dtype: onnxType(c.s.dtype), shape: c.s.shape })),
+      ],
+      outputs: [
+        { name: 'loop_cond_out', dtype: 'bool', shape: [] },
+        ...carried.map((c) => ({ name: `${c.name}__out`, dtype: onnxType(c.v.dtype), shape: c.v.shape })),
+        ...Object.entries(spec.outputs).map(([n, t]) => ({ name: `${n}__scan`, dtype: onnxType(t.dtype), shape: t.shape })),
+      ],
+    };
+    bodyRename = (v) => v;
+    graph.initializers = [
+      { name: 'loop_trip_count', dtype: 'int64', dims: [], raw: rawInt64([loopSteps]) },
+      { name: 'loop_cond_init', dtype: 'bool', dims: [], raw: Uint8Array.of(1) },
+    ];
+    graph.nodes = [
+      {
+        opType: 'Loop',
+        inputs: ['loop_trip_count', 'loop_cond_init', ...carried.map((c) => c.name)],
+        outputs: [...carried.map((c) => `${c.name}__next`), ...Object.keys(spec.outputs)],
+        attrs: { body: { graph: body } },
+      },
+    ];
+  }
+  for (const [name, t] of Object.entries(spec.outputs)) {
+    outputs.push({ name, shape: stacked(t.shape), dtype: t.dtype });
+  }
+  for (const [s, v] of updates) {
+    const outName = `${stateNameOf(s)}__next`;
+    outputs.push({ name: outName, shape: v.shape, dtype: v.dtype });
+    updateOutputs.set(outName, stateNameOf(s));
+  }
+  graph.outputs = outputs.map((o) => ({ name: o.name, dtype: onnxType(o.dtype), shape: o.shape }));
 
   const w = new ProtoWriter();
   w.int(1, IR_VERSION);
   w.string(2, 'tsgan');
   w.string(3, '0.1.0');
-  w.message(7, (g) => {
-    for (const n of L.nodes) {
-      g.message(1, (nw) => {
-        for (const i of n.inputs) nw.string(1, renamed(i));
-        for (const o of n.outputs) nw.string(2, renamed(o));
-        nw.string(4, n.opType);
-        for (const [k, v] of Object.entries(n.attrs)) nw.message(5, (aw) => writeAttr(aw, k, v));
-      });
-    }
-    g.string(2, spec.graphName ?? 'tsgan');
-    for (const init of L.initializers) g.message(5, (tw) => writeTensor(tw, init));
-    for (const leaf of [...inputs.values(), ...stateInputs.values()]) {
-      g.message(11, (vw) => writeValueInfo(vw, leaf.name, leaf.dtype, leaf.shape));
-    }
-    for (const o of outputs) g.message(12, (vw) => writeValueInfo(vw, o.name, o.dtype, o.shape));
-  });
+  w.message(7, (g) => writeGraph(g, graph, bodyRename));
   w.message(8, (op) => op.string(1, '').int(2, OPSET));
   for (const [k, v] of Object.entries(spec.metadata ?? {})) w.message(14, (m) => m.string(1, k).string(2, v));
 
   return {
     bytes: w.finish(),
-    inputs: [...inputs.values()],
+    inputs: graph.inputs.filter((i) => inputs.has(i.name)).map((i) => ({ name: i.name, shape: i.shape, dtype: i.dtype as DType })),
     stateInputs: [...stateInputs.values()],
     outputs,
     updateOutputs,

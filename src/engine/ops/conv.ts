@@ -7,7 +7,7 @@ import { apply, fmtShape, opError, type OpDef, Tensor } from '../tensor.js';
 import { constant } from './leaves.js';
 import { matmul } from './matmul.js';
 import { reduceMax } from './reduce.js';
-import { concat, pad, reshape, slice, transpose } from './shape.js';
+import { concat, pad, reshape, slice, stack, transpose } from './shape.js';
 
 export interface Conv2dAttrs {
   stride: [number, number];
@@ -140,47 +140,52 @@ export function convTranspose2d(x: Tensor, w: Tensor, opts: ConvTransposeOptions
   return apply(convTranspose2dOp, [x, w], { ...convAttrs(opts), outputPadding: pair(opts.outputPadding, 0) });
 }
 
-/**
- * Patches of x for every output position of a convolution: [N, OH, OW, C, kh*kw].
- * Built from a transpose to NHWC, one pad and kh*kw strided slices, so it is differentiable.
- */
-export function im2col(x: Tensor, kernel: [number, number], a: Omit<Conv2dAttrs, 'groups'>): Tensor {
-  const [n, c, h, w] = x.shape as [number, number, number, number];
+/** The kh*kw strided windows of a convolution over NHWC input, one [N, OH, OW, C] tensor each. */
+function windows(x: Tensor, kernel: [number, number], a: Omit<Conv2dAttrs, 'groups'>): Tensor[] {
+  const [, , h, w] = x.shape as [number, number, number, number];
   const [kh, kw] = kernel;
   const oh = convOutSize(h, kh, a.stride[0], a.padding[0], a.padding[2], a.dilation[0]);
   const ow = convOutSize(w, kw, a.stride[1], a.padding[1], a.padding[3], a.dilation[1]);
   if (oh < 1 || ow < 1) throw opError('im2col', [x], new Error(`kernel ${kh}x${kw} does not fit`));
   const nhwc = pad(transpose(x, [0, 2, 3, 1]), [0, a.padding[0], a.padding[1], 0, 0, a.padding[2], a.padding[3], 0]);
-  const cols: Tensor[] = [];
+  const out: Tensor[] = [];
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
       const r0 = i * a.dilation[0];
       const c0 = j * a.dilation[1];
-      const s = slice(nhwc, [r0, c0], [r0 + a.stride[0] * (oh - 1) + 1, c0 + a.stride[1] * (ow - 1) + 1], [1, 2], a.stride);
-      cols.push(reshape(s, [n, oh, ow, c, 1]));
+      out.push(slice(nhwc, [r0, c0], [r0 + a.stride[0] * (oh - 1) + 1, c0 + a.stride[1] * (ow - 1) + 1], [1, 2], a.stride));
     }
   }
-  return concat(cols, 4);
+  return out;
+}
+
+/**
+ * Patches of x for every output position of a convolution: [kh*kw, N, OH, OW, C].
+ * Built from a transpose to NHWC, one pad and kh*kw strided slices, so it is differentiable.
+ * The kernel offset is the outer axis, so each window is one contiguous block.
+ */
+export function im2col(x: Tensor, kernel: [number, number], a: Omit<Conv2dAttrs, 'groups'>): Tensor {
+  return stack(windows(x, kernel, a), 0);
 }
 
 /**
  * Gradient of conv2d(x, w) with respect to w, given gy = dL/dy: [Cout, C/groups, kh, kw].
- * One MatMul per group over all batch items and positions: gy^T [G, Cout/G, N*L] @ cols [G, N*L, C/G*kk].
+ * For each kernel offset k, dW[:, :, k] = gy^T [Cout, N*OH*OW] @ window_k [N*OH*OW, C]: kh*kw
+ * MatMuls over all batch items and positions, with no im2col buffer.
  */
 export function convWeightGrad(x: Tensor, gy: Tensor, kernel: [number, number], a: Conv2dAttrs): Tensor {
-  const [n, c] = x.shape as [number, number];
-  const [, co, oh, ow] = gy.shape as [number, number, number, number];
+  const c = x.shape[1]!;
+  const [n, co, oh, ow] = gy.shape as [number, number, number, number];
   const G = a.groups;
-  const kk = kernel[0] * kernel[1];
-  const L = n * oh! * ow!;
-  let cols = im2col(x, kernel, a); // [N, OH, OW, C, kk]
-  cols = reshape(cols, [L, G, (c / G) * kk]);
-  if (G > 1) cols = transpose(cols, [1, 0, 2]);
-  else cols = reshape(cols, [L, c * kk]);
+  const L = n * oh * ow;
   let gyT = reshape(transpose(gy, [1, 0, 2, 3]), [co, L]);
   if (G > 1) gyT = reshape(gyT, [G, co / G, L]);
-  const dw = matmul(gyT, cols); // [G?, co/G, C/G*kk]
-  return reshape(dw, [co, c / G, kernel[0], kernel[1]]);
+  const perOffset = windows(x, kernel, a).map((win) => {
+    let cols = reshape(win, [L, c]);
+    if (G > 1) cols = transpose(reshape(cols, [L, G, c / G]), [1, 0, 2]); // [G, L, C/G]
+    return reshape(matmul(gyT, cols), [co, c / G, 1]); // [G, Co/G, C/G] -> [Co, C/G, 1]
+  });
+  return reshape(concat(perOffset, 2), [co, c / G, kernel[0], kernel[1]]);
 }
 
 /** Convolution as im2col + MatMul (an alternative lowering of conv2d, for groups = 1). */
@@ -190,9 +195,12 @@ export function conv2dIm2col(x: Tensor, w: Tensor, opts: ConvOptions = {}): Tens
   const [n] = x.shape as number[];
   const [co, ci, kh, kw] = w.shape as [number, number, number, number];
   if (ci !== x.shape[1]) return conv2d(x, w, opts); // let conv2d report the mismatch
-  const cols = im2col(x, [kh, kw], a); // [N, OH, OW, C, kk]
-  const [, oh, ow] = cols.shape as number[];
-  const y = matmul(reshape(cols, [n! * oh! * ow!, ci * kh * kw]), transpose(reshape(w, [co, ci * kh * kw]), [1, 0]));
+  const cols = im2col(x, [kh, kw], a); // [kk, N, OH, OW, C]
+  const [, , oh, ow] = cols.shape as number[];
+  const L = n! * oh! * ow!;
+  const colsT = reshape(transpose(reshape(cols, [kh * kw, L, ci]), [1, 0, 2]), [L, kh * kw * ci]);
+  const wT = reshape(transpose(reshape(w, [co, ci, kh * kw]), [2, 1, 0]), [kh * kw * ci, co]);
+  const y = matmul(colsT, wT);
   return transpose(reshape(y, [n!, oh!, ow!, co]), [0, 3, 1, 2]);
 }
 
@@ -216,6 +224,6 @@ export function maxPool2d(x: Tensor, kernel: number | [number, number], opts: Po
   const padded = a.padding.some((p) => p > 0)
     ? pad(x, [0, 0, a.padding[0], a.padding[1], 0, 0, a.padding[2], a.padding[3]], -3.4e38)
     : x;
-  const cols = im2col(padded, k, { ...a, padding: [0, 0, 0, 0] }); // [N, OH, OW, C, kk]
-  return transpose(reduceMax(cols, 4), [0, 3, 1, 2]);
+  const cols = im2col(padded, k, { ...a, padding: [0, 0, 0, 0] }); // [kk, N, OH, OW, C]
+  return transpose(reduceMax(cols, 0), [0, 3, 1, 2]);
 }

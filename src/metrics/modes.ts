@@ -1,0 +1,56 @@
+// Mode coverage of samples from a mixture with known modes, as in the VEEGAN and PacGAN papers:
+// - a sample is high quality when it lies within 3 standard deviations of its nearest mode;
+// - a mode is captured when at least 20 of 2,500 samples (the same share of other counts) are
+//   high-quality samples nearest to it;
+// - reverse KL = KL(generated mode histogram || uniform), over the high-quality samples.
+import type { Mixture } from '../data/mixtures.js';
+
+export interface ModeMetrics {
+  samples: number;
+  modes: number;
+  modesCaptured: number;
+  highQualityFraction: number;
+  reverseKL: number;
+  /** High-quality samples nearest to each mode. */
+  histogram: number[];
+}
+
+export function modeMetrics(points: Float32Array, m: Mixture): ModeMetrics {
+  const n = points.length / 2;
+  const k = m.centers.length;
+  const hist = new Array<number>(k).fill(0);
+  const radius2 = (3 * m.sd) ** 2;
+  let good = 0;
+  for (let i = 0; i < n; i++) {
+    const x = points[2 * i]!;
+    const y = points[2 * i + 1]!;
+    let best = 0;
+    let bestD = Infinity;
+    m.centers.forEach(([cx, cy], j) => {
+      const d = (x - cx) ** 2 + (y - cy) ** 2;
+      if (d < bestD) {
+        bestD = d;
+        best = j;
+      }
+    });
+    if (bestD <= radius2) {
+      hist[best]!++;
+      good++;
+    }
+  }
+  const threshold = Math.max(1, Math.round((20 * n) / 2500));
+  let kl = 0;
+  for (const h of hist) {
+    if (h === 0 || good === 0) continue;
+    const p = h / good;
+    kl += p * Math.log(p * k);
+  }
+  return {
+    samples: n,
+    modes: k,
+    modesCaptured: hist.filter((h) => h >= threshold).length,
+    highQualityFraction: good / n,
+    reverseKL: good === 0 ? Infinity : kl,
+    histogram: hist,
+  };
+}
