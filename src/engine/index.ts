@@ -9,7 +9,7 @@ export * from './ops/matmul.js';
 export * from './ops/conv.js';
 export * from './functional.js';
 export { grad, topoSort } from './autodiff.js';
-export { lower, OPSET, type LowerSpec, type LoweredModel, type LeafInfo, type LoopOptions } from './onnx/lower.js';
+export { lower, programInputs, OPSET, type LowerSpec, type LoweredModel, type LeafInfo, type LoopOptions, type LowerOptions } from './onnx/lower.js';
 export { Program, StateStore, type HostTensor, type HostArray, type CompileOptions, type Feed } from './program.js';
 export { Rng, type RngState } from './random.js';
 export { StateTrace, initState, type Initializer, type DeclaredState } from './trace.js';

@@ -116,7 +116,7 @@ export class Program {
   ) {}
 
   static async compile(spec: LowerSpec, store: StateStore, opts: CompileOptions = {}): Promise<Program> {
-    const model = lower(spec, opts.loop);
+    const model = lower(spec, { loop: opts.loop });
     if (opts.saveModelTo) {
       const { writeFileSync } = await import('node:fs');
       writeFileSync(opts.saveModelTo, model.bytes);

@@ -108,8 +108,8 @@ interface GraphParts {
   name: string;
   nodes: Node[];
   initializers: TensorData[];
-  inputs: { name: string; dtype: OnnxDType; shape: readonly number[] }[];
-  outputs: { name: string; dtype: OnnxDType; shape: readonly number[] }[];
+  inputs: { name: string; dtype: OnnxDType; shape: readonly (number | string)[] }[];
+  outputs: { name: string; dtype: OnnxDType; shape: readonly (number | string)[] }[];
 }
 
 type GraphAttr = { graph: GraphParts };
@@ -159,8 +159,29 @@ function writeAttr(w: ProtoWriter, name: string, v: AttrValue | GraphAttr): void
   }
 }
 
+export interface LowerOptions {
+  loop?: LoopOptions;
+  /** Bake state into the model as initializers (for standalone export): value by state name. */
+  constants?: (stateName: string) => { data: Float32Array; shape: readonly number[] } | undefined;
+  /** Give the first dimension of every input and output the symbolic size "batch". */
+  dynamicBatch?: boolean;
+}
+
+/** The inputs a program built from this spec will take (names, shapes, dtypes), without lowering it. */
+export function programInputs(spec: LowerSpec): LeafInfo[] {
+  const roots = [...Object.values(spec.outputs), ...(spec.updates ?? []).flatMap(([s, v]) => [s, v])];
+  const seen = new Map<string, LeafInfo>();
+  for (const t of topoSort(roots)) {
+    if (t.op !== inputOp) continue;
+    const a = t.attrs as InputAttrs;
+    seen.set(a.name, { name: a.name, shape: a.shape, dtype: a.dtype });
+  }
+  return [...seen.values()];
+}
+
 /** Builds the ONNX model for a program. Throws GraphBuildError on inconsistent specs. */
-export function lower(spec: LowerSpec, loop?: LoopOptions): LoweredModel {
+export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
+  const loop = opts.loop;
   const updates = spec.updates ?? [];
   const stateNameOf = (t: Tensor) => (t.attrs as InputAttrs).name;
   for (const [s, v] of updates) {
@@ -175,9 +196,16 @@ export function lower(spec: LowerSpec, loop?: LoopOptions): LoweredModel {
   const order = topoSort(roots);
   const inputs = new Map<string, LeafInfo>();
   const stateInputs = new Map<string, LeafInfo>();
+  const baked: TensorData[] = [];
   for (const t of order) {
     if (t.op !== inputOp && t.op !== stateOp) continue;
     const a = t.attrs as InputAttrs;
+    const constant = t.op === stateOp && !updated.has(a.name) ? opts.constants?.(a.name) : undefined;
+    if (constant) {
+      if (!sameShape(constant.shape, a.shape)) throw new GraphBuildError(`state "${a.name}" is ${fmtShape(a.shape)} but its value has shape ${fmtShape(constant.shape)}`);
+      if (!baked.some((b) => b.name === a.name)) baked.push({ name: a.name, dtype: 'float32', dims: a.shape, raw: rawFloat32(constant.data) });
+      continue;
+    }
     const into = t.op === inputOp ? inputs : stateInputs;
     const prev = inputs.get(a.name) ?? stateInputs.get(a.name);
     if (prev && (!sameShape(prev.shape, a.shape) || prev.dtype !== a.dtype || !into.has(a.name))) {
@@ -228,11 +256,13 @@ export function lower(spec: LowerSpec, loop?: LoopOptions): LoweredModel {
   const updateOutputs = new Map<string, string>();
   const onnxType = (d: DType) => d as OnnxDType;
   const loopSteps = loop?.steps ?? 1;
-  const stacked = (shape: Shape) => (loop ? [loopSteps, ...shape] : [...shape]);
+  // Shapes as declared to ONNX: a loop stacks per-step values; an export may leave the batch symbolic.
+  const stacked = (shape: Shape): (number | string)[] => (loop ? [loopSteps, ...shape] : declared(shape));
+  const declared = (shape: Shape): (number | string)[] => (opts.dynamicBatch && shape.length ? ['batch', ...shape.slice(1)] : [...shape]);
 
   const graph: GraphParts = { name: spec.graphName ?? 'tsgan', nodes: [], initializers: [], inputs: [], outputs: [] };
   for (const leaf of inputs.values()) {
-    const shape = loop?.perStep.includes(leaf.name) ? [loopSteps, ...leaf.shape] : [...leaf.shape];
+    const shape = loop?.perStep.includes(leaf.name) ? [loopSteps, ...leaf.shape] : declared(leaf.shape);
     graph.inputs.push({ name: leaf.name, dtype: onnxType(leaf.dtype), shape });
   }
   for (const leaf of stateInputs.values()) graph.inputs.push({ name: leaf.name, dtype: onnxType(leaf.dtype), shape: leaf.shape });
@@ -242,7 +272,7 @@ export function lower(spec: LowerSpec, loop?: LoopOptions): LoweredModel {
     for (const [name, t] of Object.entries(spec.outputs)) bindResult(name, t);
     for (const [s, v] of updates) bindResult(`${stateNameOf(s)}__next`, v);
     graph.nodes = L.nodes;
-    graph.initializers = L.initializers;
+    graph.initializers = [...L.initializers, ...baked];
   } else {
     const carried = updates.map(([s, v]) => ({ name: stateNameOf(s), s, v }));
     for (const c of carried) bindResult(`${c.name}__out`, c.v);
@@ -277,15 +307,18 @@ export function lower(spec: LowerSpec, loop?: LoopOptions): LoweredModel {
       },
     ];
   }
+  const graphOutputs: GraphParts['outputs'] = [];
   for (const [name, t] of Object.entries(spec.outputs)) {
-    outputs.push({ name, shape: stacked(t.shape), dtype: t.dtype });
+    outputs.push({ name, shape: loop ? [loopSteps, ...t.shape] : [...t.shape], dtype: t.dtype });
+    graphOutputs.push({ name, dtype: onnxType(t.dtype), shape: stacked(t.shape) });
   }
   for (const [s, v] of updates) {
     const outName = `${stateNameOf(s)}__next`;
     outputs.push({ name: outName, shape: v.shape, dtype: v.dtype });
+    graphOutputs.push({ name: outName, dtype: onnxType(v.dtype), shape: v.shape });
     updateOutputs.set(outName, stateNameOf(s));
   }
-  graph.outputs = outputs.map((o) => ({ name: o.name, dtype: onnxType(o.dtype), shape: o.shape }));
+  graph.outputs = graphOutputs;
 
   const w = new ProtoWriter();
   w.int(1, IR_VERSION);
@@ -297,7 +330,7 @@ export function lower(spec: LowerSpec, loop?: LoopOptions): LoweredModel {
 
   return {
     bytes: w.finish(),
-    inputs: graph.inputs.filter((i) => inputs.has(i.name)).map((i) => ({ name: i.name, shape: i.shape, dtype: i.dtype as DType })),
+    inputs: [...inputs.values()].map((leaf) => ({ ...leaf, shape: loop?.perStep.includes(leaf.name) ? [loopSteps, ...leaf.shape] : [...leaf.shape] })),
     stateInputs: [...stateInputs.values()],
     outputs,
     updateOutputs,

@@ -17,7 +17,12 @@ export const reshapeOp: OpDef<{ shape: number[] }> = {
     return { shape: a.shape, dtype: x!.dtype };
   },
   grad: ({ g, inputs: [x] }) => [reshape(g, x!.shape)],
-  lower: (ctx, [x], a) => ctx.node('Reshape', [x!, ctx.constInt64(a.shape)]),
+  // A kept leading dimension is written as 0 ("copy from the input"), so models exported with a
+  // symbolic batch size reshape correctly for any batch.
+  lower: (ctx, [x], a, out) => {
+    const keepFirst = a.shape.length > 0 && a.shape[0] === out.inputs[0]!.shape[0];
+    return ctx.node('Reshape', [x!, ctx.constInt64(keepFirst ? [0, ...a.shape.slice(1)] : a.shape)]);
+  },
 };
 
 /** Reshape; one dimension may be -1 and is then inferred. */
