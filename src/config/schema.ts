@@ -1,0 +1,153 @@
+// The one config schema: what data, which networks, how to train. Validated before anything runs;
+// unknown keys are errors. Presets (presets.ts) are configs with names.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { LOSSES } from '../gan/losses.js';
+
+const int = (min: number) => z.number().int().min(min);
+const positive = z.number().positive();
+const prob = z.number().min(0).max(1);
+
+export const DataConfig = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('mixture'), name: z.enum(['ring8', 'grid25', 'spiral', 'moons']) }),
+  z.strictObject({ kind: z.literal('mnist') }),
+  z.strictObject({ kind: z.literal('fashion') }),
+  z.strictObject({
+    kind: z.literal('images'),
+    /** Folder of PNG/JPEG files (searched recursively). */
+    path: z.string().min(1),
+    /** Images are resized to size x size. */
+    size: int(4).max(512),
+    channels: z.union([z.literal(1), z.literal(3)]).default(3),
+  }),
+  z.strictObject({
+    kind: z.literal('csv'),
+    path: z.string().min(1),
+  }),
+]);
+
+export const ModelConfig = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('mlp'),
+    latent: int(1).max(4096).default(64),
+    gHidden: z.array(int(1)).min(1).default([256, 256]),
+    dHidden: z.array(int(1)).min(1).default([256, 256]),
+    /** Negative slope of the hidden LeakyReLUs (0 = ReLU). */
+    gSlope: z.number().min(0).max(1).default(0.2),
+    dSlope: z.number().min(0).max(1).default(0.2),
+    /** G's last layer: tanh for data in [-1, 1] (images), linear for unbounded vectors. */
+    output: z.enum(['tanh', 'linear']).default('tanh'),
+    spectralNorm: z.boolean().default(false),
+    init: z.enum(['dcgan', 'xavier', 'kaiming', 'default']).default('default'),
+  }),
+  z.strictObject({
+    kind: z.literal('dcgan'),
+    latent: int(1).max(4096).default(100),
+    /** Channels of G's 7x7 map and of D's last conv (28x28 images). */
+    width: int(8).max(1024).default(128),
+    spectralNorm: z.boolean().default(false),
+    init: z.enum(['dcgan', 'xavier', 'kaiming', 'default']).default('dcgan'),
+  }),
+]);
+
+export const TrainConfig = z.strictObject({
+  steps: int(1).default(5000),
+  batch: int(1).max(65536).default(64),
+  loss: z.enum(LOSSES).default('nonsaturating'),
+  /** D updates per G update. */
+  dSteps: int(1).max(100).default(1),
+  optimizer: z.enum(['adam', 'adamw', 'sgd']).default('adam'),
+  lrG: positive.default(2e-4),
+  lrD: positive.default(2e-4),
+  beta1: z.number().min(0).lt(1).default(0.5),
+  beta2: z.number().min(0).lt(1).default(0.999),
+  /** Learning-rate schedule: constant, or linear decay to lrFinal x the initial rate at the last step. */
+  lrSchedule: z.enum(['constant', 'linear']).default('constant'),
+  lrFinal: prob.default(0.02),
+  /** One-sided label smoothing: D's target for real samples. */
+  realLabel: z.number().gt(0).max(1).default(1),
+  gpWeight: z.number().min(0).default(10),
+  r1Gamma: z.number().min(0).default(0),
+  weightClip: z.number().min(0).default(0),
+  emaDecay: z.number().min(0).lt(1).default(0.999),
+  clipNorm: z.number().min(0).default(0),
+  /** Training steps per ONNX Runtime call (an ONNX Loop); state crosses into JS once per call. */
+  stepsPerRun: int(1).max(256).default(8),
+  checkpointEvery: int(1).default(1000),
+  sampleEvery: int(1).default(1000),
+  /** Checkpoints kept (oldest deleted first). */
+  keepCheckpoints: int(1).default(3),
+});
+
+export const GanConfig = z.strictObject({
+  /** Free text: what this config is for. */
+  description: z.string().default(''),
+  seed: int(0).max(2 ** 32 - 1).default(0),
+  data: DataConfig,
+  model: ModelConfig,
+  train: TrainConfig.default(TrainConfig.parse({})),
+});
+
+export type GanConfig = z.infer<typeof GanConfig>;
+export type DataConfig = z.infer<typeof DataConfig>;
+export type ModelConfig = z.infer<typeof ModelConfig>;
+export type TrainConfig = z.infer<typeof TrainConfig>;
+
+/** A bad config or file: the CLI reports it as one message and exits with code 2. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.join('.');
+  const at = path ? `"${path}"` : 'the top level';
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${path ? `${path}.` : ''}${k}"`).join(', ')}`;
+    case 'invalid_type':
+      return `${at}: expected ${issue.expected}, got ${issue.input === undefined ? 'nothing' : JSON.stringify(issue.input)}`;
+    case 'too_small':
+      return `${at}: must be ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}, got ${JSON.stringify(issue.input)}`;
+    case 'too_big':
+      return `${at}: must be ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}, got ${JSON.stringify(issue.input)}`;
+    case 'invalid_value':
+      return `${at}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(issue.input)}`;
+    case 'invalid_union':
+      return `${at}: ${issue.message}`;
+    default:
+      return `${at}: ${issue.message}`;
+  }
+}
+
+/** Validates a config object; throws one ConfigError naming the key and what was expected. */
+export function validateConfig(raw: unknown, source: string): GanConfig {
+  const r = GanConfig.safeParse(raw);
+  if (r.success) return r.data;
+  // zod reports input values only when asked; re-run per issue to include them.
+  const issue = r.error.issues[0]!;
+  const input = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw);
+  const extra = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem${r.error.issues.length > 2 ? 's' : ''})` : '';
+  throw new ConfigError(`config ${source}: ${describeIssue({ ...issue, input } as z.core.$ZodIssue)}${extra}`);
+}
+
+/** Reads a .json or .yaml/.yml config file and validates it. */
+export function loadConfigFile(path: string): GanConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(`config file ${path} cannot be read${code === 'ENOENT' ? ': no such file' : `: ${(e as Error).message}`}`);
+  }
+  let raw: unknown;
+  try {
+    raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`config file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
+  }
+  return validateConfig(raw, path);
+}

@@ -1,0 +1,134 @@
+// Data sources turn a config's data section into batches. A source's position (its PRNG state and,
+// for finite datasets, the epoch's shuffled order and how far it has got) is saved in checkpoints,
+// so a resumed run draws exactly the batches an uninterrupted one would.
+import { Rng, type RngState } from '../engine/index.js';
+import type { DataConfig } from '../config/schema.js';
+import { GRID25, RING8, sampleMixture, sampleSpiral, sampleTwoMoons, type Mixture } from './mixtures.js';
+import { loadFashionMnist, loadMnist, type Dataset } from './datasets.js';
+import { loadCsvDataset, loadImageFolder } from './files.js';
+
+export interface SourceState {
+  rng: RngState;
+  /** Finite datasets: the PRNG state the current epoch's order was drawn from, and the position in it. */
+  epochRng?: RngState;
+  position?: number;
+  epoch?: number;
+}
+
+export interface DataSource {
+  /** Shape of one sample. */
+  shape: number[];
+  kind: 'vector' | 'image';
+  /** The mixture behind a synthetic 2-D source (for mode metrics). */
+  mixture?: Mixture;
+  /** The dataset behind a finite source. */
+  dataset?: Dataset;
+  /** Per-column mean and standard deviation a CSV source standardised its data with. */
+  standardization?: { mean: number[]; std: number[]; header: string[] };
+  /** Writes the next n samples into out (at offset, in samples). */
+  next(out: Float32Array, n: number, offset?: number): void;
+  getState(): SourceState;
+  setState(s: SourceState): void;
+}
+
+class GeneratorSource implements DataSource {
+  kind = 'vector' as const;
+  shape = [2];
+  constructor(
+    private rng: Rng,
+    private readonly draw: (rng: Rng, n: number) => Float32Array,
+    readonly mixture?: Mixture,
+  ) {}
+  next(out: Float32Array, n: number, offset = 0): void {
+    out.set(this.draw(this.rng, n), offset * 2);
+  }
+  getState(): SourceState {
+    return { rng: this.rng.getState() };
+  }
+  setState(s: SourceState): void {
+    this.rng.setState(s.rng);
+  }
+}
+
+/** Shuffled passes over a finite dataset; a new permutation each epoch. */
+export class DatasetSource implements DataSource {
+  readonly shape: number[];
+  readonly kind: 'vector' | 'image';
+  private order!: Int32Array;
+  private position = 0;
+  private epoch = 0;
+  private epochRng!: RngState;
+  private readonly size: number;
+  standardization?: DataSource['standardization'];
+
+  constructor(
+    readonly dataset: Dataset,
+    private readonly rng: Rng,
+  ) {
+    this.shape = dataset.shape;
+    this.kind = dataset.shape.length === 3 ? 'image' : 'vector';
+    this.size = dataset.shape.reduce((a, b) => a * b, 1);
+    this.shuffle();
+  }
+
+  private shuffle(): void {
+    this.epochRng = this.rng.getState();
+    this.order = this.rng.permutation(this.dataset.count);
+    this.position = 0;
+  }
+
+  next(out: Float32Array, n: number, offset = 0): void {
+    for (let i = 0; i < n; i++) {
+      if (this.position >= this.order.length) {
+        this.epoch++;
+        this.shuffle();
+      }
+      const j = this.order[this.position++]!;
+      out.set(this.dataset.data.subarray(j * this.size, (j + 1) * this.size), (offset + i) * this.size);
+    }
+  }
+
+  getState(): SourceState {
+    return { rng: this.rng.getState(), epochRng: this.epochRng, position: this.position, epoch: this.epoch };
+  }
+
+  setState(s: SourceState): void {
+    if (!s.epochRng || s.position === undefined) throw new Error('data source state lacks the epoch order');
+    this.rng.setState(s.epochRng);
+    this.shuffle();
+    this.rng.setState(s.rng);
+    this.position = s.position;
+    this.epoch = s.epoch ?? 0;
+  }
+}
+
+/** Loads a config's data (reading files now, so errors surface before training starts). */
+export function openSource(cfg: DataConfig, rng: Rng): DataSource {
+  switch (cfg.kind) {
+    case 'mixture':
+      switch (cfg.name) {
+        case 'ring8':
+          return new GeneratorSource(rng, (r, n) => sampleMixture(RING8, r, n), RING8);
+        case 'grid25':
+          return new GeneratorSource(rng, (r, n) => sampleMixture(GRID25, r, n), GRID25);
+        case 'spiral':
+          return new GeneratorSource(rng, sampleSpiral);
+        case 'moons':
+          return new GeneratorSource(rng, sampleTwoMoons);
+      }
+      break;
+    case 'mnist':
+      return new DatasetSource(loadMnist('train'), rng);
+    case 'fashion':
+      return new DatasetSource(loadFashionMnist('train'), rng);
+    case 'images':
+      return new DatasetSource(loadImageFolder(cfg.path, cfg.size, cfg.channels), rng);
+    case 'csv': {
+      const { dataset, standardization } = loadCsvDataset(cfg.path);
+      const src = new DatasetSource(dataset, rng);
+      src.standardization = standardization;
+      return src;
+    }
+  }
+  throw new Error(`unknown data kind ${(cfg as { kind: string }).kind}`);
+}

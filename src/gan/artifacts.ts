@@ -1,0 +1,47 @@
+// Pictures of a run: sample grids (images), scatter plots against real data (2-D vectors), and the
+// loss curves.
+import type { DataSource } from '../data/source.js';
+import { imageGrid, linePlot, scatterPlot, writePng } from '../run/png.js';
+
+/** Writes samples as a picture: a grid for images, a scatter over real points for vectors. */
+export function writeSamplePicture(path: string, samples: Float32Array, n: number, source: DataSource, real?: Float32Array): void {
+  if (source.kind === 'image') {
+    const [c, h, w] = source.shape as [number, number, number];
+    writePng(path, imageGrid(samples, [n, c, h, w], { scale: h <= 32 ? 2 : 1 }));
+    return;
+  }
+  const d = source.shape[0]!;
+  // Vectors: the first two coordinates.
+  const first2 = (x: Float32Array, count: number) => {
+    const out = new Float32Array(count * 2);
+    for (let i = 0; i < count; i++) {
+      out[2 * i] = x[i * d]!;
+      out[2 * i + 1] = d > 1 ? x[i * d + 1]! : 0;
+    }
+    return out;
+  };
+  writePng(path, scatterPlot(first2(samples, n), { reference: real ? first2(real, real.length / d) : undefined }));
+}
+
+const COLORS: Record<string, [number, number, number]> = {
+  loss_D: [214, 39, 40],
+  loss_G: [31, 119, 180],
+  d_real: [44, 160, 44],
+  d_fake: [255, 127, 14],
+};
+
+/** Loss curves from the metrics log (red: D, blue: G), smoothed over windows of ~1% of the run. */
+export function writeLossPlot(path: string, rows: Record<string, number>[]): void {
+  if (rows.length < 2) return;
+  const window = Math.max(1, Math.floor(rows.length / 100));
+  const smooth = (key: string) => {
+    const out: number[] = [];
+    for (let i = 0; i + window <= rows.length; i += window) {
+      let s = 0;
+      for (let j = i; j < i + window; j++) s += rows[j]![key] ?? NaN;
+      out.push(s / window);
+    }
+    return out;
+  };
+  writePng(path, linePlot(['loss_D', 'loss_G'].map((k) => ({ name: k, values: smooth(k), color: COLORS[k]! }))));
+}

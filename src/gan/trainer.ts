@@ -1,0 +1,282 @@
+// The adversarial trainer: builds a config's data, networks and compiled training step, then runs
+// it K steps per call, logging every step, checkpointing, drawing sample grids, stopping on a step
+// count, a time limit, a signal or a non-finite loss. Resuming restores every state tensor and
+// every PRNG, so a resumed run ends with exactly the parameters of an uninterrupted one.
+import * as E from '../engine/index.js';
+import type { GanConfig } from '../config/schema.js';
+import { openSource, type DataSource, type SourceState } from '../data/source.js';
+import { appendLine } from '../run/atomic.js';
+import type { Checkpoint } from '../run/checkpoint.js';
+import { writeCheckpoint } from '../run/checkpoint.js';
+import { RunDir } from '../run/rundir.js';
+import { buildNets } from './build.js';
+import { writeLossPlot, writeSamplePicture } from './artifacts.js';
+import { compileSampler, drawSamples } from './sampler.js';
+import { sampleMixture } from '../data/mixtures.js';
+import { buildTrainStep, emaName, STEP_INPUTS, STEP_METRICS, type BuiltStep, type GanNets, type StepConfig } from './step.js';
+
+/** Sub-streams of the run's seed, one per purpose, so adding draws to one never shifts another. */
+export const RNG_STREAMS = { init: 1, data: 2, noise: 3, penalty: 4, dropout: 5, preview: 6 } as const;
+
+export type StopReason = 'steps' | 'minutes' | 'signal' | 'nan';
+
+export interface TrainResult {
+  step: number;
+  stoppedBy: StopReason;
+  checkpoint?: string;
+  message?: string;
+  stepsPerSecond: number;
+}
+
+export interface TrainOptions {
+  /** Train until this total step (default: config.train.steps). */
+  steps?: number;
+  /** Stop after this many minutes of training (at a call boundary), with a checkpoint. */
+  minutes?: number;
+  /** Reports progress after every call: step, total, steps per second, latest losses. */
+  onProgress?: (p: { step: number; total: number; stepsPerSecond: number; metrics: Record<string, number>; elapsedS: number }) => void;
+  /** Diagnostics (resume notices, skipped corrupt checkpoints). */
+  log?: (msg: string) => void;
+}
+
+function stepConfig(cfg: GanConfig): StepConfig {
+  const t = cfg.train;
+  const opt = (lr: number) => ({ kind: t.optimizer, lr, beta1: t.beta1, beta2: t.beta2, clipNorm: t.clipNorm || undefined });
+  return {
+    batch: t.batch,
+    loss: t.loss,
+    dSteps: t.dSteps,
+    realLabel: t.realLabel,
+    gpWeight: t.gpWeight,
+    r1Gamma: t.r1Gamma,
+    weightClip: t.weightClip || (t.loss === 'wgan' ? 0.01 : 0),
+    emaDecay: t.emaDecay,
+    // One D pass over real and fake together is exact only without batch statistics in D.
+    joinRealFake: true,
+    optG: opt(t.lrG),
+    optD: opt(t.lrD),
+  };
+}
+
+export class Trainer {
+  private stopRequested = false;
+  private programs = new Map<number, E.Program>();
+  private previewZ: Float32Array;
+
+  private constructor(
+    readonly cfg: GanConfig,
+    readonly run: RunDir,
+    readonly source: DataSource,
+    readonly nets: GanNets,
+    readonly built: BuiltStep,
+    readonly store: E.StateStore,
+    private readonly rngs: Record<keyof typeof RNG_STREAMS, E.Rng>,
+    public step: number,
+  ) {
+    const latent = nets.latentShape.reduce((a, b) => a * b, 1);
+    this.previewZ = rngs.preview.normal(64 * latent);
+  }
+
+  /**
+   * Opens a run: a new one (writes config.json) or, with resume, the existing one from its last
+   * good checkpoint. Throws before writing anything when the data or config cannot be used.
+   */
+  static async open(cfg: GanConfig, dir: string, opts: { resume?: boolean; log?: (m: string) => void } = {}): Promise<Trainer> {
+    const run = new RunDir(dir);
+    const log = opts.log ?? (() => {});
+    const root = new E.Rng(cfg.seed);
+    const rngs = Object.fromEntries(Object.entries(RNG_STREAMS).map(([k, salt]) => [k, root.fork(salt)])) as Record<keyof typeof RNG_STREAMS, E.Rng>;
+    const source = openSource(cfg.data, rngs.data);
+    const nets = buildNets(cfg.model, source.shape);
+    const built = buildTrainStep(nets, stepConfig(cfg));
+    const store = new E.StateStore();
+    let step = 0;
+    const found = opts.resume ? run.latestGoodCheckpoint(log) : undefined;
+    if (found) {
+      restore(found.checkpoint, store, rngs, source);
+      step = found.step;
+      run.truncateMetrics(step);
+      log(`resuming from ${found.path} (step ${step})`);
+    } else {
+      if (opts.resume && run.checkpointSteps().length > 0) throw new Error(`run ${dir} has no usable checkpoint to resume from`);
+      if (!opts.resume && run.hasRun()) {
+        throw new Error(`run directory ${dir} already holds a run; pass --resume to continue it or choose another --out`);
+      }
+      const declared = built.trace.declared();
+      const emaStates = new Set(built.emaPairs.map(([e]) => e));
+      E.initState(store, declared.filter((d) => !emaStates.has(d.name)), rngs.init);
+      // The weight average starts as a copy of the weights.
+      for (const [e, p] of built.emaPairs) store.set(e, store.floats(p).slice(), store.get(p).shape);
+      run.truncateMetrics(0);
+    }
+    run.writeConfig(cfg);
+    return new Trainer(cfg, run, source, nets, built, store, rngs, step);
+  }
+
+  /** Asks the loop to stop after the current call and write a checkpoint. */
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+
+  /** The step program repeated `steps` times per call; every input but the learning rates is per step. */
+  private async program(steps: number): Promise<E.Program> {
+    let p = this.programs.get(steps);
+    if (!p) {
+      const shared = new Set<string>([STEP_INPUTS.lrG, STEP_INPUTS.lrD]);
+      const perStep = E.programInputs(this.built.spec).map((i) => i.name).filter((n) => !shared.has(n));
+      p = await E.Program.compile(this.built.spec, this.store, { loop: { steps, perStep } });
+      this.programs.set(steps, p);
+    }
+    return p;
+  }
+
+  private learningRates(step: number): { lrG: number; lrD: number } {
+    const t = this.cfg.train;
+    if (t.lrSchedule === 'constant') return { lrG: t.lrG, lrD: t.lrD };
+    const f = Math.max(t.lrFinal, 1 - (1 - t.lrFinal) * (step / t.steps));
+    return { lrG: t.lrG * f, lrD: t.lrD * f };
+  }
+
+  /** Feeds for `n` steps, drawn step by step so any split into calls draws the same numbers. */
+  private feeds(prog: E.Program, n: number): Record<string, E.Feed> {
+    const { batch, dSteps } = this.cfg.train;
+    const sampleSize = this.source.shape.reduce((a, b) => a * b, 1);
+    const latent = this.nets.latentShape.reduce((a, b) => a * b, 1);
+    const real = new Float32Array(n * dSteps * batch * sampleSize);
+    const z = new Float32Array(n * dSteps * batch * latent);
+    const hasGp = prog.inputs.some((i) => i.name === STEP_INPUTS.gpAlpha);
+    const gp = hasGp ? new Float32Array(n * dSteps * batch) : undefined;
+    const masks = prog.inputs.filter((i) => i.name.endsWith('.mask'));
+    const maskData = masks.map((m) => new Float32Array(m.shape.reduce((a, b) => a * b, 1)));
+    for (let s = 0; s < n; s++) {
+      for (let d = 0; d < dSteps; d++) {
+        const k = s * dSteps + d;
+        this.source.next(real, batch, k * batch);
+        this.rngs.noise.fillNormal(z.subarray(k * batch * latent, (k + 1) * batch * latent));
+        if (gp) this.rngs.penalty.fillUniform(gp.subarray(k * batch, (k + 1) * batch));
+      }
+      maskData.forEach((m) => {
+        const per = m.length / n;
+        this.rngs.dropout.fillUniform(m.subarray(s * per, (s + 1) * per));
+      });
+    }
+    const { lrG, lrD } = this.learningRates(this.step);
+    const feeds: Record<string, E.Feed> = { real, z, lr_G: lrG, lr_D: lrD };
+    if (gp) feeds.gp_alpha = gp;
+    masks.forEach((m, i) => (feeds[m.name] = maskData[i]!));
+    return feeds;
+  }
+
+  checkpoint(): string {
+    const path = this.run.checkpointPath(this.step);
+    const tensors = this.store.snapshot();
+    const meta = {
+      rngs: Object.fromEntries(Object.entries(this.rngs).map(([k, r]) => [k, r.getState()])),
+      source: this.source.getState(),
+    };
+    writeCheckpoint(path, { step: this.step, meta, tensors });
+    this.run.pruneCheckpoints(this.cfg.train.keepCheckpoints);
+    return path;
+  }
+
+  /** A picture of the current generator: a fixed 8x8 grid of images, or 2,000 points over real data. */
+  async writeSamples(): Promise<void> {
+    const ema = this.cfg.train.emaDecay > 0;
+    const image = this.source.kind === 'image';
+    const n = image ? 64 : 2000;
+    const sampler = await compileSampler(this.nets.G, this.nets.latentShape, image ? 64 : 500, this.store, { ema });
+    const x = image ? ((await sampler.run({ z: this.previewZ })).x!.data as Float32Array) : await drawSamples(sampler, n, new E.Rng(this.cfg.seed + 1));
+    await sampler.release();
+    let real: Float32Array | undefined;
+    if (this.source.mixture) real = sampleMixture(this.source.mixture, new E.Rng(this.cfg.seed + 2), 2000);
+    else if (this.source.dataset && !image) real = this.source.dataset.data.subarray(0, Math.min(2000, this.source.dataset.count) * this.source.shape[0]!);
+    writeSamplePicture(this.run.samplePath(this.step), x, n, this.source, real);
+  }
+
+  async train(o: TrainOptions = {}): Promise<TrainResult> {
+    const total = o.steps ?? this.cfg.train.steps;
+    const K = this.cfg.train.stepsPerRun;
+    const start = performance.now();
+    const startStep = this.step;
+    let lastCheckpoint: string | undefined;
+    let stoppedBy: StopReason = 'steps';
+    const crossed = (every: number, before: number, after: number) => Math.floor(after / every) > Math.floor(before / every);
+    while (this.step < total) {
+      const n = Math.min(K, total - this.step);
+      const prog = await this.program(n);
+      const out = await prog.run(this.feeds(prog, n));
+      const before = this.step;
+      const lines: string[] = [];
+      const { lrG, lrD } = this.learningRates(before);
+      let bad: string | undefined;
+      for (let i = 0; i < n; i++) {
+        const row: Record<string, number> = { step: before + i + 1 };
+        for (const m of STEP_METRICS) row[m] = (out[m]!.data as Float32Array)[i]!;
+        row.lr_G = lrG;
+        row.lr_D = lrD;
+        if (!bad) for (const m of ['loss_D', 'loss_G'] as const) if (!Number.isFinite(row[m]!)) bad = `${m} is ${row[m]} at step ${row.step}`;
+        lines.push(JSON.stringify(row));
+      }
+      if (bad) {
+        const last = this.run.checkpointSteps().at(-1);
+        const keep = last !== undefined ? `the last good checkpoint is ${this.run.checkpointPath(last)}` : 'no checkpoint was written yet';
+        return { step: before, stoppedBy: 'nan', message: `training stopped: ${bad}; ${keep}`, stepsPerSecond: 0 };
+      }
+      this.step += n;
+      appendLine(this.run.metricsPath, lines.join('\n'));
+      const elapsedS = (performance.now() - start) / 1000;
+      const stepsPerSecond = (this.step - startStep) / Math.max(elapsedS, 1e-9);
+      o.onProgress?.({ step: this.step, total, stepsPerSecond, metrics: JSON.parse(lines.at(-1)!), elapsedS });
+      const timeUp = o.minutes !== undefined && elapsedS >= o.minutes * 60;
+      const done = this.step >= total || timeUp || this.stopRequested;
+      if (done || crossed(this.cfg.train.checkpointEvery, before, this.step)) {
+        lastCheckpoint = this.checkpoint();
+        writeLossPlot(this.run.lossPlotPath, this.run.readMetrics());
+      }
+      if (done || crossed(this.cfg.train.sampleEvery, before, this.step)) await this.writeSamples();
+      if (timeUp) {
+        stoppedBy = 'minutes';
+        break;
+      }
+      if (this.stopRequested) {
+        stoppedBy = 'signal';
+        break;
+      }
+    }
+    const elapsed = (performance.now() - start) / 1000;
+    return { step: this.step, stoppedBy, checkpoint: lastCheckpoint, stepsPerSecond: (this.step - startStep) / Math.max(elapsed, 1e-9) };
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.programs.values()) await p.release();
+    this.programs.clear();
+  }
+}
+
+function restore(c: Checkpoint, store: E.StateStore, rngs: Record<string, E.Rng>, source: DataSource): void {
+  for (const [name, t] of Object.entries(c.tensors)) store.set(name, t.data, t.shape, t.dtype);
+  const meta = c.meta as { rngs: Record<string, E.RngState>; source: SourceState };
+  for (const [k, r] of Object.entries(rngs)) {
+    const st = meta.rngs?.[k];
+    if (!st) throw new Error(`checkpoint lacks the state of PRNG stream "${k}"`);
+    r.setState(st);
+  }
+  source.setState(meta.source);
+}
+
+/** Loads a run's networks and its latest good checkpoint into a store (for sample, export, eval). */
+export async function loadRun(dir: string, log: (m: string) => void = () => {}): Promise<{ cfg: GanConfig; nets: GanNets; store: E.StateStore; step: number; source: DataSource; run: RunDir }> {
+  const run = new RunDir(dir);
+  const cfg = run.readConfig();
+  const source = openSource(cfg.data, new E.Rng(cfg.seed));
+  const nets = buildNets(cfg.model, source.shape);
+  // Trace the step once so every module declares its parameters (names and shapes).
+  buildTrainStep(nets, stepConfig(cfg));
+  const found = run.latestGoodCheckpoint(log);
+  if (!found) throw new Error(`run ${dir} has no usable checkpoint`);
+  const store = new E.StateStore();
+  for (const [name, t] of Object.entries(found.checkpoint.tensors)) store.set(name, t.data, t.shape, t.dtype);
+  return { cfg, nets, store, step: found.step, source, run };
+}
+
+export { emaName };
