@@ -29,7 +29,7 @@ function readIdx(file: string, magic: number): Buffer {
   try {
     buf = readFileSync(file);
   } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as Error).message}`);
+    throw new Error(`cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
   const got = buf.readUInt32BE(0);
   if (got !== magic) throw new Error(`${file} is not an IDX file of the expected kind (magic ${got}, expected ${magic})`);
@@ -74,7 +74,7 @@ export function loadFashionMnist(split: Split = 'train'): Dataset {
     try {
       parsed = JSON.parse(readFileSync(file, 'utf8')) as { data?: number[][] };
     } catch (e) {
-      throw new Error(`cannot read Fashion-MNIST class file ${file}: ${(e as Error).message}`);
+      throw new Error(`cannot read Fashion-MNIST class file ${file}: ${(e as Error).message}`, { cause: e });
     }
     if (!Array.isArray(parsed.data)) throw new Error(`${file} has no "data" array of images`);
     // The package's class 0 file holds two empty entries among its 7,000 images; they are skipped.

@@ -15,7 +15,7 @@ function listImages(dir: string): string[] {
     entries = readdirSync(dir).sort();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`image folder ${dir} cannot be read${code === 'ENOENT' ? ': no such folder' : `: ${(e as Error).message}`}`);
+    throw new Error(`image folder ${dir} cannot be read${code === 'ENOENT' ? ': no such folder' : `: ${(e as Error).message}`}`, { cause: e });
   }
   return entries.flatMap((name) => {
     const p = join(dir, name);
@@ -47,7 +47,7 @@ function decodeImage(file: string): { width: number; height: number; rgba: Uint8
     const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
     return { width: img.width, height: img.height, rgba: img.data };
   } catch (e) {
-    throw new Error(`image ${file} cannot be decoded: ${(e as Error).message}`);
+    throw new Error(`image ${file} cannot be decoded: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -110,7 +110,7 @@ export function loadCsvDataset(path: string): { dataset: Dataset; standardizatio
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`CSV file ${path} cannot be read${code === 'ENOENT' ? ': no such file' : `: ${(e as Error).message}`}`);
+    throw new Error(`CSV file ${path} cannot be read${code === 'ENOENT' ? ': no such file' : `: ${(e as Error).message}`}`, { cause: e });
   }
   const { header, data, rows, cols } = parseNumericCsv(text, path);
   if (rows < 2) throw new Error(`${path}: needs at least 2 data rows, has ${rows}`);
