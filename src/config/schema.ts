@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { InputError } from '../errors.js';
 import { LOSSES } from '../gan/losses.js';
 
 const int = (min: number) => z.number().int().min(min);
@@ -94,8 +95,8 @@ export type DataConfig = z.infer<typeof DataConfig>;
 export type ModelConfig = z.infer<typeof ModelConfig>;
 export type TrainConfig = z.infer<typeof TrainConfig>;
 
-/** A bad config or file: the CLI reports it as one message and exits with code 2. */
-export class ConfigError extends Error {
+/** A bad config or config file: the CLI reports it as one message and exits with code 2. */
+export class ConfigError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { InputError } from '../errors.js';
 
 export interface Dataset {
   name: string;
@@ -29,10 +30,10 @@ function readIdx(file: string, magic: number): Buffer {
   try {
     buf = readFileSync(file);
   } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as Error).message}`, { cause: e });
+    throw new InputError(`cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
   const got = buf.readUInt32BE(0);
-  if (got !== magic) throw new Error(`${file} is not an IDX file of the expected kind (magic ${got}, expected ${magic})`);
+  if (got !== magic) throw new InputError(`${file} is not an IDX file of the expected kind (magic ${got}, expected ${magic})`);
   return buf;
 }
 
@@ -54,7 +55,7 @@ export function loadMnist(split: Split = 'train'): Dataset {
   const rows = images.readUInt32BE(8);
   const cols = images.readUInt32BE(12);
   if (rows !== 28 || cols !== 28 || labels.readUInt32BE(4) !== count) {
-    throw new Error(`MNIST ${split} files are inconsistent: ${count} images of ${rows}x${cols}, ${labels.readUInt32BE(4)} labels`);
+    throw new InputError(`MNIST ${split} files are inconsistent: ${count} images of ${rows}x${cols}, ${labels.readUInt32BE(4)} labels`);
   }
   const data = new Float32Array(count * 784);
   bytesToUnit(images.subarray(16, 16 + count * 784), data, 0);
@@ -74,13 +75,13 @@ export function loadFashionMnist(split: Split = 'train'): Dataset {
     try {
       parsed = JSON.parse(readFileSync(file, 'utf8')) as { data?: number[][] };
     } catch (e) {
-      throw new Error(`cannot read Fashion-MNIST class file ${file}: ${(e as Error).message}`, { cause: e });
+      throw new InputError(`cannot read Fashion-MNIST class file ${file}: ${(e as Error).message}`, { cause: e });
     }
-    if (!Array.isArray(parsed.data)) throw new Error(`${file} has no "data" array of images`);
+    if (!Array.isArray(parsed.data)) throw new InputError(`${file} has no "data" array of images`);
     // The package's class 0 file holds two empty entries among its 7,000 images; they are skipped.
     const all = parsed.data.filter((img) => img.length > 0);
     const bad = all.findIndex((img) => img.length !== 784);
-    if (bad >= 0) throw new Error(`${file}: image ${bad} has ${all[bad]!.length} pixels, expected 784`);
+    if (bad >= 0) throw new InputError(`${file}: image ${bad} has ${all[bad]!.length} pixels, expected 784`);
     perClass.push(split === 'train' ? all.slice(0, FASHION_TRAIN_PER_CLASS) : all.slice(FASHION_TRAIN_PER_CLASS, FASHION_TRAIN_PER_CLASS + 1000));
   }
   const count = perClass.reduce((n, c) => n + c.length, 0);

@@ -6,6 +6,7 @@ import { interpolationMatrix } from '../engine/functional.js';
 import { decodePng } from '../run/png.js';
 import { parseNumericCsv } from '../run/csv.js';
 import type { Dataset } from './datasets.js';
+import { InputError } from '../errors.js';
 
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
 
@@ -15,7 +16,7 @@ function listImages(dir: string): string[] {
     entries = readdirSync(dir).sort();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`image folder ${dir} cannot be read${code === 'ENOENT' ? ': no such folder' : `: ${(e as Error).message}`}`, { cause: e });
+    throw new InputError(`image folder ${dir} cannot be read${code === 'ENOENT' ? ': no such folder' : `: ${(e as Error).message}`}`, { cause: e });
   }
   return entries.flatMap((name) => {
     const p = join(dir, name);
@@ -47,7 +48,7 @@ function decodeImage(file: string): { width: number; height: number; rgba: Uint8
     const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
     return { width: img.width, height: img.height, rgba: img.data };
   } catch (e) {
-    throw new Error(`image ${file} cannot be decoded: ${(e as Error).message}`, { cause: e });
+    throw new InputError(`image ${file} cannot be decoded: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -57,13 +58,13 @@ function decodeImage(file: string): { width: number; height: number; rgba: Uint8
  */
 export function loadImageFolder(dir: string, size: number, channels: 1 | 3): Dataset {
   const files = listImages(dir);
-  if (files.length === 0) throw new Error(`image folder ${dir} holds no .png, .jpg or .jpeg files`);
+  if (files.length === 0) throw new InputError(`image folder ${dir} holds no .png, .jpg or .jpeg files`);
   const per = channels * size * size;
   const data = new Float32Array(files.length * per);
   const plane = new Float32Array(size * size);
   files.forEach((file, k) => {
     const img = decodeImage(file);
-    if (img.width < 1 || img.height < 1) throw new Error(`image ${relative(dir, file)} in ${dir} is empty`);
+    if (img.width < 1 || img.height < 1) throw new InputError(`image ${relative(dir, file)} in ${dir} is empty`);
     const ah = resampleMatrix(img.height, size);
     const aw = resampleMatrix(img.width, size);
     for (let c = 0; c < channels; c++) {
@@ -110,10 +111,10 @@ export function loadCsvDataset(path: string): { dataset: Dataset; standardizatio
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`CSV file ${path} cannot be read${code === 'ENOENT' ? ': no such file' : `: ${(e as Error).message}`}`, { cause: e });
+    throw new InputError(`CSV file ${path} cannot be read${code === 'ENOENT' ? ': no such file' : `: ${(e as Error).message}`}`, { cause: e });
   }
   const { header, data, rows, cols } = parseNumericCsv(text, path);
-  if (rows < 2) throw new Error(`${path}: needs at least 2 data rows, has ${rows}`);
+  if (rows < 2) throw new InputError(`${path}: needs at least 2 data rows, has ${rows}`);
   const mean = new Array<number>(cols).fill(0);
   const std = new Array<number>(cols).fill(0);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c]! += data[r * cols + c]! / rows;

@@ -1,5 +1,6 @@
 // Builds a config's networks for the shape of its data.
 import type { ModelConfig } from '../config/schema.js';
+import { InputError } from '../errors.js';
 import { Flatten, Reshape } from '../nn/layers.js';
 import { Sequential } from '../nn/module.js';
 import { dcganDiscriminator28, dcganGenerator28, mlpDiscriminator, mlpGenerator } from './nets.js';
@@ -19,7 +20,7 @@ export function buildNets(m: ModelConfig, sampleShape: number[]): GanNets {
   }
   const [c, h, w] = sampleShape;
   if (sampleShape.length !== 3 || h !== 28 || w !== 28) {
-    throw new Error(`model "dcgan" generates 28x28 images; the data's samples have shape [${sampleShape.join(', ')}]`);
+    throw new InputError(`model "dcgan" generates 28x28 images; the data's samples have shape [${sampleShape.join(', ')}]`);
   }
   const o = { width: m.width, channels: c, init: m.init, spectralNorm: m.spectralNorm };
   return { G: dcganGenerator28(m.latent, o).named('G'), D: dcganDiscriminator28(o).named('D'), latentShape: [m.latent], sampleShape };

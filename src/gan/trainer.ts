@@ -3,6 +3,7 @@
 // count, a time limit, a signal or a non-finite loss. Resuming restores every state tensor and
 // every PRNG, so a resumed run ends with exactly the parameters of an uninterrupted one.
 import * as E from '../engine/index.js';
+import { InputError } from '../errors.js';
 import type { GanConfig } from '../config/schema.js';
 import { openSource, type DataSource, type SourceState } from '../data/source.js';
 import { appendLine } from '../run/atomic.js';
@@ -98,9 +99,9 @@ export class Trainer {
       run.truncateMetrics(step);
       log(`resuming from ${found.path} (step ${step})`);
     } else {
-      if (opts.resume && run.checkpointSteps().length > 0) throw new Error(`run ${dir} has no usable checkpoint to resume from`);
+      if (opts.resume && run.checkpointSteps().length > 0) throw new InputError(`run ${dir} has no usable checkpoint to resume from`);
       if (!opts.resume && run.hasRun()) {
-        throw new Error(`run directory ${dir} already holds a run; pass --resume to continue it or choose another --out`);
+        throw new InputError(`run directory ${dir} already holds a run; pass --resume to continue it or choose another --out`);
       }
       const declared = built.trace.declared();
       const emaStates = new Set(built.emaPairs.map(([e]) => e));
@@ -273,7 +274,7 @@ export async function loadRun(dir: string, log: (m: string) => void = () => {}):
   // Trace the step once so every module declares its parameters (names and shapes).
   buildTrainStep(nets, stepConfig(cfg));
   const found = run.latestGoodCheckpoint(log);
-  if (!found) throw new Error(`run ${dir} has no usable checkpoint`);
+  if (!found) throw new InputError(`run ${dir} has no usable checkpoint`);
   const store = new E.StateStore();
   for (const [name, t] of Object.entries(found.checkpoint.tensors)) store.set(name, t.data, t.shape, t.dtype);
   return { cfg, nets, store, step: found.step, source, run };

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { DType, HostArray, HostTensor } from '../engine/index.js';
+import { InputError } from '../errors.js';
 import { atomicWriteFile } from './atomic.js';
 
 const MAGIC = 'TSGANCK1';
@@ -16,7 +17,7 @@ export interface Checkpoint {
   tensors: Record<string, HostTensor>;
 }
 
-export class CheckpointError extends Error {
+export class CheckpointError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'CheckpointError';

@@ -1,5 +1,6 @@
 // Numeric CSV for 2-D data (toy datasets in, generated points out). Deliberately minimal: no
 // quoting or escaping, because every field is a number and column names are plain identifiers.
+import { InputError } from '../errors.js';
 
 /** Decimal numbers only: Number() alone would also accept '', ' ', '0x1f' and 'Infinity'. */
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -46,15 +47,15 @@ export function parseNumericCsv(text: string, source: string): { header: string[
       header = fields.map((_, j) => `c${j}`);
     }
     if (fields.length !== header.length) {
-      throw new Error(`${source}: row ${i + 1} has ${fields.length} fields, expected ${header.length}`);
+      throw new InputError(`${source}: row ${i + 1} has ${fields.length} fields, expected ${header.length}`);
     }
     fields.forEach((f, j) => {
       const v = parseField(f);
-      if (v === undefined) throw new Error(`${source}: row ${i + 1}, column "${header![j]}": "${f}" is not a number`);
+      if (v === undefined) throw new InputError(`${source}: row ${i + 1}, column "${header![j]}": "${f}" is not a number`);
       values.push(v);
     });
     rows++;
   });
-  if (header === undefined || rows === 0) throw new Error(`${source}: no data rows`);
+  if (header === undefined || rows === 0) throw new InputError(`${source}: no data rows`);
   return { header, data: Float32Array.from(values), rows, cols: header.length };
 }

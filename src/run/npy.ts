@@ -5,6 +5,7 @@
 // Typed arrays are read and written in host byte order; every platform Node 20 ships for is
 // little-endian, which matches the '<' descriptors used here.
 import * as fs from 'node:fs';
+import { InputError } from '../errors.js';
 import { atomicWriteFile } from './atomic.js';
 
 export type NpyArray = Float32Array | BigInt64Array | Int32Array;
@@ -56,7 +57,7 @@ export function encodeNpy(data: NpyArray, shape: number[]): Uint8Array {
 /** Parse a .npy file. '<f8' and '|u1' are converted to float32; `name` is used in error messages. */
 export function decodeNpy(bytes: Uint8Array, name = 'array'): { data: NpyArray; shape: number[]; dtype: NpyDtype } {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
-    throw new Error(`${name} is not a .npy file (bad magic)`);
+    throw new InputError(`${name} is not a .npy file (bad magic)`);
   }
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -67,38 +68,38 @@ export function decodeNpy(bytes: Uint8Array, name = 'array'): { data: NpyArray; 
     headerStart = 10;
   } else if (major === 2 || major === 3) {
     // 2.0 only widens the length field; 3.0 additionally allows a UTF-8 header, same layout.
-    if (bytes.length < 12) throw new Error(`${name}: truncated .npy header`);
+    if (bytes.length < 12) throw new InputError(`${name}: truncated .npy header`);
     headerLen = view.getUint32(8, true);
     headerStart = 12;
   } else {
-    throw new Error(`${name}: unsupported .npy format version ${major}.${bytes[7]}`);
+    throw new InputError(`${name}: unsupported .npy format version ${major}.${bytes[7]}`);
   }
   const dataStart = headerStart + headerLen;
-  if (dataStart > bytes.length) throw new Error(`${name}: truncated .npy header`);
+  if (dataStart > bytes.length) throw new InputError(`${name}: truncated .npy header`);
   const header = new TextDecoder().decode(bytes.subarray(headerStart, dataStart));
 
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new Error(`${name}: malformed .npy header ${JSON.stringify(header.trim())}`);
+    throw new InputError(`${name}: malformed .npy header ${JSON.stringify(header.trim())}`);
   }
   const itemSize = ITEM_SIZE[descr];
   if (itemSize === undefined) {
-    throw new Error(`${name}: unsupported dtype '${descr}' (expected <f4, <f8, <i8, <i4 or |u1)`);
+    throw new InputError(`${name}: unsupported dtype '${descr}' (expected <f4, <f8, <i8, <i4 or |u1)`);
   }
-  if (fortran === 'True') throw new Error(`${name}: fortran_order arrays are not supported`);
+  if (fortran === 'True') throw new InputError(`${name}: fortran_order arrays are not supported`);
   const shape = shapeText
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '')
     .map((s) => (/^\d+L?$/.test(s) ? parseInt(s, 10) : NaN)); // 'L': Python 2 long literals
-  if (shape.some((d) => Number.isNaN(d))) throw new Error(`${name}: bad shape (${shapeText}) in .npy header`);
+  if (shape.some((d) => Number.isNaN(d))) throw new InputError(`${name}: bad shape (${shapeText}) in .npy header`);
 
   const n = product(shape);
   const available = bytes.length - dataStart;
   if (available < n * itemSize) {
-    throw new Error(`${name}: header says ${n} values but the file holds ${Math.floor(available / itemSize)}`);
+    throw new InputError(`${name}: header says ${n} values but the file holds ${Math.floor(available / itemSize)}`);
   }
   // Copy into a fresh ArrayBuffer: that fixes alignment for the typed array views and detaches the
   // result from the input. (Not bytes.slice(): on a Node Buffer, slice() is a view, not a copy.)
@@ -130,7 +131,7 @@ export function readNpy(path: string): { data: NpyArray; shape: number[]; dtype:
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const cause = code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
-    throw new Error(`cannot read ${path}: ${cause}`, { cause: err });
+    throw new InputError(`cannot read ${path}: ${cause}`, { cause: err });
   }
   return decodeNpy(bytes, path);
 }
