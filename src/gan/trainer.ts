@@ -17,7 +17,9 @@ import { sampleMixture } from '../data/mixtures.js';
 import { buildTrainStep, emaName, STEP_INPUTS, STEP_METRICS, type BuiltStep, type GanNets, type StepConfig } from './step.js';
 
 /** Sub-streams of the run's seed, one per purpose, so adding draws to one never shifts another. */
-export const RNG_STREAMS = { init: 1, data: 2, noise: 3, penalty: 4, dropout: 5, preview: 6 } as const;
+export const RNG_STREAMS = { init: 1, data: 2, noise: 3, penalty: 4, dropout: 5 } as const;
+/** The fixed noise of the sample grids: derived from the seed afresh, never advanced by training. */
+const PREVIEW_STREAM = 6;
 
 export type StopReason = 'steps' | 'minutes' | 'signal' | 'nan';
 
@@ -75,7 +77,7 @@ export class Trainer {
     public step: number,
   ) {
     const latent = nets.latentShape.reduce((a, b) => a * b, 1);
-    this.previewZ = rngs.preview.normal(64 * latent);
+    this.previewZ = new E.Rng(cfg.seed).fork(PREVIEW_STREAM).normal(64 * latent);
   }
 
   /**
@@ -119,12 +121,11 @@ export class Trainer {
     this.stopRequested = true;
   }
 
-  /** The step program repeated `steps` times per call; every input but the learning rates is per step. */
+  /** The step program repeated `steps` times per call; every input (data, noise, learning rates) is per step. */
   private async program(steps: number): Promise<E.Program> {
     let p = this.programs.get(steps);
     if (!p) {
-      const shared = new Set<string>([STEP_INPUTS.lrG, STEP_INPUTS.lrD]);
-      const perStep = E.programInputs(this.built.spec).map((i) => i.name).filter((n) => !shared.has(n));
+      const perStep = E.programInputs(this.built.spec).map((i) => i.name);
       p = await E.Program.compile(this.built.spec, this.store, { loop: { steps, perStep } });
       this.programs.set(steps, p);
     }
@@ -161,8 +162,11 @@ export class Trainer {
         this.rngs.dropout.fillUniform(m.subarray(s * per, (s + 1) * per));
       });
     }
-    const { lrG, lrD } = this.learningRates(this.step);
-    const feeds: Record<string, E.Feed> = { real, z, lr_G: lrG, lr_D: lrD };
+    // The schedule is evaluated at every step, so how steps are grouped into calls never matters.
+    const lrG = new Float32Array(n);
+    const lrD = new Float32Array(n);
+    for (let s = 0; s < n; s++) ({ lrG: lrG[s], lrD: lrD[s] } = this.learningRates(this.step + s));
+    const feeds: Record<string, E.Feed> = { real, z, [STEP_INPUTS.lrG]: lrG, [STEP_INPUTS.lrD]: lrD };
     if (gp) feeds.gp_alpha = gp;
     masks.forEach((m, i) => (feeds[m.name] = maskData[i]!));
     return feeds;
@@ -208,13 +212,13 @@ export class Trainer {
       const out = await prog.run(this.feeds(prog, n));
       const before = this.step;
       const lines: string[] = [];
-      const { lrG, lrD } = this.learningRates(before);
       let bad: string | undefined;
       for (let i = 0; i < n; i++) {
         const row: Record<string, number> = { step: before + i + 1 };
         for (const m of STEP_METRICS) row[m] = (out[m]!.data as Float32Array)[i]!;
-        row.lr_G = lrG;
-        row.lr_D = lrD;
+        const lr = this.learningRates(before + i);
+        row.lr_G = lr.lrG;
+        row.lr_D = lr.lrD;
         if (!bad) for (const m of ['loss_D', 'loss_G'] as const) if (!Number.isFinite(row[m]!)) bad = `${m} is ${row[m]} at step ${row.step}`;
         lines.push(JSON.stringify(row));
       }
