@@ -1,0 +1,173 @@
+// The `gan` command end to end, as a user runs it (a child process per command).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as ortWeb from 'onnxruntime-web';
+import { readNpy } from '../../src/run/npy.js';
+import { RunDir } from '../../src/run/rundir.js';
+
+const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+const ENTRY = join(process.cwd(), 'src', 'cli', 'entry.ts');
+const tmp = () => mkdtempSync(join(tmpdir(), 'tsgan-cli-'));
+
+function gan(...args: string[]) {
+  const r = spawnSync(TSX, [ENTRY, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('gan presets', () => {
+  it('lists the presets, one line each', () => {
+    const r = gan('presets');
+    expect(r.code).toBe(0);
+    const names = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
+    expect(names).toEqual(['ring8', 'grid25', 'mnist-mlp', 'mnist-dcgan', 'fashion-dcgan']);
+  });
+});
+
+describe('bad configs get one message naming the key or file, exit code 2, and nothing is written', () => {
+  const cases: [string, unknown, string][] = [
+    ['unknown key', { data: { kind: 'mnist' }, model: { kind: 'dcgan' }, train: { stepz: 5 } }, 'gan: config CFG: unknown key "train.stepz"'],
+    ['wrong type', { data: { kind: 'mnist' }, model: { kind: 'dcgan' }, train: { batch: 'big' } }, 'gan: config CFG: "train.batch": expected number, got "big"'],
+    ['out of range', { data: { kind: 'mnist' }, model: { kind: 'dcgan' }, train: { lrG: -1 } }, 'gan: config CFG: "train.lrG": must be > 0, got -1'],
+    ['bad choice', { data: { kind: 'mnist' }, model: { kind: 'dcgan' }, train: { loss: 'wasserstein' } }, 'gan: config CFG: "train.loss": expected one of "minimax", "nonsaturating", "lsgan", "wgan", "wgan-gp", "hinge", got "wasserstein"'],
+    ['missing data file', { data: { kind: 'csv', path: '/nonexistent/data.csv' }, model: { kind: 'mlp' } }, 'gan: CSV file /nonexistent/data.csv cannot be read: no such file'],
+  ];
+  for (const [name, cfg, message] of cases) {
+    it(name, () => {
+      const dir = tmp();
+      const file = join(dir, 'cfg.json');
+      writeFileSync(file, JSON.stringify(cfg));
+      const out = join(dir, 'run');
+      const r = gan('train', '--config', file, '--out', out, '--no-progress');
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(message.replace('CFG', file));
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+
+  it('a missing config file', () => {
+    const r = gan('train', '--config', '/nonexistent/x.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('gan: config file /nonexistent/x.yaml cannot be read: no such file');
+  });
+
+  it('YAML configs are read too, and their errors name the file', () => {
+    const dir = tmp();
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, 'data:\n  kind: mixture\n  name: ring9\nmodel:\n  kind: mlp\n');
+    const r = gan('train', '--config', file, '--out', join(dir, 'run'));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`gan: config ${file}: "data.name": expected one of "ring8", "grid25", "spiral", "moons", got "ring9"`);
+  });
+
+  it('an unknown preset and a bad flag value', () => {
+    expect(gan('train', '--preset', 'nope').stderr.trim()).toBe(
+      'gan: unknown preset "nope"; presets: ring8, grid25, mnist-mlp, mnist-dcgan, fashion-dcgan',
+    );
+    const r = gan('train', '--preset', 'ring8', '--steps', 'ten');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('gan: --steps must be an integer >= 1, got "ten"');
+  });
+});
+
+describe('train, sample, export, eval on ring8', () => {
+  const dir = tmp();
+  const out = join(dir, 'ring');
+
+  it('trains a short run and writes its run directory', () => {
+    const r = gan('train', '--preset', 'ring8', '--steps', '400', '--out', out, '--seed', '3', '--no-progress');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`trained ${out} to step 400 (reached the step count`);
+    const run = new RunDir(out);
+    expect(run.readConfig().seed).toBe(3);
+    expect(run.checkpointSteps()).toEqual([400]);
+    expect(run.readMetrics()).toHaveLength(400);
+  });
+
+  it('samples .npy (float32 [N, 2]), .csv with a header and .png', () => {
+    expect(gan('sample', '--run', out, '--count', '100', '--out', join(dir, 's.npy')).code).toBe(0);
+    const npy = readNpy(join(dir, 's.npy'));
+    expect(npy.shape).toEqual([100, 2]);
+    expect(npy.dtype).toBe('float32');
+    expect(gan('sample', '--run', out, '--count', '100', '--out', join(dir, 's.csv')).code).toBe(0);
+    const lines = readFileSync(join(dir, 's.csv'), 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('x0,x1');
+    expect(lines).toHaveLength(101);
+    // Same seed, same samples, whatever the format.
+    expect(Number(lines[1]!.split(',')[0])).toBeCloseTo((npy.data as Float32Array)[0]!, 5);
+    expect(gan('sample', '--run', out, '--count', '500', '--out', join(dir, 's.png')).code).toBe(0);
+    expect(readFileSync(join(dir, 's.png')).subarray(1, 4).toString()).toBe('PNG');
+    const bad = gan('sample', '--run', out, '--count', '5', '--out', join(dir, 's.txt'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe(`gan: --out ${join(dir, 's.txt')}: expected a .npy, .png or .csv file`);
+  });
+
+  it('evaluates mode coverage as JSON', () => {
+    const r = gan('eval', '--run', out);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.stdout);
+    expect(m).toMatchObject({ step: 400, samples: 2500, modes: 8 });
+    const hist = m.mode_histogram as number[];
+    expect(hist).toHaveLength(8);
+    // The figures are consistent with each other: high-quality samples are the histogram's total,
+    // and a mode counts as captured from 20 of 2,500 samples on.
+    expect(hist.reduce((a, b) => a + b, 0)).toBe(Math.round(m.high_quality_fraction * 2500));
+    expect(m.modes_captured).toBe(hist.filter((h) => h >= 20).length);
+  });
+
+  it('exports a generator that onnxruntime-web runs at any batch size, matching gan sample', async () => {
+    const file = join(dir, 'g.onnx');
+    const r = gan('export', '--run', out, '--out', file);
+    expect(r.code, r.stderr).toBe(0);
+    ortWeb.env.wasm.numThreads = 1;
+    const session = await ortWeb.InferenceSession.create(readFileSync(file));
+    expect(session.inputNames).toEqual(['z']);
+    for (const n of [1, 3]) {
+      const res = await session.run({ z: new ortWeb.Tensor('float32', new Float32Array(n * 2).fill(0.5), [n, 2]) });
+      expect(res.x!.dims).toEqual([n, 2]);
+    }
+    // The exported model and `gan sample` agree on the same noise: sample with seed 0 uses Rng(0) noise.
+    const { Rng } = await import('../../src/engine/index.js');
+    const z = new Rng(0).normal(2 * 4);
+    const res = await session.run({ z: new ortWeb.Tensor('float32', z, [4, 2]) });
+    expect(gan('sample', '--run', out, '--count', '4', '--out', join(dir, 'four.npy')).code).toBe(0);
+    const viaCli = readNpy(join(dir, 'four.npy')).data as Float32Array;
+    const viaWeb = res.x!.data as Float32Array;
+    for (let i = 0; i < 8; i++) expect(viaWeb[i]!).toBeCloseTo(viaCli[i]!, 4);
+  });
+});
+
+describe('stopping', () => {
+  it('--minutes stops with a checkpoint and exit code 0', () => {
+    const out = join(tmp(), 'r');
+    const r = gan('train', '--preset', 'ring8', '--steps', '1000000', '--minutes', '0.03', '--out', out, '--no-progress');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('reached the 0.03-minute limit');
+    const run = new RunDir(out);
+    const steps = run.checkpointSteps();
+    expect(steps).toHaveLength(1);
+    expect(run.readMetrics().at(-1)!.step).toBe(steps[0]);
+  });
+
+  it('SIGINT writes a checkpoint, exits 130, and the run resumes from it', async () => {
+    const out = join(tmp(), 'r');
+    const child = spawn(TSX, [ENTRY, 'train', '--preset', 'ring8', '--steps', '1000000', '--out', out, '--no-progress']);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const run = new RunDir(out);
+    const deadline = Date.now() + 30_000;
+    while (run.readMetrics().length < 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code, stderr).toBe(130);
+    const steps = run.checkpointSteps();
+    expect(steps).toHaveLength(1);
+    expect(run.readMetrics().at(-1)!.step).toBe(steps[0]);
+    const resumed = gan('train', '--out', out, '--resume', '--steps', String(steps[0]! + 16), '--no-progress');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`resuming from ${run.checkpointPath(steps[0]!)}`);
+    expect(run.readMetrics().at(-1)!.step).toBe(steps[0]! + 16);
+  });
+});
