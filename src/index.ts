@@ -1,0 +1,11 @@
+// tsgan's public API: the engine, layers, optimizers, GAN training and data.
+export * as engine from './engine/index.js';
+export * as nn from './nn/index.js';
+export * from './optim/optimizers.js';
+export * from './gan/losses.js';
+export { buildTrainStep, type StepConfig, type GanNets, type OptimizerConfig } from './gan/step.js';
+export { Trainer, loadRun, type TrainOptions, type TrainResult } from './gan/trainer.js';
+export { compileSampler, drawSamples } from './gan/sampler.js';
+export { GanConfig, validateConfig, loadConfigFile, ConfigError } from './config/schema.js';
+export { preset, PRESET_NAMES } from './config/presets.js';
+export { InputError } from './errors.js';
