@@ -148,7 +148,7 @@ export function readClassifierWeights(path: string): ClassifierWeights {
   try {
     buf = readFileSync(path);
   } catch (e) {
-    throw new Error(`cannot read classifier weights ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot read classifier weights ${path}: ${(e as Error).message}`, { cause: e });
   }
   const corrupt = () => new Error(`classifier weights ${path} are corrupt (checksum mismatch)`);
   if (buf.length < 8 + 4 + 32) throw corrupt();
@@ -158,15 +158,21 @@ export function readClassifierWeights(path: string): ClassifierWeights {
   if (body.toString('latin1', 0, 8) !== MAGIC) throw new Error(`${path} is not a tsgan classifier weight file`);
   const headerLen = body.readUInt32LE(8);
   const header = JSON.parse(body.toString('utf8', 12, 12 + headerLen)) as ClassifierHeader;
-  if (header.format !== FORMAT_VERSION) throw new Error(`classifier weights ${path} have format ${header.format}; this version reads ${FORMAT_VERSION}`);
+  if (header.format !== FORMAT_VERSION) {
+    throw new Error(`classifier weights ${path} have format ${header.format}; this version reads ${FORMAT_VERSION}`);
+  }
   if (header.archVersion !== CLASSIFIER_ARCH_VERSION) {
-    throw new Error(`classifier weights ${path} are for architecture version ${header.archVersion}; this version builds ${CLASSIFIER_ARCH_VERSION}`);
+    throw new Error(
+      `classifier weights ${path} are for architecture version ${header.archVersion}; this version builds ${CLASSIFIER_ARCH_VERSION}`,
+    );
   }
   const start = 12 + headerLen;
   const payload = body.subarray(start);
   const values: Record<string, Float32Array> = {};
   for (const p of header.params) {
-    if (p.offset + p.length * 4 > payload.length) throw new Error(`classifier weights ${path}: parameter "${p.name}" lies past the end of the data`);
+    if (p.offset + p.length * 4 > payload.length) {
+      throw new Error(`classifier weights ${path}: parameter "${p.name}" lies past the end of the data`);
+    }
     // Copy into an aligned array (Buffer slices may not start on a 4-byte boundary in memory).
     values[p.name] = new Float32Array(payload.buffer.slice(payload.byteOffset + p.offset, payload.byteOffset + p.offset + p.length * 4));
   }
@@ -196,7 +202,12 @@ export const EMBED_BATCH = 500;
  * Compiles the inference program (input "x" [batch, 1, 28, 28]; outputs "features" and "probs")
  * over a store holding the classifier's parameters.
  */
-export async function compileClassifier(net: ClassifierNet, store: E.StateStore, batch = EMBED_BATCH, threads?: number): Promise<E.Program> {
+export async function compileClassifier(
+  net: ClassifierNet,
+  store: E.StateStore,
+  batch = EMBED_BATCH,
+  threads?: number,
+): Promise<E.Program> {
   const ctx = new E.StateTrace(false);
   const x = E.input('x', [batch, 1, 28, 28]);
   const features = net.features(x, ctx);

@@ -200,7 +200,7 @@ export interface ClassifierMetrics {
   meanMaxProb: number;
 }
 
-/** Size of the reference set: the first REFERENCE_COUNT images of the test split (all 9,998 for Fashion). */
+/** Size of the reference set: the first REFERENCE_COUNT images of the test split (the whole 10,000 for both datasets). */
 export const REFERENCE_COUNT = 10_000;
 
 const classifiers = new Map<ClassifierKind, Promise<Classifier>>();

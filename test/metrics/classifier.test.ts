@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/index.js';
 import { loadFashionMnist, loadMnist, type Dataset } from '../../src/data/datasets.js';
-import { accuracy, classifierPath, FEATURE_DIM, IMAGE_SIZE, loadClassifier, NUM_CLASSES, readClassifierWeights } from '../../src/metrics/classifier.js';
+import {
+  accuracy,
+  classifierPath,
+  FEATURE_DIM,
+  IMAGE_SIZE,
+  loadClassifier,
+  NUM_CLASSES,
+  readClassifierWeights,
+} from '../../src/metrics/classifier.js';
 import { classEntropy, classifierMetrics, frechetDistance, meanAndCovariance, sharedClassifier } from '../../src/metrics/frechet.js';
 
 /** Every `step`-th image of a dataset (Fashion's test split is in class order). */
@@ -19,6 +27,10 @@ function strided(d: Dataset, n: number): { images: Float32Array; labels: Int32Ar
   }
   return { images, labels };
 }
+
+// FCD between the even- and odd-indexed halves of the MNIST test set measured 2.33 with the shipped
+// weights (uniform noise: 1234); the bound leaves a margin of about 2x (see docs/metrics.md).
+const HALVES_BOUND = 5;
 
 const mnistTest = loadMnist('test');
 const tmp = mkdtempSync(join(tmpdir(), 'tsgan-classifier-'));
@@ -85,18 +97,19 @@ describe('Frechet classifier distance', () => {
     const m = 2000;
     const noise = new Rng(7).fillUniform(new Float32Array(m * IMAGE_SIZE), -1, 1);
     const r = await classifierMetrics('mnist', noise, m);
-    console.log(`MNIST uniform-noise FCD ${r.fcd.toFixed(2)}, class entropy ${r.classEntropy.toFixed(3)}, mean max prob ${r.meanMaxProb.toFixed(3)}`);
+    console.log(
+      `MNIST uniform-noise FCD ${r.fcd.toFixed(2)}, class entropy ${r.classEntropy.toFixed(3)}, mean max prob ${r.meanMaxProb.toFixed(3)}`,
+    );
     expect(r.fcd).toBeGreaterThan(50 * HALVES_BOUND);
     expect(r.classHistogram.reduce((a, b) => a + b, 0)).toBe(m);
 
     // Real training digits against the reference set: close to the halves figure.
     const train = loadMnist('train');
     const real = await classifierMetrics('mnist', train.data.subarray(0, m * IMAGE_SIZE), m);
-    console.log(`MNIST 2,000 training digits FCD ${real.fcd.toFixed(4)}, class entropy ${real.classEntropy.toFixed(3)}, mean max prob ${real.meanMaxProb.toFixed(3)}`);
+    console.log(
+      `MNIST 2,000 training digits FCD ${real.fcd.toFixed(4)}, class entropy ${real.classEntropy.toFixed(3)}, mean max prob ${real.meanMaxProb.toFixed(3)}`,
+    );
     expect(real.fcd).toBeLessThan(r.fcd / 50);
     expect(real.classEntropy).toBeGreaterThan(2.2);
   });
 });
-
-// Measured value of the halves FCD times a margin (see the console output and docs/metrics.md).
-const HALVES_BOUND = 1;

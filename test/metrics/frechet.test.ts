@@ -31,7 +31,8 @@ describe('symmetric eigendecomposition and square root', () => {
       const vd = vectors.map((v, idx) => v * values[idx % d]!);
       expect(maxAbs(diff(av, vd))).toBeLessThan(1e-12 * Math.max(1, maxAbs(a)) * d);
       const vtv = new Float64Array(d * d);
-      for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) vtv[i * d + j]! += vectors[k * d + i]! * vectors[k * d + j]!;
+      for (let i = 0; i < d; i++)
+        for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) vtv[i * d + j]! += vectors[k * d + i]! * vectors[k * d + j]!;
       for (let i = 0; i < d; i++) vtv[i * d + i]! -= 1;
       expect(maxAbs(vtv)).toBeLessThan(1e-13 * d);
     }
@@ -47,7 +48,14 @@ describe('symmetric eigendecomposition and square root', () => {
       const c = randomSpd(rng, d, m);
       const s = sqrtPsd(c, d);
       expect(maxAbs(diff(matmul64(s, s, d), c))).toBeLessThan(1e-10 * maxAbs(c));
-      expect(maxAbs(diff(s, Float64Array.from({ length: d * d }, (_, i) => s[(i % d) * d + Math.floor(i / d)]!)))).toBe(0); // symmetric
+      expect(
+        maxAbs(
+          diff(
+            s,
+            Float64Array.from({ length: d * d }, (_, i) => s[(i % d) * d + Math.floor(i / d)]!),
+          ),
+        ),
+      ).toBe(0); // symmetric
     }
   });
 
