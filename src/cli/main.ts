@@ -1,7 +1,7 @@
 // The `gan` command: train, sample, export, eval, presets.
 // Exit codes: 0 success (including --minutes stops), 1 training failure (non-finite loss),
 // 2 bad usage, config or input (nothing written), 130/143 stopped by SIGINT/SIGTERM (checkpoint written).
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
 import { loadConfigFile, type GanConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
@@ -182,10 +182,7 @@ export function buildCli(): Command {
       for (const n of PRESET_NAMES) process.stdout.write(`${n.padEnd(width)}  ${preset(n).description}\n`);
     });
 
-  program.addOption(new Option('--version').hideHelp()).on('option:version', () => {
-    process.stdout.write('0.1.0\n');
-    process.exit(0);
-  });
+  program.version('0.1.0');
   return program;
 }
 

