@@ -41,6 +41,8 @@ export const ModelConfig = z.discriminatedUnion('kind', [
     output: z.enum(['tanh', 'linear']).default('tanh'),
     spectralNorm: z.boolean().default(false),
     init: z.enum(['dcgan', 'xavier', 'kaiming', 'default']).default('default'),
+    /** PacGAN: D judges this many samples jointly (all real or all generated), against mode collapse. */
+    pack: int(1).max(16).default(1),
   }),
   z.strictObject({
     kind: z.literal('dcgan'),

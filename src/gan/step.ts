@@ -79,9 +79,10 @@ function optimize(trace: E.StateTrace, params: ParamRef[], grads: Tensor[], o: O
   return norm;
 }
 
-/** Splits D's output on a joined batch back into its real and fake halves. */
-function halves(out: Tensor, n: number): [Tensor, Tensor] {
-  return [E.slice(out, [0], [n], [0]), E.slice(out, [n], [2 * n], [0])];
+/** Splits D's output on a joined batch back into its real and fake halves (D may pack samples). */
+function halves(out: Tensor): [Tensor, Tensor] {
+  const h = out.shape[0]! / 2;
+  return [E.slice(out, [0], [h], [0]), E.slice(out, [h], [2 * h], [0])];
 }
 
 export function buildTrainStep(nets: GanNets, cfg: StepConfig): BuiltStep {
@@ -106,7 +107,7 @@ export function buildTrainStep(nets: GanNets, cfg: StepConfig): BuiltStep {
     fake = G.call(pick(z, i), trace);
     const fixedFake = E.stopGradient(fake);
     if (cfg.joinRealFake) {
-      [dReal, dFake] = halves(D.call(E.concat([x, fixedFake], 0), trace), n);
+      [dReal, dFake] = halves(D.call(E.concat([x, fixedFake], 0), trace));
     } else {
       dReal = D.call(x, trace);
       dFake = D.call(fixedFake, trace);

@@ -8,12 +8,14 @@ import * as ortWeb from 'onnxruntime-web';
 import { readNpy } from '../../src/run/npy.js';
 import { RunDir } from '../../src/run/rundir.js';
 
-const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const ENTRY = join(process.cwd(), 'src', 'cli', 'entry.ts');
+// node itself runs the CLI (with tsx's loader), as bin/gan.js does: no wrapper process between the
+// test and the signals it sends.
+const NODE_ARGS = ['--import', 'tsx', ENTRY];
 const tmp = () => mkdtempSync(join(tmpdir(), 'tsgan-cli-'));
 
 function gan(...args: string[]) {
-  const r = spawnSync(TSX, [ENTRY, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [...NODE_ARGS, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -153,7 +155,7 @@ describe('stopping', () => {
 
   it('SIGINT writes a checkpoint, exits 130, and the run resumes from it', async () => {
     const out = join(tmp(), 'r');
-    const child = spawn(TSX, [ENTRY, 'train', '--preset', 'ring8', '--steps', '1000000', '--out', out, '--no-progress']);
+    const child = spawn(process.execPath, [...NODE_ARGS, 'train', '--preset', 'ring8', '--steps', '1000000', '--out', out, '--no-progress']);
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));
     const run = new RunDir(out);
