@@ -13,6 +13,6 @@ for s in $seeds; do
   npx --no-install tsx src/cli/entry.ts eval --run "$out" 2>/dev/null | node -e "
     let t = ''; process.stdin.on('data', (d) => (t += d)).on('end', () => {
       const m = JSON.parse(t);
-      console.log(['$preset', $s, m.modes_captured + '/' + m.modes, (100 * m.high_quality_fraction).toFixed(1) + '%', m.reverse_kl.toFixed(4), ($end - $start).toFixed(0) + 's'].join(' | '));
+      console.log(['$preset', $s, m.modes_captured + '/' + m.modes, (100 * m.high_quality_fraction).toFixed(1) + '%', (m.reverse_kl === null ? 'inf' : m.reverse_kl.toFixed(4)), ($end - $start).toFixed(0) + 's'].join(' | '));
     });"
 done

@@ -5,15 +5,16 @@ const raw: Record<string, unknown> = {
   ring8: {
     description: 'Vanilla MLP GAN on 8 Gaussians on the unit circle (sd 0.01): mode coverage',
     data: { kind: 'mixture', name: 'ring8' },
-    model: { kind: 'mlp', latent: 2, gHidden: [256, 256, 256], dHidden: [256, 256, 256], gSlope: 0, output: 'linear' },
-    // The modes are narrow (sd 0.01): a large batch and a learning rate decaying to 2% sharpen them.
-    train: { steps: 10000, batch: 512, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', emaDecay: 0, checkpointEvery: 2500, sampleEvery: 2500 },
+    // D judges 4 samples at once (PacGAN): without it one seed in three collapsed to a single point.
+    model: { kind: 'mlp', latent: 2, gHidden: [256, 256, 256], dHidden: [256, 256, 256], gSlope: 0, output: 'linear', pack: 4 },
+    // The modes are narrow (sd 0.01): a large batch and a learning rate decaying to 0.5% sharpen them.
+    train: { steps: 20000, batch: 512, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', lrFinal: 0.005, emaDecay: 0, checkpointEvery: 5000, sampleEvery: 5000 },
   },
   grid25: {
     description: 'Vanilla MLP GAN on a 5x5 grid of Gaussians (sd 0.05): mode coverage',
     data: { kind: 'mixture', name: 'grid25' },
-    model: { kind: 'mlp', latent: 2, gHidden: [256, 256, 256], dHidden: [256, 256, 256], gSlope: 0, output: 'linear' },
-    train: { steps: 15000, batch: 512, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', emaDecay: 0, checkpointEvery: 5000, sampleEvery: 5000 },
+    model: { kind: 'mlp', latent: 2, gHidden: [256, 256, 256], dHidden: [256, 256, 256], gSlope: 0, output: 'linear', pack: 4 },
+    train: { steps: 20000, batch: 512, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', lrFinal: 0.005, emaDecay: 0, checkpointEvery: 5000, sampleEvery: 5000 },
   },
   'mnist-mlp': {
     description: 'Vanilla (fully connected) GAN on MNIST digits',

@@ -51,39 +51,8 @@ function convFans(cin: number, cout: number, k: [number, number], groups: number
 
 const kpair = (k: number | [number, number]): [number, number] => (typeof k === 'number' ? [k, k] : k);
 
-export class Conv2d extends Module {
-  readonly kernel: [number, number];
-  constructor(
-    readonly inChannels: number,
-    readonly outChannels: number,
-    kernel: number | [number, number],
-    readonly opts: ConvLayerOptions = {},
-  ) {
-    super();
-    this.kernel = kpair(kernel);
-  }
-  forward(x: Tensor, ctx: Ctx): Tensor {
-    const g = this.opts.groups ?? 1;
-    const fans = convFans(this.inChannels, this.outChannels, this.kernel, g);
-    const shape = [this.outChannels, this.inChannels / g, ...this.kernel];
-    let w = this.param(ctx, 'weight', shape, weightInit(this.opts.init ?? 'default', fans));
-    if (this.opts.spectralNorm) {
-      const u = this.buffer(ctx, 'sn_u', [this.outChannels], normalInit(0, 1));
-      w = E.reshape(spectralNormalize(E.reshape(w, [this.outChannels, -1]), u, ctx, (v) => this.writeBuffer(ctx, 'sn_u', v)), shape);
-    }
-    let y = E.conv2d(x, w, this.opts);
-    if (this.opts.bias ?? true) {
-      const b = this.param(ctx, 'bias', [this.outChannels], biasInit(this.opts.init, fans.fanIn));
-      y = E.add(y, E.reshape(b, [1, this.outChannels, 1, 1]));
-    }
-    return y;
-  }
-  override describe(): string {
-    return `Conv2d(${this.inChannels} -> ${this.outChannels}, k${this.kernel.join('x')}, s${this.opts.stride ?? 1}, p${this.opts.padding ?? 0}${this.opts.spectralNorm ? ', SN' : ''})`;
-  }
-}
-
-export class ConvTranspose2d extends Module {
+/** What 2-D convolutions share: the weight (optionally spectrally normalised) and a per-channel bias. */
+abstract class ConvLayer extends Module {
   readonly kernel: [number, number];
   constructor(
     readonly inChannels: number,
@@ -94,25 +63,49 @@ export class ConvTranspose2d extends Module {
     super();
     this.kernel = kpair(kernel);
   }
+
+  /** The weight of the given shape; with spectral norm, divided by the norm of its [shape[0], -1] matrix. */
+  protected weight(ctx: Ctx, shape: number[], fans: { fanIn: number; fanOut: number }): Tensor {
+    const w = this.param(ctx, 'weight', shape, weightInit(this.opts.init ?? 'default', fans));
+    if (!this.opts.spectralNorm) return w;
+    const u = this.buffer(ctx, 'sn_u', [shape[0]!], normalInit(0, 1));
+    return E.reshape(spectralNormalize(E.reshape(w, [shape[0]!, -1]), u, ctx, (v) => this.writeBuffer(ctx, 'sn_u', v)), shape);
+  }
+
+  protected withBias(ctx: Ctx, y: Tensor, fanIn: number): Tensor {
+    if (!(this.opts.bias ?? true)) return y;
+    const b = this.param(ctx, 'bias', [this.outChannels], biasInit(this.opts.init, fanIn));
+    return E.add(y, E.reshape(b, [1, this.outChannels, 1, 1]));
+  }
+
+  protected label(kind: string): string {
+    return `${kind}(${this.inChannels} -> ${this.outChannels}, k${this.kernel.join('x')}, s${this.opts.stride ?? 1}, p${this.opts.padding ?? 0}${this.opts.spectralNorm ? ', SN' : ''})`;
+  }
+}
+
+export class Conv2d extends ConvLayer {
+  forward(x: Tensor, ctx: Ctx): Tensor {
+    const g = this.opts.groups ?? 1;
+    const fans = convFans(this.inChannels, this.outChannels, this.kernel, g);
+    const w = this.weight(ctx, [this.outChannels, this.inChannels / g, ...this.kernel], fans);
+    return this.withBias(ctx, E.conv2d(x, w, this.opts), fans.fanIn);
+  }
+  override describe(): string {
+    return this.label('Conv2d');
+  }
+}
+
+export class ConvTranspose2d extends ConvLayer {
   forward(x: Tensor, ctx: Ctx): Tensor {
     const g = this.opts.groups ?? 1;
     // PyTorch computes a transposed conv's fans from its weight [in, out/g, k, k] as if it were a conv.
-    const fans = { fanIn: (this.outChannels / g) * this.kernel[0] * this.kernel[1], fanOut: this.inChannels * this.kernel[0] * this.kernel[1] };
-    const shape = [this.inChannels, this.outChannels / g, ...this.kernel];
-    let w = this.param(ctx, 'weight', shape, weightInit(this.opts.init ?? 'default', fans));
-    if (this.opts.spectralNorm) {
-      const u = this.buffer(ctx, 'sn_u', [this.inChannels], normalInit(0, 1));
-      w = E.reshape(spectralNormalize(E.reshape(w, [this.inChannels, -1]), u, ctx, (v) => this.writeBuffer(ctx, 'sn_u', v)), shape);
-    }
-    let y = E.convTranspose2d(x, w, this.opts);
-    if (this.opts.bias ?? true) {
-      const b = this.param(ctx, 'bias', [this.outChannels], biasInit(this.opts.init, fans.fanIn));
-      y = E.add(y, E.reshape(b, [1, this.outChannels, 1, 1]));
-    }
-    return y;
+    const k = this.kernel[0] * this.kernel[1];
+    const fans = { fanIn: (this.outChannels / g) * k, fanOut: this.inChannels * k };
+    const w = this.weight(ctx, [this.inChannels, this.outChannels / g, ...this.kernel], fans);
+    return this.withBias(ctx, E.convTranspose2d(x, w, this.opts), fans.fanIn);
   }
   override describe(): string {
-    return `ConvTranspose2d(${this.inChannels} -> ${this.outChannels}, k${this.kernel.join('x')}, s${this.opts.stride ?? 1}, p${this.opts.padding ?? 0})`;
+    return this.label('ConvTranspose2d');
   }
 }
 
