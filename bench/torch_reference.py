@@ -34,6 +34,20 @@ def dcgan():
 CONFIGS = {'mlp': mlp, 'dcgan': dcgan}
 
 
+def gan_step(G, D, optG, optD, bce, real, z, ones, zeros):
+    """One iteration: D on real (1) and G(z) (0) with G frozen, then G through the updated D."""
+    fake = G(z)
+    optD.zero_grad()
+    lossD = bce(D(real), ones) + bce(D(fake.detach()), zeros)
+    lossD.backward()
+    optD.step()
+    optG.zero_grad()
+    lossG = bce(D(fake), ones)
+    lossG.backward()
+    optG.step()
+    return lossD, lossG
+
+
 def run(name, batch, steps, warmup):
     torch.manual_seed(0)
     G, D, shape = CONFIGS[name]()
@@ -47,16 +61,7 @@ def run(name, batch, steps, warmup):
     for i in range(warmup + steps):
         t0 = time.perf_counter()
         real = pool[i % len(pool)]
-        z = torch.randn(batch, 100)
-        fake = G(z)
-        optD.zero_grad()
-        lossD = bce(D(real), ones) + bce(D(fake.detach()), zeros)
-        lossD.backward()
-        optD.step()
-        optG.zero_grad()
-        lossG = bce(D(fake), ones)
-        lossG.backward()
-        optG.step()
+        lossD, lossG = gan_step(G, D, optG, optD, bce, real, torch.randn(batch, 100), ones, zeros)
         float(lossD) + float(lossG)
         if i >= warmup:
             times.append((time.perf_counter() - t0) * 1000)

@@ -14,7 +14,7 @@ import { buildNets } from './build.js';
 import { writeLossPlot, writeSamplePicture } from './artifacts.js';
 import { compileSampler, drawSamples } from './sampler.js';
 import { sampleMixture } from '../data/mixtures.js';
-import { buildTrainStep, emaName, STEP_INPUTS, STEP_METRICS, type BuiltStep, type GanNets, type StepConfig } from './step.js';
+import { buildTrainStep, STEP_INPUTS, STEP_METRICS, type BuiltStep, type GanNets, type StepConfig } from './step.js';
 
 /** Sub-streams of the run's seed, one per purpose, so adding draws to one never shifts another. */
 export const RNG_STREAMS = { init: 1, data: 2, noise: 3, penalty: 4, dropout: 5 } as const;
@@ -284,4 +284,3 @@ export async function loadRun(dir: string, log: (m: string) => void = () => {}):
   return { cfg, nets, store, step: found.step, source, run };
 }
 
-export { emaName };

@@ -1,7 +1,7 @@
 // Layers built from engine ops.
 import * as E from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
-import { constantInit, normalInit, onesInit, torchDefault, weightInit, zerosInit, type InitName } from './init.js';
+import { normalInit, onesInit, torchDefault, weightInit, zerosInit, type InitName } from './init.js';
 import { Lambda, Module, type Ctx, type Initializer } from './module.js';
 import { spectralNormalize } from './spectral.js';
 
@@ -242,4 +242,3 @@ export const Upsample = (factor: number, mode: E.ResizeMode = 'nearest') =>
 export const PixelShuffle = (r: number) => new Lambda((x) => E.pixelShuffle(x, r), `PixelShuffle(${r})`);
 export const AvgPool = (k: number) => new Lambda((x) => E.avgPool2d(x, k), `AvgPool(${k})`);
 
-export { constantInit };
