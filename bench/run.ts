@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as E from '../src/engine/index.js';
-import { buildTrainStep, type StepConfig, type GanNets } from '../src/gan/step.js';
+import { buildTrainStep, type StepConfig } from '../src/gan/step.js';
+import type { GanNets } from '../src/gan/model.js';
 import { dcganDiscriminator28, dcganGenerator28, mlpDiscriminator, mlpGenerator } from '../src/gan/nets.js';
 import { countFlops } from './flops.js';
 

@@ -1,8 +1,10 @@
 // `gan eval`: the metrics that fit a run's data (see docs/metrics.md for how each is computed).
 import { classifierMetrics } from '../metrics/frechet.js';
-import { modeMetrics } from '../metrics/modes.js';
+import { modeMetrics, nearestModes } from '../metrics/modes.js';
+import { codeAccuracy, labelAccuracy } from '../metrics/labels.js';
 import { RunDir } from '../run/rundir.js';
 import { generate } from './outputs.js';
+import type { GanModel } from '../gan/model.js';
 
 export interface EvalOptions {
   count?: number;
@@ -12,12 +14,13 @@ export interface EvalOptions {
 
 export async function evaluateRun(dir: string, o: EvalOptions): Promise<Record<string, unknown>> {
   const count = o.count ?? (new RunDir(dir).readConfig().data.kind === 'mixture' ? 2500 : 10000);
-  const r = await generate(dir, count, o.seed, o.ema);
+  const r = await generate(dir, count, { seed: o.seed, ema: o.ema });
   const base = { run: dir, step: r.step, data: r.cfg.data, samples: count };
   if (r.source.mixture) {
     const m = modeMetrics(r.x, r.source.mixture);
     return {
       ...base,
+      ...labelMetrics(r.model, r.labels, nearestModes(r.x, r.source.mixture), r.source.mixture.centers.length),
       modes: m.modes,
       modes_captured: m.modesCaptured,
       high_quality_fraction: m.highQualityFraction,
@@ -27,7 +30,16 @@ export async function evaluateRun(dir: string, o: EvalOptions): Promise<Record<s
   }
   if (r.cfg.data.kind === 'mnist' || r.cfg.data.kind === 'fashion') {
     const m = await classifierMetrics(r.cfg.data.kind, r.x, count);
-    return { ...base, classifier: r.cfg.data.kind, fcd: m.fcd, class_histogram: m.classHistogram, class_entropy: m.classEntropy, mean_max_prob: m.meanMaxProb };
+    const out: Record<string, unknown> = {
+      ...base,
+      gan_type: r.model.type,
+      classifier: r.cfg.data.kind,
+      fcd: m.fcd,
+      class_histogram: m.classHistogram,
+      class_entropy: m.classEntropy,
+      mean_max_prob: m.meanMaxProb,
+    };
+    return { ...out, ...labelMetrics(r.model, r.labels, m.predicted, m.classHistogram.length) };
   }
   // Other data: per-dimension mean and standard deviation of samples and data, side by side.
   const d = r.source.shape.reduce((a, b) => a * b, 1);
@@ -43,4 +55,17 @@ export async function evaluateRun(dir: string, o: EvalOptions): Promise<Record<s
   };
   const data = r.source.dataset!;
   return { ...base, generated: stats(r.x, count), training_data: stats(data.data, data.count) };
+}
+
+/**
+ * Class-aware types (samples drawn with labels cycling through all classes): the share classified
+ * as their label (CGAN, ACGAN), or InfoGAN's code accuracy under the best code-to-class matching.
+ */
+function labelMetrics(model: GanModel, labels: BigInt64Array | undefined, predicted: Int32Array, classes: number): Record<string, unknown> {
+  if (!labels) return {};
+  if (model.type !== 'infogan') return { label_accuracy: labelAccuracy(predicted, labels) };
+  // The matching is one-to-one: it needs as many code values as classes.
+  if (model.classes !== classes) return {};
+  const c = codeAccuracy(predicted, labels, classes);
+  return { code_accuracy: c.accuracy, code_to_class: c.mapping };
 }

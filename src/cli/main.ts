@@ -146,9 +146,10 @@ export function buildCli(): Command {
     .requiredOption('--out <file>', 'output file: .npy, .png or .csv')
     .option('--seed <s>', 'seed of the noise', int('seed', 0), 0)
     .option('--no-ema', "use G's weights rather than their moving average")
-    .action(async (f: { run: string; count: number; out: string; seed: number; ema: boolean }) => {
-      const r = await sampleToFile(f.run, f.count, f.out, f.seed, f.ema);
-      process.stderr.write(`wrote ${f.count} samples ${JSON.stringify(r.shape)} to ${f.out}\n`);
+    .option('--label <k>', 'class-aware runs: draw every sample with label k (default: cycle through all labels)', int('label', 0))
+    .action(async (f: { run: string; count: number; out: string; seed: number; ema: boolean; label?: number }) => {
+      const r = await sampleToFile(f.run, f.count, f.out, { seed: f.seed, ema: f.ema, label: f.label });
+      process.stderr.write(`wrote ${f.count} samples ${JSON.stringify(r.shape)} to ${f.out}${r.labels ? ` and their labels to ${r.labels}` : ''}\n`);
     });
 
   program

@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import * as E from '../engine/index.js';
 import { InputError } from '../errors.js';
 import { writeSamplePicture } from '../gan/artifacts.js';
-import { compileSampler, drawSamples } from '../gan/sampler.js';
+import { compileSampler, cyclingLabels, drawSamples } from '../gan/sampler.js';
 import { emaName } from '../gan/step.js';
 import { loadRun } from '../gan/trainer.js';
 import { atomicWriteFile } from '../run/atomic.js';
@@ -27,21 +27,56 @@ export function toDataScale(x: Float32Array, source: DataSource): Float32Array {
   return out;
 }
 
-export async function generate(dir: string, count: number, seed: number, ema: boolean) {
-  const r = await loadRun(dir);
-  const sampler = await compileSampler(r.nets.G, r.nets.latentShape, Math.min(count, 500), r.store, { ema: useEma(r.store, ema) });
-  const x = await drawSamples(sampler, count, new E.Rng(seed));
-  await sampler.release();
-  return { ...r, x };
+export interface GenerateOptions {
+  seed: number;
+  ema: boolean;
+  /** Class-aware runs: draw every sample with this label (default: cycle through all labels). */
+  label?: number;
 }
 
-export async function sampleToFile(dir: string, count: number, out: string, seed: number, ema: boolean): Promise<{ shape: number[] }> {
+/** Draws `count` samples from a run; for class-aware runs also the label each was drawn with. */
+export async function generate(dir: string, count: number, o: GenerateOptions) {
+  const r = await loadRun(dir);
+  const classes = r.model.classes;
+  if (o.label !== undefined) {
+    if (!classes) throw new InputError(`--label: run ${dir} (model type "${r.model.type}") does not draw samples by label`);
+    if (!Number.isInteger(o.label) || o.label < 0 || o.label >= classes) {
+      throw new InputError(`--label ${o.label}: expected an integer from 0 to ${classes - 1}`);
+    }
+  }
+  const labels = classes ? cyclingLabels(count, classes, o.label) : undefined;
+  const sampler = await compileSampler(r.model, Math.min(count, 500), r.store, { ema: useEma(r.store, o.ema) });
+  const x = await drawSamples(sampler, count, new E.Rng(o.seed), labels);
+  await sampler.release();
+  return { ...r, x, labels };
+}
+
+/** The path of the labels file written beside FILE.npy: FILE.labels.npy. */
+export const labelsPath = (npy: string) => npy.replace(/\.npy$/i, '.labels.npy');
+
+/** Orders samples by label so that a grid with one row per class can be drawn: returns the values and the columns. */
+function byLabel(x: Float32Array, labels: BigInt64Array, classes: number): { x: Float32Array; cols: number; n: number } {
+  const per = x.length / labels.length;
+  const rows = Array.from({ length: classes }, () => [] as number[]);
+  labels.forEach((l, i) => rows[Number(l)]!.push(i));
+  const used = rows.filter((r) => r.length > 0);
+  const cols = Math.max(...used.map((r) => r.length));
+  const out = new Float32Array(used.length * cols * per).fill(-1);
+  used.forEach((r, row) => r.forEach((i, c) => out.set(x.subarray(i * per, (i + 1) * per), (row * cols + c) * per)));
+  return { x: out, cols, n: used.length * cols };
+}
+
+export async function sampleToFile(dir: string, count: number, out: string, o: GenerateOptions): Promise<{ shape: number[]; labels?: string }> {
   const ext = extname(out).toLowerCase();
   if (!['.npy', '.png', '.csv'].includes(ext)) throw new InputError(`--out ${out}: expected a .npy, .png or .csv file`);
-  const r = await generate(dir, count, seed, ema);
+  const r = await generate(dir, count, o);
   const shape = [count, ...r.source.shape];
   if (ext === '.npy') {
     writeNpy(out, toDataScale(r.x, r.source), shape);
+    if (r.labels) {
+      writeNpy(labelsPath(out), r.labels, [count]);
+      return { shape, labels: labelsPath(out) };
+    }
   } else if (ext === '.csv') {
     if (r.source.kind !== 'vector') {
       throw new InputError(`--out ${out}: CSV holds vector data; this run generates images of shape [${r.source.shape.join(', ')}]: write .npy or .png`);
@@ -50,8 +85,13 @@ export async function sampleToFile(dir: string, count: number, out: string, seed
     const header = r.source.standardization?.header ?? Array.from({ length: d }, (_, i) => `x${i}`);
     atomicWriteFile(out, formatCsv(toDataScale(r.x, r.source), [count, d], header));
   } else {
-    const real = r.source.mixture ? sampleMixture(r.source.mixture, new E.Rng(seed + 1), Math.min(count, 5000)) : undefined;
-    writeSamplePicture(out, r.x, count, r.source, real);
+    if (r.labels && r.source.kind === 'image') {
+      const g = byLabel(r.x, r.labels, r.model.classes!);
+      writeSamplePicture(out, g.x, g.n, r.source, undefined, g.cols);
+    } else {
+      const real = r.source.mixture ? sampleMixture(r.source.mixture, new E.Rng(o.seed + 1), Math.min(count, 5000)) : undefined;
+      writeSamplePicture(out, r.x, count, r.source, real);
+    }
   }
   return { shape };
 }
@@ -64,20 +104,23 @@ export interface ExportMetadata {
   [key: string]: string;
 }
 
-/** The generator alone (weights baked in, eval mode, symbolic batch): input "z", output "x". */
+/** The generator alone (weights baked in, eval mode, symbolic batch): input "z" (and "y" labels for class-aware types), output "x". */
 export async function exportGenerator(dir: string, out: string, ema: boolean): Promise<ExportMetadata> {
   if (extname(out).toLowerCase() !== '.onnx') throw new InputError(`--out ${out}: expected an .onnx file`);
   const r = await loadRun(dir);
   const averaged = useEma(r.store, ema);
   const trace = new E.StateTrace(false, averaged ? emaName : undefined);
-  const z = E.input('z', [1, ...r.nets.latentShape]);
-  const x = r.nets.G.call(z, trace);
+  const z = E.input('z', [1, ...r.model.latentShape]);
+  const classes = r.model.classes;
+  const y = classes ? E.input('y', [1], 'int64') : undefined;
+  const x = r.model.sample(z, y, trace);
   const st = r.source.standardization;
   const linear = r.cfg.model.kind === 'mlp' && r.cfg.model.output === 'linear';
   const meta: ExportMetadata = {
     producer: 'tsgan 0.1.0',
-    latent_shape: r.nets.latentShape.join(','),
+    latent_shape: r.model.latentShape.join(','),
     latent_distribution: 'standard normal',
+    gan_type: r.model.type,
     output_shape: r.source.shape.join(','),
     output_layout: r.source.kind === 'image' ? 'NCHW' : 'ND',
     value_range: linear ? 'unbounded' : '[-1, 1]',
@@ -85,6 +128,11 @@ export async function exportGenerator(dir: string, out: string, ema: boolean): P
     step: String(r.step),
     weights: averaged ? 'exponential moving average' : 'raw',
   };
+  if (classes) {
+    meta.label_input = `y: int64 [batch], 0..${classes - 1} (${r.model.type === 'infogan' ? 'the categorical code' : 'the class'})`;
+    const names = r.source.dataset?.classNames;
+    if (names && r.model.type !== 'infogan') meta.class_names = JSON.stringify(names);
+  }
   if (st) meta.standardization = JSON.stringify({ columns: st.header, mean: st.mean, std: st.std, note: 'data = x * std + mean' });
   const model = E.lower(
     { outputs: { x }, metadata: meta, graphName: 'generator' },

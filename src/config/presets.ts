@@ -1,6 +1,9 @@
 // Presets: named configs. `gan presets` lists them; `gan train --preset NAME` runs one.
 import { validateConfig, type GanConfig } from './schema.js';
 
+/** Training settings the image presets share (30,000 steps; `--minutes` usually ends them first). */
+const IMAGE_TRAIN = { steps: 30000, batch: 64, lrG: 2e-4, lrD: 2e-4, emaDecay: 0.995, checkpointEvery: 2000, sampleEvery: 2000 };
+
 const raw: Record<string, unknown> = {
   ring8: {
     description: 'Vanilla MLP GAN on 8 Gaussians on the unit circle (sd 0.01): mode coverage',
@@ -35,6 +38,69 @@ const raw: Record<string, unknown> = {
     data: { kind: 'fashion' },
     model: { kind: 'dcgan', latent: 100, width: 64, spectralNorm: true },
     train: { steps: 30000, batch: 64, loss: 'hinge', lrG: 2e-4, lrD: 2e-4, emaDecay: 0.995, checkpointEvery: 2000, sampleEvery: 2000 },
+  },
+  'mnist-cgan': {
+    description: 'Conditional GAN on MNIST: the label enters G (with the noise) and D (by projection)',
+    data: { kind: 'mnist' },
+    model: { kind: 'dcgan', variant: 'cgan', latent: 100, width: 64, spectralNorm: true },
+    train: { ...IMAGE_TRAIN, loss: 'hinge' },
+  },
+  'fashion-cgan': {
+    description: 'Conditional GAN on Fashion-MNIST: the label enters G (with the noise) and D (by projection)',
+    data: { kind: 'fashion' },
+    model: { kind: 'dcgan', variant: 'cgan', latent: 100, width: 64, spectralNorm: true },
+    train: { ...IMAGE_TRAIN, loss: 'hinge' },
+  },
+  'mnist-acgan': {
+    description: 'Auxiliary-classifier GAN on MNIST: G draws a given class, D also classifies',
+    data: { kind: 'mnist' },
+    model: { kind: 'dcgan', variant: 'acgan', latent: 100, width: 64, spectralNorm: true },
+    train: { ...IMAGE_TRAIN, loss: 'hinge' },
+  },
+  'fashion-acgan': {
+    description: 'Auxiliary-classifier GAN on Fashion-MNIST: G draws a given class, D also classifies',
+    data: { kind: 'fashion' },
+    model: { kind: 'dcgan', variant: 'acgan', latent: 100, width: 64, spectralNorm: true },
+    train: { ...IMAGE_TRAIN, loss: 'hinge' },
+  },
+  'mnist-infogan': {
+    description: 'InfoGAN on MNIST: a 10-way code and 2 continuous codes learn digit class and style unsupervised',
+    data: { kind: 'mnist' },
+    // z = 62 noise values + 2 continuous codes, as in the paper; the 10-way code enters as a one-hot.
+    model: { kind: 'dcgan', variant: 'infogan', latent: 64, codes: 2, categories: 10, infoWeight: 1, width: 64, spectralNorm: true },
+    train: { ...IMAGE_TRAIN, loss: 'hinge' },
+  },
+  'mnist-lsgan': {
+    description: 'Least-squares GAN on MNIST: D regresses real to 1 and generated to 0',
+    data: { kind: 'mnist' },
+    model: { kind: 'dcgan', latent: 100, width: 64 },
+    train: { ...IMAGE_TRAIN, loss: 'lsgan' },
+  },
+  'mnist-wgan': {
+    description: 'Wasserstein GAN on MNIST: a critic kept Lipschitz by clipping its weights to [-0.01, 0.01]',
+    data: { kind: 'mnist' },
+    model: { kind: 'dcgan', latent: 100, width: 64 },
+    // The paper's recipe: 5 critic steps per G step, a small learning rate, no momentum.
+    train: { ...IMAGE_TRAIN, loss: 'wgan', weightClip: 0.01, dSteps: 5, lrG: 5e-5, lrD: 5e-5, beta1: 0, beta2: 0.999 },
+  },
+  'mnist-wgan-gp': {
+    description: 'WGAN-GP on MNIST: a critic kept Lipschitz by a gradient penalty on interpolates',
+    data: { kind: 'mnist' },
+    model: { kind: 'dcgan', latent: 100, width: 64 },
+    train: { ...IMAGE_TRAIN, loss: 'wgan-gp', gpWeight: 10, dSteps: 2, lrG: 2e-4, lrD: 2e-4, beta1: 0, beta2: 0.9 },
+  },
+  'mnist-sngan': {
+    description: 'Spectrally normalised GAN on MNIST: hinge loss, spectral norm in D, two learning rates',
+    data: { kind: 'mnist' },
+    model: { kind: 'dcgan', latent: 100, width: 64, spectralNorm: true },
+    // Two time-scale rates (Heusel et al. 2017) with Adam(0, 0.9), as SAGAN and BigGAN train SN-GANs.
+    train: { ...IMAGE_TRAIN, loss: 'hinge', lrG: 1e-4, lrD: 4e-4, beta1: 0, beta2: 0.9 },
+  },
+  'mnist-lapgan': {
+    description: 'Laplacian-pyramid GAN on MNIST: 7x7 from noise, then 14x14 and 28x28 residuals, a D per level',
+    data: { kind: 'mnist' },
+    model: { kind: 'lapgan', latent: 100, width: 32 },
+    train: { ...IMAGE_TRAIN, loss: 'nonsaturating' },
   },
 };
 

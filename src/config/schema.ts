@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { LOSSES } from '../gan/losses.js';
 
 const int = (min: number) => z.number().int().min(min);
+export const VARIANTS = ['gan', 'cgan', 'acgan', 'infogan'] as const;
 const positive = z.number().positive();
 const prob = z.number().min(0).max(1);
 
@@ -43,6 +44,14 @@ export const ModelConfig = z.discriminatedUnion('kind', [
     init: z.enum(['dcgan', 'xavier', 'kaiming', 'default']).default('default'),
     /** PacGAN: D judges this many samples jointly (all real or all generated), against mode collapse. */
     pack: int(1).max(16).default(1),
+    /** GAN type on these networks: plain, conditional (cgan), auxiliary classifier (acgan) or InfoGAN. */
+    variant: z.enum(VARIANTS).default('gan'),
+    /** ACGAN: weight of the class terms. */
+    auxWeight: z.number().min(0).default(1),
+    /** InfoGAN: values of the categorical code, continuous codes, weight lambda of the information term. */
+    categories: int(2).max(1000).default(10),
+    codes: int(0).max(64).default(2),
+    infoWeight: z.number().min(0).default(1),
   }),
   z.strictObject({
     kind: z.literal('dcgan'),
@@ -51,6 +60,22 @@ export const ModelConfig = z.discriminatedUnion('kind', [
     width: int(8).max(1024).default(128),
     spectralNorm: z.boolean().default(false),
     init: z.enum(['dcgan', 'xavier', 'kaiming', 'default']).default('dcgan'),
+    /** GAN type on these networks: plain, conditional (cgan), auxiliary classifier (acgan) or InfoGAN. */
+    variant: z.enum(VARIANTS).default('gan'),
+    /** ACGAN: weight of the class terms. */
+    auxWeight: z.number().min(0).default(1),
+    /** InfoGAN: values of the categorical code, continuous codes, weight lambda of the information term. */
+    categories: int(2).max(1000).default(10),
+    codes: int(0).max(64).default(2),
+    infoWeight: z.number().min(0).default(1),
+  }),
+  z.strictObject({
+    kind: z.literal('lapgan'),
+    /** Noise size of the coarsest level's generator. */
+    latent: int(1).max(4096).default(100),
+    /** Channels of the finer levels' convolutions. */
+    width: int(4).max(1024).default(32),
+    spectralNorm: z.boolean().default(false),
   }),
 ]);
 

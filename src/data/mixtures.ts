@@ -24,12 +24,14 @@ export const GRID25: Mixture = {
   sd: 0.05,
 };
 
-/** n points [n, 2] from a mixture with equal weights. */
-export function sampleMixture(m: Mixture, rng: Rng, n: number): Float32Array {
+/** n points [n, 2] from a mixture with equal weights; each point's mode index goes to `modes` if given. */
+export function sampleMixture(m: Mixture, rng: Rng, n: number, modes?: BigInt64Array, offset = 0): Float32Array {
   const out = new Float32Array(n * 2);
   const noise = rng.normal(n * 2, 0, m.sd);
   for (let i = 0; i < n; i++) {
-    const c = m.centers[rng.int(m.centers.length)]!;
+    const k = rng.int(m.centers.length);
+    if (modes) modes[offset + i] = BigInt(k);
+    const c = m.centers[k]!;
     out[2 * i] = c[0] + noise[2 * i]!;
     out[2 * i + 1] = c[1] + noise[2 * i + 1]!;
   }

@@ -25,8 +25,10 @@ export interface DataSource {
   dataset?: Dataset;
   /** Per-column mean and standard deviation a CSV source standardised its data with. */
   standardization?: { mean: number[]; std: number[]; header: string[] };
-  /** Writes the next n samples into out (at offset, in samples). */
-  next(out: Float32Array, n: number, offset?: number): void;
+  /** Number of classes when samples are labelled (mnist, fashion). */
+  classes?: number;
+  /** Writes the next n samples into out (at offset, in samples), and their labels into `labels` if given. */
+  next(out: Float32Array, n: number, offset?: number, labels?: BigInt64Array): void;
   getState(): SourceState;
   setState(s: SourceState): void;
 }
@@ -34,13 +36,19 @@ export interface DataSource {
 class GeneratorSource implements DataSource {
   kind = 'vector' as const;
   shape = [2];
+  /** A mixture's samples are labelled with the index of their mode. */
+  readonly classes?: number;
   constructor(
     private rng: Rng,
     private readonly draw: (rng: Rng, n: number) => Float32Array,
     readonly mixture?: Mixture,
-  ) {}
-  next(out: Float32Array, n: number, offset = 0): void {
-    out.set(this.draw(this.rng, n), offset * 2);
+  ) {
+    this.classes = mixture?.centers.length;
+  }
+  next(out: Float32Array, n: number, offset = 0, labels?: BigInt64Array): void {
+    const m = this.mixture;
+    if (labels && !m) throw new Error('this data source has no labels');
+    out.set(m ? sampleMixture(m, this.rng, n, labels, offset) : this.draw(this.rng, n), offset * 2);
   }
   getState(): SourceState {
     return { rng: this.rng.getState() };
@@ -59,6 +67,7 @@ export class DatasetSource implements DataSource {
   private epoch = 0;
   private epochRng!: RngState;
   private readonly size: number;
+  readonly classes?: number;
   standardization?: DataSource['standardization'];
 
   constructor(
@@ -68,6 +77,7 @@ export class DatasetSource implements DataSource {
     this.shape = dataset.shape;
     this.kind = dataset.shape.length === 3 ? 'image' : 'vector';
     this.size = dataset.shape.reduce((a, b) => a * b, 1);
+    if (dataset.labels) this.classes = dataset.classNames?.length ?? Math.max(...dataset.labels) + 1;
     this.shuffle();
   }
 
@@ -77,7 +87,8 @@ export class DatasetSource implements DataSource {
     this.position = 0;
   }
 
-  next(out: Float32Array, n: number, offset = 0): void {
+  next(out: Float32Array, n: number, offset = 0, labels?: BigInt64Array): void {
+    if (labels && !this.dataset.labels) throw new Error(`dataset ${this.dataset.name} has no labels`);
     for (let i = 0; i < n; i++) {
       if (this.position >= this.order.length) {
         this.epoch++;
@@ -85,6 +96,7 @@ export class DatasetSource implements DataSource {
       }
       const j = this.order[this.position++]!;
       out.set(this.dataset.data.subarray(j * this.size, (j + 1) * this.size), (offset + i) * this.size);
+      if (labels) labels[offset + i] = BigInt(this.dataset.labels![j]!);
     }
   }
 

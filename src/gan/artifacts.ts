@@ -3,11 +3,11 @@
 import type { DataSource } from '../data/source.js';
 import { imageGrid, linePlot, scatterPlot, writePng } from '../run/png.js';
 
-/** Writes samples as a picture: a grid for images, a scatter over real points for vectors. */
-export function writeSamplePicture(path: string, samples: Float32Array, n: number, source: DataSource, real?: Float32Array): void {
+/** Writes samples as a picture: a grid for images (`cols` per row), a scatter over real points for vectors. */
+export function writeSamplePicture(path: string, samples: Float32Array, n: number, source: DataSource, real?: Float32Array, cols?: number): void {
   if (source.kind === 'image') {
     const [c, h, w] = source.shape as [number, number, number];
-    writePng(path, imageGrid(samples, [n, c, h, w], { scale: h <= 32 ? 2 : 1 }));
+    writePng(path, imageGrid(samples, [n, c, h, w], { scale: h <= 32 ? 2 : 1, cols }));
     return;
   }
   const d = source.shape[0]!;

@@ -1,11 +1,24 @@
-// Builds a config's networks for the shape of its data.
+// Builds a config's GAN (networks and type) for the shape and labels of its data.
 import type { ModelConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { Flatten, Reshape } from '../nn/layers.js';
 import { Lambda, Sequential } from '../nn/module.js';
 import * as E from '../engine/index.js';
-import { dcganDiscriminator28, dcganGenerator28, mlpDiscriminator, mlpGenerator } from './nets.js';
-import type { GanNets } from './step.js';
+import { dcganDiscriminator28, dcganFeatures28, dcganGenerator28, mlpDiscriminator, mlpFeatures, mlpGenerator } from './nets.js';
+import { plainGan, type GanModel } from './model.js';
+import { conditionalGan } from './variants/cgan.js';
+import { auxiliaryClassifierGan } from './variants/acgan.js';
+import { infoGan } from './variants/infogan.js';
+import { lapGan } from './variants/lapgan.js';
+import type { DiscriminatorBody } from './variants/conditional.js';
+
+/** What the model needs to know about the data. */
+export interface DataInfo {
+  /** Shape of one sample. */
+  shape: number[];
+  /** Number of classes when the data is labelled. */
+  classes?: number;
+}
 
 /** PacGAN packing: [N, ...] -> [N / pack, pack * size], so D sees `pack` samples as one input. */
 const Pack = (pack: number) =>
@@ -15,20 +28,58 @@ const Pack = (pack: number) =>
     return E.reshape(x, [n / pack, -1]);
   }, `Pack(${pack})`);
 
-export function buildNets(m: ModelConfig, sampleShape: number[]): GanNets {
-  const size = sampleShape.reduce((a, b) => a * b, 1);
-  if (m.kind === 'mlp') {
-    const common = { init: m.init };
-    let G: Sequential = mlpGenerator(m.latent, size, { ...common, hidden: m.gHidden, slope: m.gSlope, linearOut: m.output === 'linear' });
-    let D: Sequential = mlpDiscriminator(size * m.pack, { ...common, hidden: m.dHidden, slope: m.dSlope, spectralNorm: m.spectralNorm });
-    if (sampleShape.length > 1) G = new Sequential([G, Reshape(...sampleShape)]);
-    if (sampleShape.length > 1 || m.pack > 1) D = new Sequential([m.pack > 1 ? Pack(m.pack) : Flatten(), D]);
-    return { G: G.named('G'), D: D.named('D'), latentShape: [m.latent], sampleShape };
-  }
-  const [c, h, w] = sampleShape;
+function checkDcganShape(sampleShape: number[], kind: string): void {
+  const [, h, w] = sampleShape;
   if (sampleShape.length !== 3 || h !== 28 || w !== 28) {
-    throw new InputError(`model "dcgan" generates 28x28 images; the data's samples have shape [${sampleShape.join(', ')}]`);
+    throw new InputError(`model "${kind}" generates 28x28 images; the data's samples have shape [${sampleShape.join(', ')}]`);
   }
-  const o = { width: m.width, channels: c, init: m.init, spectralNorm: m.spectralNorm };
-  return { G: dcganGenerator28(m.latent, o).named('G'), D: dcganDiscriminator28(o).named('D'), latentShape: [m.latent], sampleShape };
+}
+
+export function buildModel(m: ModelConfig, data: DataInfo): GanModel {
+  const sampleShape = data.shape;
+  const size = sampleShape.reduce((a, b) => a * b, 1);
+  if (m.kind === 'lapgan') return lapGan({ sampleShape, latent: m.latent, width: m.width, spectralNorm: m.spectralNorm });
+  if (m.kind === 'dcgan') checkDcganShape(sampleShape, 'dcgan');
+
+  if (m.variant === 'gan') {
+    if (m.kind === 'mlp') {
+      const common = { init: m.init };
+      let G: Sequential = mlpGenerator(m.latent, size, { ...common, hidden: m.gHidden, slope: m.gSlope, linearOut: m.output === 'linear' });
+      let D: Sequential = mlpDiscriminator(size * m.pack, { ...common, hidden: m.dHidden, slope: m.dSlope, spectralNorm: m.spectralNorm });
+      if (sampleShape.length > 1) G = new Sequential([G, Reshape(...sampleShape)]);
+      if (sampleShape.length > 1 || m.pack > 1) D = new Sequential([m.pack > 1 ? Pack(m.pack) : Flatten(), D]);
+      return plainGan({ G: G.named('G'), D: D.named('D'), latentShape: [m.latent], sampleShape });
+    }
+    const o = { width: m.width, channels: sampleShape[0], init: m.init, spectralNorm: m.spectralNorm };
+    return plainGan({ G: dcganGenerator28(m.latent, o).named('G'), D: dcganDiscriminator28(o).named('D'), latentShape: [m.latent], sampleShape });
+  }
+
+  // Class-aware types: G reads [z, onehot(label)]; D's body feeds the type's heads.
+  if (m.kind === 'mlp' && m.pack > 1) throw new InputError(`model.pack must be 1 for model.variant "${m.variant}" (packing mixes the labels of several samples)`);
+  const classes = m.variant === 'infogan' ? m.categories : data.classes;
+  if (classes === undefined) {
+    throw new InputError(`model.variant "${m.variant}" needs labelled data (mnist, fashion); this data has no labels`);
+  }
+  const gIn = m.latent + classes;
+  let G: Sequential;
+  let D: DiscriminatorBody;
+  if (m.kind === 'mlp') {
+    G = mlpGenerator(gIn, size, { init: m.init, hidden: m.gHidden, slope: m.gSlope, linearOut: m.output === 'linear' });
+    if (sampleShape.length > 1) G = new Sequential([G, Reshape(...sampleShape)]);
+    D = mlpFeatures(size, { init: m.init, hidden: m.dHidden, slope: m.dSlope, spectralNorm: m.spectralNorm });
+  } else {
+    const o = { width: m.width, channels: sampleShape[0], init: m.init, spectralNorm: m.spectralNorm };
+    G = dcganGenerator28(gIn, o);
+    D = dcganFeatures28(o);
+  }
+  const common = { G, D, classes, latentShape: [m.latent], sampleShape, spectralNorm: m.spectralNorm };
+  switch (m.variant) {
+    case 'cgan':
+      return conditionalGan(common);
+    case 'acgan':
+      return auxiliaryClassifierGan({ ...common, auxWeight: m.auxWeight });
+    case 'infogan':
+      if (m.codes >= m.latent) throw new InputError(`model.codes (${m.codes}) must be less than model.latent (${m.latent}): the continuous codes are part of z`);
+      return infoGan({ ...common, categories: classes, codes: m.codes, infoWeight: m.infoWeight });
+  }
 }

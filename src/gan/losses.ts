@@ -73,3 +73,9 @@ export function gradientPenalty(dOnInterp: Tensor, interp: Tensor): Tensor {
 export function r1Penalty(dOnReal: Tensor, real: Tensor): Tensor {
   return mean(inputGradSqNorm(dOnReal, real));
 }
+
+/** Mean cross-entropy of class logits [N, C] against int64 labels [N] (ACGAN's and InfoGAN's heads). */
+export function classCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
+  const classes = logits.shape[1]!;
+  return E.neg(mean(E.reduceSum(E.mul(E.oneHot(labels, classes), E.logSoftmax(logits, 1)), 1)));
+}

@@ -62,18 +62,38 @@ export function dcganGenerator28(latent: number, o: DcganOptions = {}): Sequenti
   ]);
 }
 
-/** DCGAN discriminator for 28x28: Conv s2 (14) -> LeakyReLU -> Conv s2 (7) -> LeakyReLU -> Linear -> logit. */
-export function dcganDiscriminator28(o: DcganOptions = {}): Sequential {
+function dcganFeatureLayers(o: DcganOptions): Module[] {
   const w = o.width ?? 128;
   const c = o.channels ?? 1;
   const init = o.init ?? 'dcgan';
   const sn = o.spectralNorm;
-  return new Sequential([
+  return [
     new Conv2d(c, w / 2, 4, { stride: 2, padding: 1, init, spectralNorm: sn }),
     LeakyReLU(0.2),
     new Conv2d(w / 2, w, 4, { stride: 2, padding: 1, init, spectralNorm: sn }),
     LeakyReLU(0.2),
     Flatten(),
-    new Linear(w * 49, 1, { init, spectralNorm: sn }),
-  ]);
+  ];
+}
+
+/** DCGAN discriminator for 28x28: Conv s2 (14) -> LeakyReLU -> Conv s2 (7) -> LeakyReLU -> Linear -> logit. */
+export function dcganDiscriminator28(o: DcganOptions = {}): Sequential {
+  const w = o.width ?? 128;
+  return new Sequential([...dcganFeatureLayers(o), new Linear(w * 49, 1, { init: o.init ?? 'dcgan', spectralNorm: o.spectralNorm })]);
+}
+
+/** The DCGAN discriminator without its last layer: 28x28 images to width * 49 features. */
+export function dcganFeatures28(o: DcganOptions = {}): { body: Sequential; features: number } {
+  return { body: new Sequential(dcganFeatureLayers(o)), features: (o.width ?? 128) * 49 };
+}
+
+/** The MLP discriminator without its last layer: flattened samples to hidden features. */
+export function mlpFeatures(inDim: number, o: MlpOptions): { body: Sequential; features: number } {
+  const layers: Module[] = [Flatten()];
+  let d = inDim;
+  for (const h of o.hidden) {
+    layers.push(new Linear(d, h, { init: o.init, spectralNorm: o.spectralNorm }), o.slope === 0 ? ReLU() : LeakyReLU(o.slope ?? 0.2));
+    d = h;
+  }
+  return { body: new Sequential(layers), features: d };
 }

@@ -1,6 +1,6 @@
 // Sampling programs: the generator alone, in inference mode, optionally with its moving-average weights.
 import * as E from '../engine/index.js';
-import type { Module } from '../nn/module.js';
+import type { GanModel } from './model.js';
 import { emaName } from './step.js';
 
 export interface SamplerOptions {
@@ -9,25 +9,40 @@ export interface SamplerOptions {
   threads?: number;
 }
 
-/** Compiles G for batches of `batch` noise vectors: input "z" [batch, ...latent], output "x". */
-export async function compileSampler(G: Module, latentShape: number[], batch: number, store: E.StateStore, o: SamplerOptions = {}): Promise<E.Program> {
+/** Compiles G for batches of `batch`: input "z" [batch, ...latent] (and "y" [batch] int64 labels for class-aware types), output "x". */
+export async function compileSampler(model: GanModel, batch: number, store: E.StateStore, o: SamplerOptions = {}): Promise<E.Program> {
   const trace = new E.StateTrace(false, o.ema ? emaName : undefined);
-  const z = E.input('z', [batch, ...latentShape]);
-  const x = G.call(z, trace);
+  const z = E.input('z', [batch, ...model.latentShape]);
+  const y = model.classes ? E.input('y', [batch], 'int64') : undefined;
+  const x = model.sample(z, y, trace);
   return E.Program.compile({ outputs: { x } }, store, { threads: o.threads });
 }
 
-/** Draws n samples with noise from rng, in batches of the sampler's size. Returns [n, ...sample] values. */
-export async function drawSamples(sampler: E.Program, n: number, rng: E.Rng): Promise<Float32Array> {
+/** Labels 0, 1, ..., classes - 1, 0, 1, ... (or all `label`): what samples are drawn with by default. */
+export function cyclingLabels(n: number, classes: number, label?: number): BigInt64Array {
+  return BigInt64Array.from({ length: n }, (_, i) => BigInt(label ?? i % classes));
+}
+
+/** Draws n samples with noise from rng (and the given labels), in batches of the sampler's size. Returns [n, ...sample] values. */
+export async function drawSamples(sampler: E.Program, n: number, rng: E.Rng, labels?: BigInt64Array): Promise<Float32Array> {
   const zInfo = sampler.inputs.find((i) => i.name === 'z')!;
+  const needsLabels = sampler.inputs.some((i) => i.name === 'y');
+  if (needsLabels && !labels) throw new Error('this generator draws samples of given labels; pass labels');
   const batch = zInfo.shape[0]!;
   const zSize = zInfo.shape.reduce((a, b) => a * b, 1);
   const z = new Float32Array(zSize);
+  const y = new BigInt64Array(batch);
   let out: Float32Array | undefined;
   let per = 0;
   for (let done = 0; done < n; done += batch) {
     rng.fillNormal(z);
-    const x = (await sampler.run({ z })).x!.data as Float32Array;
+    const feeds: Record<string, E.Feed> = { z };
+    if (needsLabels) {
+      y.fill(0n);
+      y.set(labels!.subarray(done, Math.min(done + batch, n)));
+      feeds.y = y;
+    }
+    const x = (await sampler.run(feeds)).x!.data as Float32Array;
     per ||= x.length / batch;
     out ||= new Float32Array(n * per);
     out.set(x.subarray(0, Math.min(batch, n - done) * per), done * per);

@@ -6,6 +6,7 @@
 import * as E from '../engine/index.js';
 import type { LowerSpec, Tensor } from '../engine/index.js';
 import type { Module } from '../nn/module.js';
+import { isModel, plainGan, type DOutput, type GanModel, type GanNets } from './model.js';
 import { adam, clipByGlobalNorm, globalNorm, sgd, type ParamRef } from '../optim/optimizers.js';
 import { discriminatorLoss, generatorLoss, gradientPenalty, outputIsLogit, r1Penalty, type LossName } from './losses.js';
 
@@ -42,17 +43,8 @@ export interface StepConfig {
   optD: OptimizerConfig;
 }
 
-export interface GanNets {
-  G: Module;
-  D: Module;
-  /** Shape of one noise vector (usually [latentDim]). */
-  latentShape: number[];
-  /** Shape of one data sample ([C, H, W] or [D]). */
-  sampleShape: number[];
-}
-
 /** Names of the program's inputs and outputs. */
-export const STEP_INPUTS = { real: 'real', z: 'z', lrG: 'lr_G', lrD: 'lr_D', gpAlpha: 'gp_alpha' } as const;
+export const STEP_INPUTS = { real: 'real', z: 'z', lrG: 'lr_G', lrD: 'lr_D', gpAlpha: 'gp_alpha', realLabels: 'real_y', fakeLabels: 'fake_y' } as const;
 export const STEP_METRICS = ['loss_D', 'loss_G', 'd_real', 'd_fake', 'grad_norm_D', 'grad_norm_G'] as const;
 export type StepMetric = (typeof STEP_METRICS)[number];
 
@@ -85,43 +77,70 @@ function halves(out: Tensor): [Tensor, Tensor] {
   return [E.slice(out, [0], [h], [0]), E.slice(out, [h], [2 * h], [0])];
 }
 
-export function buildTrainStep(nets: GanNets, cfg: StepConfig): BuiltStep {
-  const { G, D } = nets;
+function splitOutput(o: DOutput): [DOutput, DOutput] {
+  const real: DOutput = { logit: halves(o.logit)[0] };
+  const fake: DOutput = { logit: halves(o.logit)[1] };
+  for (const k of ['classLogits', 'codes'] as const) {
+    const t = o[k];
+    if (t) [real[k], fake[k]] = halves(t);
+  }
+  return [real, fake];
+}
+
+/** Builds the step for a GAN type (a plain G/D pair is the plain GAN). */
+export function buildTrainStep(m: GanModel | GanNets, cfg: StepConfig): BuiltStep {
+  const model = isModel(m) ? m : plainGan(m);
+  const { G, D } = model;
   const n = cfg.batch;
   const k = cfg.dSteps;
   const trace = new E.StateTrace(true);
-  const real = E.input(STEP_INPUTS.real, [k, n, ...nets.sampleShape]);
-  const z = E.input(STEP_INPUTS.z, [k, n, ...nets.latentShape]);
+  const real = E.input(STEP_INPUTS.real, [k, n, ...model.sampleShape]);
+  const z = E.input(STEP_INPUTS.z, [k, n, ...model.latentShape]);
   const lrG = E.input(STEP_INPUTS.lrG, []);
   const lrD = E.input(STEP_INPUTS.lrD, []);
-  const gpAlpha = cfg.loss === 'wgan-gp' ? E.input(STEP_INPUTS.gpAlpha, [k, n, ...nets.sampleShape.map(() => 1)]) : undefined;
+  const realY = model.usesDataLabels ? E.input(STEP_INPUTS.realLabels, [k, n], 'int64') : undefined;
+  const fakeY = model.classes ? E.input(STEP_INPUTS.fakeLabels, [k, n], 'int64') : undefined;
+  const gpAlpha = cfg.loss === 'wgan-gp' ? E.input(STEP_INPUTS.gpAlpha, [k, n, 1]) : undefined;
   const pick = (t: Tensor, i: number) => E.reshape(E.slice(t, [i], [i + 1], [0]), t.shape.slice(1));
+  const pickOpt = (t: Tensor | undefined, i: number) => (t ? pick(t, i) : undefined);
+  const joinLabels = (a?: Tensor, b?: Tensor) => (a && b ? E.concat([a, b], 0) : undefined);
+  const aux = (player: 'D' | 'G', terms: Parameters<NonNullable<GanModel['auxLoss']>>[1], loss: Tensor) =>
+    model.auxLoss ? E.add(loss, model.auxLoss(player, terms)) : loss;
 
   let fake!: Tensor;
+  let zi!: Tensor;
+  let yReal: Tensor | undefined;
+  let yFake: Tensor | undefined;
+  let xIn!: Tensor;
   let lossD!: Tensor;
-  let dReal!: Tensor;
-  let dFake!: Tensor;
+  let dReal!: DOutput;
+  let dFake!: DOutput;
   let gradNormD!: Tensor;
   for (let i = 0; i < k; i++) {
     const x = pick(real, i);
-    fake = G.call(pick(z, i), trace);
+    zi = pick(z, i);
+    yReal = pickOpt(realY, i);
+    yFake = pickOpt(fakeY, i);
+    fake = model.generate(zi, yFake, trace, x);
+    xIn = model.realInput(x);
     const fixedFake = E.stopGradient(fake);
     if (cfg.joinRealFake) {
-      [dReal, dFake] = halves(D.call(E.concat([x, fixedFake], 0), trace));
+      [dReal, dFake] = splitOutput(model.discriminate(E.concat([xIn, fixedFake], 0), joinLabels(yReal, yFake), trace));
     } else {
-      dReal = D.call(x, trace);
-      dFake = D.call(fixedFake, trace);
+      dReal = model.discriminate(xIn, yReal, trace);
+      dFake = model.discriminate(fixedFake, yFake, trace);
     }
-    lossD = discriminatorLoss(cfg.loss, dReal, dFake, { realLabel: cfg.realLabel });
+    lossD = discriminatorLoss(cfg.loss, dReal.logit, dFake.logit, { realLabel: cfg.realLabel });
+    lossD = aux('D', { real: dReal, fake: dFake, yReal, yFake, z: zi }, lossD);
     if (gpAlpha) {
-      const a = pick(gpAlpha, i);
-      const interp = E.add(E.mul(a, x), E.mul(E.sub(1, a), fixedFake));
-      lossD = E.add(lossD, E.mul(gradientPenalty(D.call(interp, trace), interp), cfg.gpWeight));
+      const a = E.reshape(pick(gpAlpha, i), [n, ...xIn.shape.slice(1).map(() => 1)]);
+      const interp = E.add(E.mul(a, xIn), E.mul(E.sub(1, a), fixedFake));
+      lossD = E.add(lossD, E.mul(gradientPenalty(model.discriminate(interp, yReal, trace).logit, interp), cfg.gpWeight));
     }
     if (cfg.r1Gamma > 0) {
       // R1 needs D's gradient at the real batch itself, so D sees it as a differentiable input.
-      const xr = E.add(x, 0);
-      lossD = E.add(lossD, E.mul(r1Penalty(D.call(xr, trace), xr), cfg.r1Gamma / 2));
+      const xr = E.add(xIn, 0);
+      lossD = E.add(lossD, E.mul(r1Penalty(model.discriminate(xr, yReal, trace).logit, xr), cfg.r1Gamma / 2));
     }
     const dParams = refs(D);
     const dGrads = E.grad(lossD, dParams.map((p) => trace.read(p.name, p.shape)));
@@ -132,8 +151,9 @@ export function buildTrainStep(nets: GanNets, cfg: StepConfig): BuiltStep {
   }
 
   // G step through the updated D, on the last generated batch (as the PyTorch DCGAN example does).
-  const dOnFake = D.call(fake, trace);
-  const lossG = generatorLoss(cfg.loss, dOnFake);
+  const dOnFake = model.discriminate(fake, yFake, trace);
+  let lossG = generatorLoss(cfg.loss, dOnFake.logit);
+  lossG = aux('G', { real: dReal, fake: dOnFake, yReal, yFake, z: zi }, lossG);
   const gParams = refs(G);
   const gGrads = E.grad(lossG, gParams.map((p) => trace.read(p.name, p.shape)));
   const gradNormG = optimize(trace, gParams, gGrads, cfg.optG, lrG, 'G.opt');
@@ -153,8 +173,8 @@ export function buildTrainStep(nets: GanNets, cfg: StepConfig): BuiltStep {
   const outputs: Record<StepMetric, Tensor> = {
     loss_D: lossD,
     loss_G: lossG,
-    d_real: E.reduceMean(asProb(dReal)),
-    d_fake: E.reduceMean(asProb(dFake)),
+    d_real: E.reduceMean(asProb(dReal.logit)),
+    d_fake: E.reduceMean(asProb(dFake.logit)),
     grad_norm_D: gradNormD,
     grad_norm_G: gradNormG,
   };

@@ -10,11 +10,12 @@ import { appendLine } from '../run/atomic.js';
 import type { Checkpoint } from '../run/checkpoint.js';
 import { writeCheckpoint } from '../run/checkpoint.js';
 import { RunDir } from '../run/rundir.js';
-import { buildNets } from './build.js';
+import { buildModel } from './build.js';
+import type { GanModel } from './model.js';
 import { writeLossPlot, writeSamplePicture } from './artifacts.js';
-import { compileSampler, drawSamples } from './sampler.js';
+import { compileSampler, cyclingLabels, drawSamples } from './sampler.js';
 import { sampleMixture } from '../data/mixtures.js';
-import { buildTrainStep, STEP_INPUTS, STEP_METRICS, type BuiltStep, type GanNets, type StepConfig } from './step.js';
+import { buildTrainStep, STEP_INPUTS, STEP_METRICS, type BuiltStep, type StepConfig } from './step.js';
 
 /** Sub-streams of the run's seed, one per purpose, so adding draws to one never shifts another. */
 export const RNG_STREAMS = { init: 1, data: 2, noise: 3, penalty: 4, dropout: 5 } as const;
@@ -70,14 +71,14 @@ export class Trainer {
     readonly cfg: GanConfig,
     readonly run: RunDir,
     readonly source: DataSource,
-    readonly nets: GanNets,
+    readonly model: GanModel,
     readonly built: BuiltStep,
     readonly store: E.StateStore,
     private readonly rngs: Record<keyof typeof RNG_STREAMS, E.Rng>,
     public step: number,
   ) {
-    const latent = nets.latentShape.reduce((a, b) => a * b, 1);
-    this.previewZ = new E.Rng(cfg.seed).fork(PREVIEW_STREAM).normal(64 * latent);
+    const latent = model.latentShape.reduce((a, b) => a * b, 1);
+    this.previewZ = new E.Rng(cfg.seed).fork(PREVIEW_STREAM).normal(this.previewCount() * latent);
   }
 
   /**
@@ -90,8 +91,8 @@ export class Trainer {
     const root = new E.Rng(cfg.seed);
     const rngs = Object.fromEntries(Object.entries(RNG_STREAMS).map(([k, salt]) => [k, root.fork(salt)])) as Record<keyof typeof RNG_STREAMS, E.Rng>;
     const source = openSource(cfg.data, rngs.data);
-    const nets = buildNets(cfg.model, source.shape);
-    const built = buildTrainStep(nets, stepConfig(cfg));
+    const model = buildModel(cfg.model, source);
+    const built = buildTrainStep(model, stepConfig(cfg));
     const store = new E.StateStore();
     let step = 0;
     const found = opts.resume ? run.latestGoodCheckpoint(log) : undefined;
@@ -113,7 +114,7 @@ export class Trainer {
       run.truncateMetrics(0);
     }
     run.writeConfig(cfg);
-    return new Trainer(cfg, run, source, nets, built, store, rngs, step);
+    return new Trainer(cfg, run, source, model, built, store, rngs, step);
   }
 
   /** Asks the loop to stop after the current call and write a checkpoint. */
@@ -143,18 +144,23 @@ export class Trainer {
   private feeds(prog: E.Program, n: number): Record<string, E.Feed> {
     const { batch, dSteps } = this.cfg.train;
     const sampleSize = this.source.shape.reduce((a, b) => a * b, 1);
-    const latent = this.nets.latentShape.reduce((a, b) => a * b, 1);
+    const latent = this.model.latentShape.reduce((a, b) => a * b, 1);
     const real = new Float32Array(n * dSteps * batch * sampleSize);
     const z = new Float32Array(n * dSteps * batch * latent);
     const hasGp = prog.inputs.some((i) => i.name === STEP_INPUTS.gpAlpha);
     const gp = hasGp ? new Float32Array(n * dSteps * batch) : undefined;
+    const realY = this.model.usesDataLabels ? new BigInt64Array(n * dSteps * batch) : undefined;
+    const classes = this.model.classes;
+    const fakeY = classes ? new BigInt64Array(n * dSteps * batch) : undefined;
     const masks = prog.inputs.filter((i) => i.name.endsWith('.mask'));
     const maskData = masks.map((m) => new Float32Array(m.shape.reduce((a, b) => a * b, 1)));
     for (let s = 0; s < n; s++) {
       for (let d = 0; d < dSteps; d++) {
         const k = s * dSteps + d;
-        this.source.next(real, batch, k * batch);
+        this.source.next(real, batch, k * batch, realY);
         this.rngs.noise.fillNormal(z.subarray(k * batch * latent, (k + 1) * batch * latent));
+        // Generated samples' labels (or InfoGAN codes) are drawn uniformly, from the noise stream.
+        if (fakeY) for (let i = k * batch; i < (k + 1) * batch; i++) fakeY[i] = BigInt(this.rngs.noise.int(classes!));
         if (gp) this.rngs.penalty.fillUniform(gp.subarray(k * batch, (k + 1) * batch));
       }
       maskData.forEach((m) => {
@@ -167,7 +173,9 @@ export class Trainer {
     const lrD = new Float32Array(n);
     for (let s = 0; s < n; s++) ({ lrG: lrG[s], lrD: lrD[s] } = this.learningRates(this.step + s));
     const feeds: Record<string, E.Feed> = { real, z, [STEP_INPUTS.lrG]: lrG, [STEP_INPUTS.lrD]: lrD };
-    if (gp) feeds.gp_alpha = gp;
+    if (gp) feeds[STEP_INPUTS.gpAlpha] = gp;
+    if (realY) feeds[STEP_INPUTS.realLabels] = realY;
+    if (fakeY) feeds[STEP_INPUTS.fakeLabels] = fakeY;
     masks.forEach((m, i) => (feeds[m.name] = maskData[i]!));
     return feeds;
   }
@@ -184,18 +192,26 @@ export class Trainer {
     return path;
   }
 
-  /** A picture of the current generator: a fixed 8x8 grid of images, or 2,000 points over real data. */
+  /** Images in the preview grid: 8 per row, one class per row for class-aware types. */
+  private previewCount(): number {
+    return this.model.classes ? 8 * Math.min(this.model.classes, 16) : 64;
+  }
+
+  /** A picture of the current generator: a fixed grid of images, or 2,000 points over real data. */
   async writeSamples(): Promise<void> {
     const ema = this.cfg.train.emaDecay > 0;
     const image = this.source.kind === 'image';
-    const n = image ? 64 : 2000;
-    const sampler = await compileSampler(this.nets.G, this.nets.latentShape, image ? 64 : 500, this.store, { ema });
-    const x = image ? ((await sampler.run({ z: this.previewZ })).x!.data as Float32Array) : await drawSamples(sampler, n, new E.Rng(this.cfg.seed + 1));
+    const n = image ? this.previewCount() : 2000;
+    const classes = this.model.classes;
+    // Class-aware previews: row r holds class r.
+    const labels = classes ? BigInt64Array.from({ length: n }, (_, i) => BigInt(image ? Math.floor(i / 8) : i % classes)) : undefined;
+    const sampler = await compileSampler(this.model, image ? n : 500, this.store, { ema });
+    const x = image ? ((await sampler.run(labels ? { z: this.previewZ, y: labels } : { z: this.previewZ })).x!.data as Float32Array) : await drawSamples(sampler, n, new E.Rng(this.cfg.seed + 1), labels && cyclingLabels(n, classes!));
     await sampler.release();
     let real: Float32Array | undefined;
     if (this.source.mixture) real = sampleMixture(this.source.mixture, new E.Rng(this.cfg.seed + 2), 2000);
     else if (this.source.dataset && !image) real = this.source.dataset.data.subarray(0, Math.min(2000, this.source.dataset.count) * this.source.shape[0]!);
-    writeSamplePicture(this.run.samplePath(this.step), x, n, this.source, real);
+    writeSamplePicture(this.run.samplePath(this.step), x, n, this.source, real, classes ? 8 : undefined);
   }
 
   async train(o: TrainOptions = {}): Promise<TrainResult> {
@@ -270,17 +286,17 @@ function restore(c: Checkpoint, store: E.StateStore, rngs: Record<string, E.Rng>
 }
 
 /** Loads a run's networks and its latest good checkpoint into a store (for sample, export, eval). */
-export async function loadRun(dir: string, log: (m: string) => void = () => {}): Promise<{ cfg: GanConfig; nets: GanNets; store: E.StateStore; step: number; source: DataSource; run: RunDir }> {
+export async function loadRun(dir: string, log: (m: string) => void = () => {}): Promise<{ cfg: GanConfig; model: GanModel; store: E.StateStore; step: number; source: DataSource; run: RunDir }> {
   const run = new RunDir(dir);
   const cfg = run.readConfig();
   const source = openSource(cfg.data, new E.Rng(cfg.seed));
-  const nets = buildNets(cfg.model, source.shape);
+  const model = buildModel(cfg.model, source);
   // Trace the step once so every module declares its parameters (names and shapes).
-  buildTrainStep(nets, stepConfig(cfg));
+  buildTrainStep(model, stepConfig(cfg));
   const found = run.latestGoodCheckpoint(log);
   if (!found) throw new InputError(`run ${dir} has no usable checkpoint`);
   const store = new E.StateStore();
   for (const [name, t] of Object.entries(found.checkpoint.tensors)) store.set(name, t.data, t.shape, t.dtype);
-  return { cfg, nets, store, step: found.step, source, run };
+  return { cfg, model, store, step: found.step, source, run };
 }
 

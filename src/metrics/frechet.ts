@@ -172,14 +172,21 @@ export function frechetDistance(a: GaussianStats, b: GaussianStats, d: number): 
   return meanTerm + tr - 2 * traceSqrtProduct(a.cov, b.cov, d);
 }
 
-/** Histogram of the argmax classes of probs [n, k] and its entropy (natural log; ln k when uniform). */
-export function classEntropy(probs: Float32Array, n: number, k: number): { histogram: number[]; entropy: number } {
-  const histogram = new Array<number>(k).fill(0);
+/** The argmax class of each row of probs [n, k]. */
+export function argmaxRows(probs: Float32Array, n: number, k: number): Int32Array {
+  const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     let best = 0;
     for (let c = 1; c < k; c++) if (probs[i * k + c]! > probs[i * k + best]!) best = c;
-    histogram[best]!++;
+    out[i] = best;
   }
+  return out;
+}
+
+/** Histogram of the argmax classes of probs [n, k] and its entropy (natural log; ln k when uniform). */
+export function classEntropy(probs: Float32Array, n: number, k: number): { histogram: number[]; entropy: number } {
+  const histogram = new Array<number>(k).fill(0);
+  for (const c of argmaxRows(probs, n, k)) histogram[c]!++;
   let entropy = 0;
   for (const h of histogram) {
     if (h === 0) continue;
@@ -198,6 +205,8 @@ export interface ClassifierMetrics {
   classEntropy: number;
   /** Mean over samples of the largest class probability (confidence). */
   meanMaxProb: number;
+  /** The classifier's class for each sample. */
+  predicted: Int32Array;
 }
 
 /** Size of the reference set: the first REFERENCE_COUNT images of the test split (the whole 10,000 for both datasets). */
@@ -245,5 +254,11 @@ export async function classifierMetrics(kind: ClassifierKind, samples: Float32Ar
     for (let c = 0; c < NUM_CLASSES; c++) m = Math.max(m, probs[i * NUM_CLASSES + c]!);
     maxSum += m;
   }
-  return { fcd: frechetDistance(stats, ref, FEATURE_DIM), classHistogram: histogram, classEntropy: entropy, meanMaxProb: maxSum / n };
+  return {
+    fcd: frechetDistance(stats, ref, FEATURE_DIM),
+    classHistogram: histogram,
+    classEntropy: entropy,
+    meanMaxProb: maxSum / n,
+    predicted: argmaxRows(probs, n, NUM_CLASSES),
+  };
 }

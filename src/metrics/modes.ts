@@ -54,3 +54,20 @@ export function modeMetrics(points: Float32Array, m: Mixture): ModeMetrics {
     histogram: hist,
   };
 }
+
+/** The index of the nearest mode of each point [n, 2] (the "class" of a 2-D sample). */
+export function nearestModes(points: Float32Array, m: Mixture): Int32Array {
+  const n = points.length / 2;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let bestD = Infinity;
+    m.centers.forEach(([cx, cy], j) => {
+      const d = (points[2 * i]! - cx) ** 2 + (points[2 * i + 1]! - cy) ** 2;
+      if (d < bestD) {
+        bestD = d;
+        out[i] = j;
+      }
+    });
+  }
+  return out;
+}

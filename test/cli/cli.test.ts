@@ -24,7 +24,7 @@ describe('gan presets', () => {
     const r = gan('presets');
     expect(r.code).toBe(0);
     const names = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
-    expect(names).toEqual(['ring8', 'grid25', 'mnist-mlp', 'mnist-dcgan', 'fashion-dcgan']);
+    expect(names).toEqual(['ring8', 'grid25', 'mnist-mlp', 'mnist-dcgan', 'fashion-dcgan', 'mnist-cgan', 'fashion-cgan', 'mnist-acgan', 'fashion-acgan', 'mnist-infogan', 'mnist-lsgan', 'mnist-wgan', 'mnist-wgan-gp', 'mnist-sngan', 'mnist-lapgan']);
   });
 });
 
@@ -66,7 +66,7 @@ describe('bad configs get one message naming the key or file, exit code 2, and n
 
   it('an unknown preset and a bad flag value', () => {
     expect(gan('train', '--preset', 'nope').stderr.trim()).toBe(
-      'gan: unknown preset "nope"; presets: ring8, grid25, mnist-mlp, mnist-dcgan, fashion-dcgan',
+      'gan: unknown preset "nope"; presets: ring8, grid25, mnist-mlp, mnist-dcgan, fashion-dcgan, mnist-cgan, fashion-cgan, mnist-acgan, fashion-acgan, mnist-infogan, mnist-lsgan, mnist-wgan, mnist-wgan-gp, mnist-sngan, mnist-lapgan',
     );
     const r = gan('train', '--preset', 'ring8', '--steps', 'ten');
     expect(r.code).toBe(2);
@@ -138,6 +138,77 @@ describe('train, sample, export, eval on ring8', () => {
     const viaCli = readNpy(join(dir, 'four.npy')).data as Float32Array;
     const viaWeb = res.x!.data as Float32Array;
     for (let i = 0; i < 8; i++) expect(viaWeb[i]!).toBeCloseTo(viaCli[i]!, 4);
+  });
+});
+
+describe('class-aware runs: sample by label, labels beside the samples, label accuracy', () => {
+  const dir = tmp();
+  const out = join(dir, 'cgan');
+  const cfg = join(dir, 'cgan.yaml');
+  writeFileSync(
+    cfg,
+    'data: {kind: mixture, name: ring8}\n' +
+      'model: {kind: mlp, variant: cgan, latent: 2, gHidden: [64, 64], dHidden: [64, 64], output: linear}\n' +
+      'train: {steps: 300, batch: 64, lrG: 0.001, lrD: 0.001, emaDecay: 0}\n',
+  );
+
+  it('trains, then --label K draws every sample with label K and writes FILE.labels.npy (int64)', () => {
+    expect(gan('train', '--config', cfg, '--out', out, '--no-progress').code).toBe(0);
+    const r = gan('sample', '--run', out, '--count', '20', '--out', join(dir, 'k.npy'), '--label', '3');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`and their labels to ${join(dir, 'k.labels.npy')}`);
+    const labels = readNpy(join(dir, 'k.labels.npy'));
+    expect(labels.dtype).toBe('int64');
+    expect(labels.shape).toEqual([20]);
+    expect(Array.from(labels.data as BigInt64Array)).toEqual(new Array(20).fill(3n));
+  });
+
+  it('without --label the labels cycle through all classes', () => {
+    expect(gan('sample', '--run', out, '--count', '10', '--out', join(dir, 'all.npy')).code).toBe(0);
+    expect(Array.from(readNpy(join(dir, 'all.labels.npy')).data as BigInt64Array).map(Number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 0, 1]);
+  });
+
+  it('a label out of range, or --label for a run without labels, gets one message and exit code 2', () => {
+    const r = gan('sample', '--run', out, '--count', '5', '--out', join(dir, 'x.npy'), '--label', '8');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('gan: --label 8: expected an integer from 0 to 7');
+    const plain = join(dir, 'plain');
+    expect(gan('train', '--preset', 'ring8', '--steps', '8', '--out', plain, '--no-progress').code).toBe(0);
+    const p = gan('sample', '--run', plain, '--count', '5', '--out', join(dir, 'y.npy'), '--label', '1');
+    expect(p.code).toBe(2);
+    expect(p.stderr.trim()).toBe(`gan: --label: run ${plain} (model type "gan") does not draw samples by label`);
+  });
+
+  it('eval reports the share of samples landing on the mode of their label', async () => {
+    const m = JSON.parse(gan('eval', '--run', out).stdout);
+    // The same 2,500 samples (seed 0, cycling labels), scored here by nearest mode.
+    expect(gan('sample', '--run', out, '--count', '2500', '--out', join(dir, 'e.npy')).code).toBe(0);
+    const { nearestModes } = await import('../../src/metrics/modes.js');
+    const { RING8 } = await import('../../src/data/mixtures.js');
+    const modes = nearestModes(readNpy(join(dir, 'e.npy')).data as Float32Array, RING8);
+    const labels = readNpy(join(dir, 'e.labels.npy')).data as BigInt64Array;
+    const hits = labels.filter((l, i) => Number(l) === modes[i]).length;
+    expect(m.label_accuracy).toBeCloseTo(hits / 2500, 10);
+    expect(m.label_accuracy).toBeGreaterThan(0.125); // better than chance after 300 steps
+  });
+
+  it('exports a generator with a label input that agrees with gan sample', async () => {
+    const file = join(dir, 'c.onnx');
+    expect(gan('export', '--run', out, '--out', file).code).toBe(0);
+    ortWeb.env.wasm.numThreads = 1;
+    const session = await ortWeb.InferenceSession.create(readFileSync(file));
+    expect(session.inputNames).toEqual(['z', 'y']);
+    const { Rng } = await import('../../src/engine/index.js');
+    const z = new Rng(0).normal(2 * 4);
+    const y = BigInt64Array.from([0n, 1n, 2n, 3n]);
+    const res = await session.run({ z: new ortWeb.Tensor('float32', z, [4, 2]), y: new ortWeb.Tensor('int64', y, [4]) });
+    expect(gan('sample', '--run', out, '--count', '4', '--out', join(dir, 'four.npy')).code).toBe(0);
+    const viaCli = readNpy(join(dir, 'four.npy')).data as Float32Array;
+    const viaWeb = res.x!.data as Float32Array;
+    for (let i = 0; i < 8; i++) expect(viaWeb[i]!).toBeCloseTo(viaCli[i]!, 4);
+    // Another label, another sample from the same noise.
+    const other = await session.run({ z: new ortWeb.Tensor('float32', z, [4, 2]), y: new ortWeb.Tensor('int64', BigInt64Array.from([4n, 5n, 6n, 7n]), [4]) });
+    expect(Math.abs((other.x!.data as Float32Array)[0]! - viaWeb[0]!)).toBeGreaterThan(1e-3);
   });
 });
 

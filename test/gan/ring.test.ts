@@ -6,6 +6,7 @@ import { RING8, sampleMixture } from '../../src/data/mixtures.js';
 import { mlpDiscriminator, mlpGenerator } from '../../src/gan/nets.js';
 import { compileSampler, drawSamples } from '../../src/gan/sampler.js';
 import { buildTrainStep } from '../../src/gan/step.js';
+import { plainGan } from '../../src/gan/model.js';
 import { modeMetrics } from '../../src/metrics/modes.js';
 
 describe('MLP GAN on the 8-Gaussian ring', () => {
@@ -13,12 +14,12 @@ describe('MLP GAN on the 8-Gaussian ring', () => {
     const batch = 256;
     const steps = 5000;
     const K = 8;
-    const nets = {
+    const nets = plainGan({
       G: mlpGenerator(2, 2, { hidden: [128, 128, 128], slope: 0, linearOut: true }).named('G'),
       D: mlpDiscriminator(2, { hidden: [128, 128, 128], slope: 0.2 }).named('D'),
       latentShape: [2],
       sampleShape: [2],
-    };
+    });
     const opt = { kind: 'adam' as const, lr: 5e-4, beta1: 0.5, beta2: 0.999 };
     const built = buildTrainStep(nets, {
       batch, loss: 'nonsaturating', dSteps: 1, realLabel: 1, gpWeight: 0, r1Gamma: 0, weightClip: 0, emaDecay: 0,
@@ -44,7 +45,7 @@ describe('MLP GAN on the 8-Gaussian ring', () => {
     const dReal = last.d_real!.data as Float32Array;
     expect(dReal.every((p) => p > 0.05 && p < 0.95)).toBe(true); // D has not won outright
 
-    const sampler = await compileSampler(nets.G, [2], 500, store);
+    const sampler = await compileSampler(nets, 500, store);
     const m = modeMetrics(await drawSamples(sampler, 2500, new E.Rng(99)), RING8);
     await sampler.release();
     expect(m.modesCaptured).toBe(8);

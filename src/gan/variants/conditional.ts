@@ -1,0 +1,19 @@
+// What the class-aware types share: a generator that reads its label as a one-hot vector appended
+// to the noise, and a discriminator body whose features the types' heads read.
+import * as E from '../../engine/index.js';
+import type { Tensor } from '../../engine/index.js';
+import type { Ctx, Module } from '../../nn/module.js';
+
+/** A feature extractor (D without its output layer) and the size of its features. */
+export interface DiscriminatorBody {
+  body: Module;
+  features: number;
+}
+
+/** G(z, y) = G'([z, onehot(y)]): the label enters the generator with the noise (Mirza & Osindero 2014). */
+export function labelledGenerator(G: Module, classes: number) {
+  return (z: Tensor, y: Tensor | undefined, ctx: Ctx): Tensor => {
+    if (!y) throw new Error(`${G.path}: this generator needs labels`);
+    return G.call(E.concat([z, E.oneHot(y, classes)], 1), ctx);
+  };
+}

@@ -1,0 +1,146 @@
+// Laplacian-pyramid GAN (Denton et al. 2015): an image is built coarse to fine. The coarsest
+// generator draws a small image from noise; each finer generator draws the Laplacian residual
+// (the detail an upsampling lacks) given the upsampled coarser image and a plane of noise. Every
+// level has its own discriminator, which judges the level's image together with its condition.
+// In training each finer level is conditioned on the real image's coarser level (the levels
+// learn independently, as in the paper); sampling composes the pyramid from generated levels.
+import * as E from '../../engine/index.js';
+import type { Tensor } from '../../engine/index.js';
+import { Conv2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../../nn/layers.js';
+import { Sequential, type Ctx, type Module } from '../../nn/module.js';
+import { Networks, type GanModel } from '../model.js';
+
+export interface LapganOptions {
+  /** [C, H, W] of the finest level; H and W divisible by 4 (3 levels: H/4, H/2, H). */
+  sampleShape: number[];
+  /** Noise size of the coarsest generator. */
+  latent: number;
+  /** Channels of the finer levels' convolutions. */
+  width: number;
+  spectralNorm?: boolean;
+}
+
+export const LEVELS = 3;
+
+const down = (x: Tensor) => E.avgPool2d(x, 2, { stride: 2 });
+const up = (x: Tensor) => E.upsample(x, 2, 'bilinear');
+const flat = (x: Tensor) => E.reshape(x, [x.shape[0]!, -1]);
+
+/** The coarsest generator: noise -> MLP -> [C, h, w] in [-1, 1]. */
+function coarseGenerator(latent: number, [c, h, w]: number[]): Sequential {
+  return new Sequential([new Linear(latent, 512), ReLU(), new Linear(512, 512), ReLU(), new Linear(512, c! * h! * w!), Tanh(), Reshape(c!, h!, w!)]);
+}
+
+function coarseDiscriminator([c, h, w]: number[], sn?: boolean): Sequential {
+  return new Sequential([Flatten(), new Linear(c! * h! * w!, 512, { spectralNorm: sn }), LeakyReLU(0.2), new Linear(512, 512, { spectralNorm: sn }), LeakyReLU(0.2), new Linear(512, 1, { spectralNorm: sn })]);
+}
+
+/** A finer generator: [condition, noise plane] -> 3x3 convs -> the residual (unbounded). */
+function residualGenerator(c: number, width: number): Sequential {
+  return new Sequential([
+    new Conv2d(c + 1, width, 3, { padding: 1 }),
+    ReLU(),
+    new Conv2d(width, width, 3, { padding: 1 }),
+    ReLU(),
+    new Conv2d(width, c, 3, { padding: 1 }),
+  ]);
+}
+
+/** A finer discriminator: [image, condition] -> strided convs -> logit. */
+function levelDiscriminator(c: number, size: number, width: number, sn?: boolean): Sequential {
+  const layers: Module[] = [];
+  let ch = 2 * c;
+  let s = size;
+  for (let i = 0; s > 7; i++) {
+    const out = width * 2 ** i;
+    layers.push(new Conv2d(ch, out, 4, { stride: 2, padding: 1, spectralNorm: sn }), LeakyReLU(0.2));
+    ch = out;
+    s /= 2;
+  }
+  layers.push(Flatten(), new Linear(ch * s * s, 1, { spectralNorm: sn }));
+  return new Sequential(layers);
+}
+
+interface Pyramid {
+  /** Coarse to fine: level 0 is the coarsest image, levels 1.. the finer images. */
+  images: Tensor[];
+  /** conds[l] is the upsampled level l - 1 that level l is conditioned on (conds[0] unused). */
+  conds: Tensor[];
+}
+
+export function lapGan(o: LapganOptions): GanModel {
+  const [c, h, w] = o.sampleShape as [number, number, number];
+  if (o.sampleShape.length !== 3 || h % 4 !== 0 || w % 4 !== 0) {
+    throw new Error(`model "lapgan" builds a 3-level pyramid of images whose size is divisible by 4; the data's samples have shape [${o.sampleShape.join(', ')}]`);
+  }
+  const shapes = [4, 2, 1].map((f) => [c, h / f, w / f]);
+  const G = new Networks({
+    level0: coarseGenerator(o.latent, shapes[0]!),
+    level1: residualGenerator(c, o.width),
+    level2: residualGenerator(c, o.width),
+  }).named('G');
+  const D = new Networks({
+    level0: coarseDiscriminator(shapes[0]!, o.spectralNorm),
+    level1: levelDiscriminator(c, h / 2, o.width, o.spectralNorm),
+    level2: levelDiscriminator(c, h, o.width, o.spectralNorm),
+  }).named('D');
+  const gs = [G.parts.level0, G.parts.level1, G.parts.level2];
+  const ds = [D.parts.level0, D.parts.level1, D.parts.level2];
+  // z = [coarse noise | a noise plane per finer level].
+  const planeSizes = shapes.slice(1).map(([, ph, pw]) => ph! * pw!);
+  const latentShape = [o.latent + planeSizes.reduce((a, b) => a + b, 0)];
+  const noise = (z: Tensor, level: number): Tensor => {
+    if (level === 0) return E.slice(z, [0], [o.latent], [1]);
+    const start = o.latent + planeSizes.slice(0, level - 1).reduce((a, b) => a + b, 0);
+    const [, ph, pw] = shapes[level]!;
+    return E.reshape(E.slice(z, [start], [start + planeSizes[level - 1]!], [1]), [z.shape[0]!, 1, ph!, pw!]);
+  };
+  const refine = (level: number, cond: Tensor, z: Tensor, ctx: Ctx) => E.add(cond, gs[level]!.call(E.concat([cond, noise(z, level)], 1), ctx));
+
+  const realPyramid = (x: Tensor): Pyramid => {
+    const images = [down(down(x)), down(x), x];
+    return { images, conds: [images[0]!, up(images[0]!), up(images[1]!)] };
+  };
+  // What D sees, flattened into one row per sample: level 0, then (image, condition) per finer level.
+  const pack = (p: Pyramid) => E.concat([flat(p.images[0]!), ...[1, 2].flatMap((l) => [flat(p.images[l]!), flat(p.conds[l]!)])], 1);
+  const unpack = (x: Tensor): Pyramid => {
+    const n = x.shape[0]!;
+    let at = 0;
+    const take = (shape: number[]) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const t = E.reshape(E.slice(x, [at], [at + size], [1]), [n, ...shape]);
+      at += size;
+      return t;
+    };
+    const images = [take(shapes[0]!)];
+    const conds = [images[0]!];
+    for (const l of [1, 2]) {
+      images.push(take(shapes[l]!));
+      conds.push(take(shapes[l]!));
+    }
+    return { images, conds };
+  };
+
+  return {
+    type: 'lapgan',
+    G,
+    D,
+    latentShape,
+    sampleShape: o.sampleShape,
+    realInput: (x) => pack(realPyramid(x)),
+    generate(z, _y, ctx, real) {
+      const r = realPyramid(real);
+      return pack({ images: [gs[0]!.call(noise(z, 0), ctx), refine(1, r.conds[1]!, z, ctx), refine(2, r.conds[2]!, z, ctx)], conds: r.conds });
+    },
+    discriminate(x, _y, ctx) {
+      const p = unpack(x);
+      const logits = [ds[0]!.call(p.images[0]!, ctx), ...[1, 2].map((l) => ds[l]!.call(E.concat([p.images[l]!, p.conds[l]!], 1), ctx))];
+      return { logit: E.concat(logits, 1) };
+    },
+    sample(z, _y, ctx) {
+      let img = gs[0]!.call(noise(z, 0), ctx);
+      for (const l of [1, 2]) img = refine(l, up(img), z, ctx);
+      return E.clip(img, -1, 1);
+    },
+  };
+}
