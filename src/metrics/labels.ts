@@ -20,44 +20,62 @@ export function contingency(predicted: Int32Array, codes: BigInt64Array, k: numb
 }
 
 /**
- * The one-to-one code -> class matching with the most agreements, exactly, by dynamic programming
- * over the subsets of classes already used (k * 2^k steps; k = 10 takes ~10,000).
+ * The one-to-one code -> class matching with the most agreements, exactly: the Hungarian algorithm
+ * (Kuhn-Munkres with potentials, O(k^3)) on the costs -counts.
  */
 export function bestMatching(counts: number[][]): { mapping: number[]; agreements: number } {
   const k = counts.length;
-  if (k > 20) throw new Error(`bestMatching: ${k} codes are too many for the exact matching (at most 20)`);
-  const size = 1 << k;
-  const best = new Float64Array(size).fill(-1);
-  const choice = new Int32Array(size).fill(-1);
-  best[0] = 0;
-  for (let mask = 0; mask < size; mask++) {
-    if (best[mask]! < 0) continue;
-    const code = popcount(mask);
-    if (code >= k) continue;
-    for (let cls = 0; cls < k; cls++) {
-      if (mask & (1 << cls)) continue;
-      const next = mask | (1 << cls);
-      const v = best[mask]! + counts[code]![cls]!;
-      if (v > best[next]!) {
-        best[next] = v;
-        choice[next] = cls;
+  const cost = (i: number, j: number) => -counts[i - 1]![j - 1]!;
+  // 1-based arrays as in the textbook formulation; column 0 is a virtual start.
+  const u = new Float64Array(k + 1);
+  const v = new Float64Array(k + 1);
+  const rowOf = new Int32Array(k + 1); // rowOf[j]: the code matched to class j
+  const way = new Int32Array(k + 1);
+  for (let i = 1; i <= k; i++) {
+    rowOf[0] = i;
+    let j0 = 0;
+    const minv = new Float64Array(k + 1).fill(Infinity);
+    const used = new Uint8Array(k + 1);
+    do {
+      used[j0] = 1;
+      const i0 = rowOf[j0]!;
+      let delta = Infinity;
+      let j1 = 0;
+      for (let j = 1; j <= k; j++) {
+        if (used[j]) continue;
+        const cur = cost(i0, j) - u[i0]! - v[j]!;
+        if (cur < minv[j]!) {
+          minv[j] = cur;
+          way[j] = j0;
+        }
+        if (minv[j]! < delta) {
+          delta = minv[j]!;
+          j1 = j;
+        }
       }
-    }
+      for (let j = 0; j <= k; j++) {
+        if (used[j]) {
+          u[rowOf[j]!]! += delta;
+          v[j]! -= delta;
+        } else {
+          minv[j]! -= delta;
+        }
+      }
+      j0 = j1;
+    } while (rowOf[j0] !== 0);
+    do {
+      const j1 = way[j0]!;
+      rowOf[j0] = rowOf[j1]!;
+      j0 = j1;
+    } while (j0 !== 0);
   }
   const mapping = new Array<number>(k);
-  let mask = size - 1;
-  for (let code = k - 1; code >= 0; code--) {
-    const cls = choice[mask]!;
-    mapping[code] = cls;
-    mask &= ~(1 << cls);
+  let agreements = 0;
+  for (let j = 1; j <= k; j++) {
+    mapping[rowOf[j]! - 1] = j - 1;
+    agreements += counts[rowOf[j]! - 1]![j - 1]!;
   }
-  return { mapping, agreements: best[size - 1]! };
-}
-
-function popcount(x: number): number {
-  let n = 0;
-  for (let v = x; v; v &= v - 1) n++;
-  return n;
+  return { mapping, agreements };
 }
 
 /** InfoGAN: accuracy of the categorical code as a class predictor under the best one-to-one matching. */
