@@ -14,7 +14,8 @@ export interface EvalOptions {
 
 export async function evaluateRun(dir: string, o: EvalOptions): Promise<Record<string, unknown>> {
   const count = o.count ?? (new RunDir(dir).readConfig().data.kind === 'mixture' ? 2500 : 10000);
-  const r = await generate(dir, count, { seed: o.seed, ema: o.ema });
+  // Class-aware types draw labels from their prior (uniform), so the metrics describe the whole distribution.
+  const r = await generate(dir, count, { seed: o.seed, ema: o.ema, randomLabels: true });
   const base = { run: dir, step: r.step, data: r.cfg.data, samples: count };
   if (r.source.mixture) {
     const m = modeMetrics(r.x, r.source.mixture);
@@ -58,7 +59,7 @@ export async function evaluateRun(dir: string, o: EvalOptions): Promise<Record<s
 }
 
 /**
- * Class-aware types (samples drawn with labels cycling through all classes): the share classified
+ * Class-aware types (samples drawn with uniformly random labels): the share classified
  * as their label (CGAN, ACGAN), or InfoGAN's code accuracy under the best code-to-class matching.
  */
 function labelMetrics(model: GanModel, labels: BigInt64Array | undefined, predicted: Int32Array, classes: number): Record<string, unknown> {

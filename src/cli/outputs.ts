@@ -32,6 +32,8 @@ export interface GenerateOptions {
   ema: boolean;
   /** Class-aware runs: draw every sample with this label (default: cycle through all labels). */
   label?: number;
+  /** Class-aware runs: draw labels uniformly at random, as the model's prior does (for metrics of the whole distribution). */
+  randomLabels?: boolean;
 }
 
 /** Draws `count` samples from a run; for class-aware runs also the label each was drawn with. */
@@ -44,7 +46,13 @@ export async function generate(dir: string, count: number, o: GenerateOptions) {
       throw new InputError(`--label ${o.label}: expected an integer from 0 to ${classes - 1}`);
     }
   }
-  const labels = classes ? cyclingLabels(count, classes, o.label) : undefined;
+  let labels: BigInt64Array | undefined;
+  if (classes && o.randomLabels) {
+    const rng = new E.Rng(o.seed).fork(1);
+    labels = BigInt64Array.from({ length: count }, () => BigInt(rng.int(classes)));
+  } else if (classes) {
+    labels = cyclingLabels(count, classes, o.label);
+  }
   const sampler = await compileSampler(r.model, Math.min(count, 500), r.store, { ema: useEma(r.store, o.ema) });
   const x = await drawSamples(sampler, count, new E.Rng(o.seed), labels);
   await sampler.release();

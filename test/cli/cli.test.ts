@@ -125,19 +125,52 @@ describe('train, sample, export, eval on ring8', () => {
     expect(r.code, r.stderr).toBe(0);
     ortWeb.env.wasm.numThreads = 1;
     const session = await ortWeb.InferenceSession.create(readFileSync(file));
-    expect(session.inputNames).toEqual(['z']);
+    // ring8 draws one latent code value per mode: the code is the second input.
+    expect(session.inputNames).toEqual(['z', 'y']);
     for (const n of [1, 3]) {
-      const res = await session.run({ z: new ortWeb.Tensor('float32', new Float32Array(n * 2).fill(0.5), [n, 2]) });
+      const res = await session.run({
+        z: new ortWeb.Tensor('float32', new Float32Array(n * 2).fill(0.5), [n, 2]),
+        y: new ortWeb.Tensor('int64', new BigInt64Array(n).fill(1n), [n]),
+      });
       expect(res.x!.dims).toEqual([n, 2]);
     }
-    // The exported model and `gan sample` agree on the same noise: sample with seed 0 uses Rng(0) noise.
+    // The exported model and `gan sample` agree on the same noise: sample with seed 0 uses Rng(0)
+    // noise and codes cycling 0, 1, 2, ...
     const { Rng } = await import('../../src/engine/index.js');
     const z = new Rng(0).normal(2 * 4);
-    const res = await session.run({ z: new ortWeb.Tensor('float32', z, [4, 2]) });
+    const res = await session.run({ z: new ortWeb.Tensor('float32', z, [4, 2]), y: new ortWeb.Tensor('int64', BigInt64Array.from([0n, 1n, 2n, 3n]), [4]) });
     expect(gan('sample', '--run', out, '--count', '4', '--out', join(dir, 'four.npy')).code).toBe(0);
     const viaCli = readNpy(join(dir, 'four.npy')).data as Float32Array;
     const viaWeb = res.x!.data as Float32Array;
     for (let i = 0; i < 8; i++) expect(viaWeb[i]!).toBeCloseTo(viaCli[i]!, 4);
+  });
+});
+
+describe('a plain GAN run (no labels)', () => {
+  const dir = tmp();
+  const plain = join(dir, 'plain');
+  const cfg = join(dir, 'plain.yaml');
+  writeFileSync(cfg, 'data: {kind: mixture, name: moons}\nmodel: {kind: mlp, latent: 2, gHidden: [32], dHidden: [32], output: linear}\ntrain: {steps: 16}\n');
+
+  it('exports a generator with the noise as its only input, which onnxruntime-web runs', async () => {
+    expect(gan('train', '--config', cfg, '--out', plain, '--no-progress').code).toBe(0);
+    const file = join(dir, 'p.onnx');
+    expect(gan('export', '--run', plain, '--out', file).code).toBe(0);
+    ortWeb.env.wasm.numThreads = 1;
+    const session = await ortWeb.InferenceSession.create(readFileSync(file));
+    expect(session.inputNames).toEqual(['z']);
+    const { Rng } = await import('../../src/engine/index.js');
+    const res = await session.run({ z: new ortWeb.Tensor('float32', new Rng(0).normal(2 * 3), [3, 2]) });
+    expect(res.x!.dims).toEqual([3, 2]);
+    expect(gan('sample', '--run', plain, '--count', '3', '--out', join(dir, 'three.npy')).code).toBe(0);
+    const viaCli = readNpy(join(dir, 'three.npy')).data as Float32Array;
+    for (let i = 0; i < 6; i++) expect((res.x!.data as Float32Array)[i]!).toBeCloseTo(viaCli[i]!, 4);
+  });
+
+  it('--label gets one message and exit code 2', () => {
+    const p = gan('sample', '--run', plain, '--count', '5', '--out', join(dir, 'y.npy'), '--label', '1');
+    expect(p.code).toBe(2);
+    expect(p.stderr.trim()).toBe(`gan: --label: run ${plain} (model type "gan") does not draw samples by label`);
   });
 });
 
@@ -168,25 +201,22 @@ describe('class-aware runs: sample by label, labels beside the samples, label ac
     expect(Array.from(readNpy(join(dir, 'all.labels.npy')).data as BigInt64Array).map(Number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 0, 1]);
   });
 
-  it('a label out of range, or --label for a run without labels, gets one message and exit code 2', () => {
+  it('a label out of range gets one message and exit code 2', () => {
     const r = gan('sample', '--run', out, '--count', '5', '--out', join(dir, 'x.npy'), '--label', '8');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('gan: --label 8: expected an integer from 0 to 7');
-    const plain = join(dir, 'plain');
-    expect(gan('train', '--preset', 'ring8', '--steps', '8', '--out', plain, '--no-progress').code).toBe(0);
-    const p = gan('sample', '--run', plain, '--count', '5', '--out', join(dir, 'y.npy'), '--label', '1');
-    expect(p.code).toBe(2);
-    expect(p.stderr.trim()).toBe(`gan: --label: run ${plain} (model type "gan") does not draw samples by label`);
   });
 
   it('eval reports the share of samples landing on the mode of their label', async () => {
     const m = JSON.parse(gan('eval', '--run', out).stdout);
-    // The same 2,500 samples (seed 0, cycling labels), scored here by nearest mode.
-    expect(gan('sample', '--run', out, '--count', '2500', '--out', join(dir, 'e.npy')).code).toBe(0);
+    // The same 2,500 samples (seed 0, labels drawn from the uniform prior), scored here by nearest mode.
+    const { generate } = await import('../../src/cli/outputs.js');
     const { nearestModes } = await import('../../src/metrics/modes.js');
     const { RING8 } = await import('../../src/data/mixtures.js');
-    const modes = nearestModes(readNpy(join(dir, 'e.npy')).data as Float32Array, RING8);
-    const labels = readNpy(join(dir, 'e.labels.npy')).data as BigInt64Array;
+    const g = await generate(out, 2500, { seed: 0, ema: true, randomLabels: true });
+    const modes = nearestModes(g.x, RING8);
+    const labels = g.labels!;
+    expect(new Set(labels).size).toBe(8);
     const hits = labels.filter((l, i) => Number(l) === modes[i]).length;
     expect(m.label_accuracy).toBeCloseTo(hits / 2500, 10);
     expect(m.label_accuracy).toBeGreaterThan(0.125); // better than chance after 300 steps
