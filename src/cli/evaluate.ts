@@ -16,7 +16,7 @@ export async function evaluateRun(dir: string, o: EvalOptions): Promise<Record<s
   const count = o.count ?? (new RunDir(dir).readConfig().data.kind === 'mixture' ? 2500 : 10000);
   // Class-aware types draw labels from their prior (uniform), so the metrics describe the whole distribution.
   const r = await generate(dir, count, { seed: o.seed, ema: o.ema, randomLabels: true });
-  const base = { run: dir, step: r.step, data: r.cfg.data, samples: count };
+  const base = { run: dir, step: r.step, gan_type: r.model.type, data: r.cfg.data, samples: count };
   if (r.source.mixture) {
     const m = modeMetrics(r.x, r.source.mixture);
     return {
@@ -33,7 +33,6 @@ export async function evaluateRun(dir: string, o: EvalOptions): Promise<Record<s
     const m = await classifierMetrics(r.cfg.data.kind, r.x, count);
     const out: Record<string, unknown> = {
       ...base,
-      gan_type: r.model.type,
       classifier: r.cfg.data.kind,
       fcd: m.fcd,
       class_histogram: m.classHistogram,

@@ -62,15 +62,20 @@ export async function generate(dir: string, count: number, o: GenerateOptions) {
 /** The path of the labels file written beside FILE.npy: FILE.labels.npy. */
 export const labelsPath = (npy: string) => npy.replace(/\.npy$/i, '.labels.npy');
 
-/** Orders samples by label so that a grid with one row per class can be drawn: returns the values and the columns. */
-function byLabel(x: Float32Array, labels: BigInt64Array, classes: number): { x: Float32Array; cols: number; n: number } {
+/**
+ * Orders samples by label for a grid with one class per row: at most `maxCols` samples of each class
+ * are shown (a single label wraps over rows of `maxCols` instead). Returns the values and the columns.
+ */
+function byLabel(x: Float32Array, labels: BigInt64Array, classes: number, maxCols = 16): { x: Float32Array; cols: number; n: number } {
   const per = x.length / labels.length;
-  const rows = Array.from({ length: classes }, () => [] as number[]);
-  labels.forEach((l, i) => rows[Number(l)]!.push(i));
-  const used = rows.filter((r) => r.length > 0);
-  const cols = Math.max(...used.map((r) => r.length));
-  const out = new Float32Array(used.length * cols * per).fill(-1);
-  used.forEach((r, row) => r.forEach((i, c) => out.set(x.subarray(i * per, (i + 1) * per), (row * cols + c) * per)));
+  const groups = Array.from({ length: classes }, () => [] as number[]);
+  labels.forEach((l, i) => groups[Number(l)]!.push(i));
+  const used = groups.filter((r) => r.length > 0);
+  if (used.length === 1) return { x, cols: Math.min(maxCols, labels.length), n: labels.length };
+  const cols = Math.min(maxCols, Math.max(...used.map((r) => r.length)));
+  // Unfilled cells stay mid-grey (0 in [-1, 1]), like the grid's background.
+  const out = new Float32Array(used.length * cols * per);
+  used.forEach((r, row) => r.slice(0, cols).forEach((i, c) => out.set(x.subarray(i * per, (i + 1) * per), (row * cols + c) * per)));
   return { x: out, cols, n: used.length * cols };
 }
 
@@ -136,6 +141,10 @@ export async function exportGenerator(dir: string, out: string, ema: boolean): P
     step: String(r.step),
     weights: averaged ? 'exponential moving average' : 'raw',
   };
+  if (r.cfg.model.kind !== 'lapgan' && r.cfg.model.variant === 'infogan' && r.cfg.model.codes > 0) {
+    const l = r.model.latentShape[0]!;
+    meta.continuous_codes = `z[:, ${l - r.cfg.model.codes}:${l}] (InfoGAN's continuous codes, standard normal)`;
+  }
   if (classes) {
     meta.label_input = `y: int64 [batch], 0..${classes - 1} (${r.model.type === 'infogan' ? 'the categorical code' : 'the class'})`;
     const names = r.source.dataset?.classNames;

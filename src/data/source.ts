@@ -77,7 +77,7 @@ export class DatasetSource implements DataSource {
     this.shape = dataset.shape;
     this.kind = dataset.shape.length === 3 ? 'image' : 'vector';
     this.size = dataset.shape.reduce((a, b) => a * b, 1);
-    if (dataset.labels) this.classes = dataset.classNames?.length ?? Math.max(...dataset.labels) + 1;
+    if (dataset.labels) this.classes = dataset.classNames?.length ?? dataset.labels.reduce((a, b) => Math.max(a, b), 0) + 1;
     this.shuffle();
   }
 

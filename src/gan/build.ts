@@ -18,6 +18,8 @@ export interface DataInfo {
   shape: number[];
   /** Number of classes when the data is labelled. */
   classes?: number;
+  /** The data's kind, for messages. */
+  kind?: string;
 }
 
 /** PacGAN packing: [N, ...] -> [N / pack, pack * size], so D sees `pack` samples as one input. */
@@ -35,9 +37,13 @@ function checkDcganShape(sampleShape: number[], kind: string): void {
   }
 }
 
-export function buildModel(m: ModelConfig, data: DataInfo): GanModel {
+export function buildModel(m: ModelConfig, data: DataInfo, train?: { loss: string; r1Gamma: number }): GanModel {
   const sampleShape = data.shape;
   const size = sampleShape.reduce((a, b) => a * b, 1);
+  if (m.kind === 'lapgan' && train && (train.loss === 'wgan-gp' || train.r1Gamma > 0)) {
+    // Input-gradient penalties would have to be taken per level, with respect to the level's image only.
+    throw new InputError(`model "lapgan" does not support ${train.loss === 'wgan-gp' ? 'train.loss "wgan-gp"' : 'train.r1Gamma'}; use another loss or R1 off`);
+  }
   if (m.kind === 'lapgan') return lapGan({ sampleShape, latent: m.latent, width: m.width, spectralNorm: m.spectralNorm });
   if (m.kind === 'dcgan') checkDcganShape(sampleShape, 'dcgan');
 
@@ -58,7 +64,7 @@ export function buildModel(m: ModelConfig, data: DataInfo): GanModel {
   if (m.kind === 'mlp' && m.pack > 1) throw new InputError(`model.pack must be 1 for model.variant "${m.variant}" (packing mixes the labels of several samples)`);
   const classes = m.variant === 'infogan' ? m.categories : data.classes;
   if (classes === undefined) {
-    throw new InputError(`model.variant "${m.variant}" needs labelled data (mnist, fashion); this data has no labels`);
+    throw new InputError(`model.variant "${m.variant}" needs labelled data (mnist, fashion, or the mixtures ring8 and grid25, labelled by mode); data of kind "${data.kind}" has no labels`);
   }
   const gIn = m.latent + classes;
   let G: Sequential;

@@ -27,7 +27,7 @@ export function cyclingLabels(n: number, classes: number, label?: number): BigIn
 export async function drawSamples(sampler: E.Program, n: number, rng: E.Rng, labels?: BigInt64Array): Promise<Float32Array> {
   const zInfo = sampler.inputs.find((i) => i.name === 'z')!;
   const needsLabels = sampler.inputs.some((i) => i.name === 'y');
-  if (needsLabels && !labels) throw new Error('this generator draws samples of given labels; pass labels');
+  if (needsLabels && labels?.length !== n) throw new Error(`this generator draws samples of given labels: pass ${n} labels (got ${labels?.length ?? 'none'})`);
   const batch = zInfo.shape[0]!;
   const zSize = zInfo.shape.reduce((a, b) => a * b, 1);
   const z = new Float32Array(zSize);

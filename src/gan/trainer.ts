@@ -91,7 +91,7 @@ export class Trainer {
     const root = new E.Rng(cfg.seed);
     const rngs = Object.fromEntries(Object.entries(RNG_STREAMS).map(([k, salt]) => [k, root.fork(salt)])) as Record<keyof typeof RNG_STREAMS, E.Rng>;
     const source = openSource(cfg.data, rngs.data);
-    const model = buildModel(cfg.model, source);
+    const model = buildModel(cfg.model, { shape: source.shape, classes: source.classes, kind: cfg.data.kind }, cfg.train);
     const built = buildTrainStep(model, stepConfig(cfg));
     const store = new E.StateStore();
     let step = 0;
@@ -290,7 +290,7 @@ export async function loadRun(dir: string, log: (m: string) => void = () => {}):
   const run = new RunDir(dir);
   const cfg = run.readConfig();
   const source = openSource(cfg.data, new E.Rng(cfg.seed));
-  const model = buildModel(cfg.model, source);
+  const model = buildModel(cfg.model, { shape: source.shape, classes: source.classes, kind: cfg.data.kind }, cfg.train);
   // Trace the step once so every module declares its parameters (names and shapes).
   buildTrainStep(model, stepConfig(cfg));
   const found = run.latestGoodCheckpoint(log);

@@ -46,30 +46,37 @@ describe('trainer', () => {
     expect(existsSync(join(dir, 'loss.png'))).toBe(true);
   });
 
-  it('resumed after an interruption, ends with exactly the parameters of an uninterrupted run', async () => {
-    const whole = tmp();
-    const a = await Trainer.open(smallConfig(), whole);
-    await a.train();
-    await a.close();
+  const resumeCases: [string, GanConfig][] = [
+    ['a plain GAN', smallConfig()],
+    ['a conditional GAN (data labels and drawn labels)', { ...smallConfig(), model: { ...smallConfig().model, variant: 'cgan' } as GanConfig['model'] }],
+    ['an InfoGAN (codes drawn from the noise stream)', { ...smallConfig(), model: { ...smallConfig().model, latent: 3, variant: 'infogan', categories: 8, codes: 1 } as GanConfig['model'] }],
+  ];
+  for (const [name, cfg] of resumeCases) {
+    it(`${name}, resumed after an interruption, ends with exactly the parameters of an uninterrupted run`, async () => {
+      const whole = tmp();
+      const a = await Trainer.open(cfg, whole);
+      await a.train();
+      await a.close();
 
-    const split = tmp();
-    const b1 = await Trainer.open(smallConfig(), split);
-    await b1.train({ steps: 100 }); // stops mid-way, at a step that is not a multiple of stepsPerRun
-    await b1.close();
-    const b2 = await Trainer.open(smallConfig(), split, { resume: true });
-    expect(b2.step).toBe(100);
-    await b2.train();
-    await b2.close();
+      const split = tmp();
+      const b1 = await Trainer.open(cfg, split);
+      await b1.train({ steps: 100 }); // stops mid-way, at a step that is not a multiple of stepsPerRun
+      await b1.close();
+      const b2 = await Trainer.open(cfg, split, { resume: true });
+      expect(b2.step).toBe(100);
+      await b2.train();
+      await b2.close();
 
-    const ca = readCheckpoint(new RunDir(whole).checkpointPath(200));
-    const cb = readCheckpoint(new RunDir(split).checkpointPath(200));
-    expect(Object.keys(cb.tensors).sort()).toEqual(Object.keys(ca.tensors).sort());
-    for (const [name, t] of Object.entries(ca.tensors)) expect(sameBytes(t.data, cb.tensors[name]!.data), name).toBe(true);
-    expect(cb.meta).toEqual(ca.meta);
-    // The metrics log of the resumed run has each step once.
-    expect(new RunDir(split).readMetrics().map((x) => x.step)).toEqual([...Array(200).keys()].map((i) => i + 1));
-    expect(Object.keys(ca.tensors)).toContain('G.0.weight/ema');
-  });
+      const ca = readCheckpoint(new RunDir(whole).checkpointPath(200));
+      const cb = readCheckpoint(new RunDir(split).checkpointPath(200));
+      expect(Object.keys(cb.tensors).sort()).toEqual(Object.keys(ca.tensors).sort());
+      for (const [t, v] of Object.entries(ca.tensors)) expect(sameBytes(v.data, cb.tensors[t]!.data), t).toBe(true);
+      expect(cb.meta).toEqual(ca.meta);
+      // The metrics log of the resumed run has each step once.
+      expect(new RunDir(split).readMetrics().map((x) => x.step)).toEqual([...Array(200).keys()].map((i) => i + 1));
+      expect(Object.keys(ca.tensors)).toContain('G.0.weight/ema');
+    });
+  }
 
   it('skips a corrupt checkpoint by name and resumes from the previous good one', async () => {
     const dir = tmp();

@@ -89,7 +89,9 @@ describe('GAN type objectives', () => {
 
   it('refuses a labelled type on data without labels, by name', () => {
     const cfg = ringConfig({ variant: 'acgan' });
-    expect(() => buildModel(cfg.model, { shape: [2] })).toThrow(new InputError('model.variant "acgan" needs labelled data (mnist, fashion); this data has no labels'));
+    expect(() => buildModel(cfg.model, { shape: [2], kind: 'csv' })).toThrow(
+      new InputError('model.variant "acgan" needs labelled data (mnist, fashion, or the mixtures ring8 and grid25, labelled by mode); data of kind "csv" has no labels'),
+    );
     expect(() => buildModel(ringConfig({ variant: 'cgan', pack: 2 }).model, { shape: [2], classes: 8 })).toThrow(
       'model.pack must be 1 for model.variant "cgan" (packing mixes the labels of several samples)',
     );
@@ -106,6 +108,21 @@ function baseStep(cfg: GanConfig) {
 
 describe('Laplacian-pyramid GAN', () => {
   const lap = () => buildModel(validateConfig({ data: { kind: 'mnist' }, model: { kind: 'lapgan', latent: 8, width: 4 } }, 't').model, { shape: [1, 28, 28] });
+
+  it('refuses input-gradient penalties and images it cannot halve twice, by name', () => {
+    const m = validateConfig({ data: { kind: 'mnist' }, model: { kind: 'lapgan' } }, 't').model;
+    expect(() => buildModel(m, { shape: [1, 28, 28] }, { loss: 'wgan-gp', r1Gamma: 0 })).toThrow(
+      new InputError('model "lapgan" does not support train.loss "wgan-gp"; use another loss or R1 off'),
+    );
+    expect(() => buildModel(m, { shape: [1, 30, 30] })).toThrow(
+      new InputError('model "lapgan" builds a 3-level pyramid of images whose size is divisible by 4; the data\'s samples have shape [1, 30, 30]'),
+    );
+    // Sizes whose halves are odd build consistent discriminators (36 -> 18 -> 9 -> 4).
+    const big = buildModel(m, { shape: [3, 36, 44] });
+    const trace = new E.StateTrace(true);
+    const x = E.input('x', [2, 3, 36, 44]);
+    expect(big.discriminate(big.realInput(x), undefined, trace).logit.shape).toEqual([2, 3]);
+  });
 
   it('composes the pyramid: a sample is the coarse image upsampled twice plus each level residual', async () => {
     const model = lap();

@@ -9,6 +9,7 @@ import type { Tensor } from '../../engine/index.js';
 import { Conv2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../../nn/layers.js';
 import { Sequential, type Ctx, type Module } from '../../nn/module.js';
 import { Networks, type GanModel } from '../model.js';
+import { InputError } from '../../errors.js';
 
 export interface LapganOptions {
   /** [C, H, W] of the finest level; H and W divisible by 4 (3 levels: H/4, H/2, H). */
@@ -46,18 +47,19 @@ function residualGenerator(c: number, width: number): Sequential {
   ]);
 }
 
-/** A finer discriminator: [image, condition] -> strided convs -> logit. */
-function levelDiscriminator(c: number, size: number, width: number, sn?: boolean): Sequential {
+/** A finer discriminator: [image, condition] -> strided convs (down to about 7x7) -> logit. */
+function levelDiscriminator(c: number, h: number, w: number, width: number, sn?: boolean): Sequential {
   const layers: Module[] = [];
   let ch = 2 * c;
-  let s = size;
-  for (let i = 0; s > 7; i++) {
+  const half = (s: number) => Math.floor((s + 2 - 4) / 2) + 1; // k4 s2 p1
+  for (let i = 0; Math.max(h, w) > 7; i++) {
     const out = width * 2 ** i;
     layers.push(new Conv2d(ch, out, 4, { stride: 2, padding: 1, spectralNorm: sn }), LeakyReLU(0.2));
     ch = out;
-    s /= 2;
+    h = half(h);
+    w = half(w);
   }
-  layers.push(Flatten(), new Linear(ch * s * s, 1, { spectralNorm: sn }));
+  layers.push(Flatten(), new Linear(ch * h * w, 1, { spectralNorm: sn }));
   return new Sequential(layers);
 }
 
@@ -71,7 +73,7 @@ interface Pyramid {
 export function lapGan(o: LapganOptions): GanModel {
   const [c, h, w] = o.sampleShape as [number, number, number];
   if (o.sampleShape.length !== 3 || h % 4 !== 0 || w % 4 !== 0) {
-    throw new Error(`model "lapgan" builds a 3-level pyramid of images whose size is divisible by 4; the data's samples have shape [${o.sampleShape.join(', ')}]`);
+    throw new InputError(`model "lapgan" builds a 3-level pyramid of images whose size is divisible by 4; the data's samples have shape [${o.sampleShape.join(', ')}]`);
   }
   const shapes = [4, 2, 1].map((f) => [c, h / f, w / f]);
   const G = new Networks({
@@ -81,8 +83,8 @@ export function lapGan(o: LapganOptions): GanModel {
   }).named('G');
   const D = new Networks({
     level0: coarseDiscriminator(shapes[0]!, o.spectralNorm),
-    level1: levelDiscriminator(c, h / 2, o.width, o.spectralNorm),
-    level2: levelDiscriminator(c, h, o.width, o.spectralNorm),
+    level1: levelDiscriminator(c, h / 2, w / 2, o.width, o.spectralNorm),
+    level2: levelDiscriminator(c, h, w, o.width, o.spectralNorm),
   }).named('D');
   const gs = [G.parts.level0, G.parts.level1, G.parts.level2];
   const ds = [D.parts.level0, D.parts.level1, D.parts.level2];
@@ -138,9 +140,10 @@ export function lapGan(o: LapganOptions): GanModel {
       return { logit: E.concat(logits, 1) };
     },
     sample(z, _y, ctx) {
+      // Each level is clipped to the data's range: the finer levels were trained on conditions in it.
       let img = gs[0]!.call(noise(z, 0), ctx);
-      for (const l of [1, 2]) img = refine(l, up(img), z, ctx);
-      return E.clip(img, -1, 1);
+      for (const l of [1, 2]) img = E.clip(refine(l, up(img), z, ctx), -1, 1);
+      return img;
     },
   };
 }
