@@ -52,6 +52,8 @@ export const ModelConfig = z.discriminatedUnion('kind', [
     categories: int(2).max(1000).default(10),
     codes: int(0).max(64).default(2),
     infoWeight: z.number().min(0).default(1),
+    /** InfoGAN: weight of the continuous codes' term (the paper keeps it below the categorical one's). */
+    codeWeight: z.number().min(0).default(0.1),
   }),
   z.strictObject({
     kind: z.literal('dcgan'),
@@ -68,6 +70,8 @@ export const ModelConfig = z.discriminatedUnion('kind', [
     categories: int(2).max(1000).default(10),
     codes: int(0).max(64).default(2),
     infoWeight: z.number().min(0).default(1),
+    /** InfoGAN: weight of the continuous codes' term (the paper keeps it below the categorical one's). */
+    codeWeight: z.number().min(0).default(0.1),
   }),
   z.strictObject({
     kind: z.literal('lapgan'),
