@@ -11,6 +11,20 @@ export const VARIANTS = ['gan', 'cgan', 'acgan', 'infogan'] as const;
 const positive = z.number().positive();
 const prob = z.number().min(0).max(1);
 
+/** The GAN type on an architecture's networks, and its settings (mlp and dcgan models). */
+const VARIANT_FIELDS = {
+  /** GAN type on these networks: plain, conditional (cgan), auxiliary classifier (acgan) or InfoGAN. */
+  variant: z.enum(VARIANTS).default('gan'),
+  /** ACGAN: weight of the class terms. */
+  auxWeight: z.number().min(0).default(1),
+  /** InfoGAN: values of the categorical code, continuous codes, weight lambda of the information term. */
+  categories: int(2).max(1000).default(10),
+  codes: int(0).max(64).default(2),
+  infoWeight: z.number().min(0).default(1),
+  /** InfoGAN: weight of the continuous codes' term (the paper keeps it below the categorical one's). */
+  codeWeight: z.number().min(0).default(0.1),
+};
+
 export const DataConfig = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('mixture'), name: z.enum(['ring8', 'grid25', 'spiral', 'moons']) }),
   z.strictObject({ kind: z.literal('mnist') }),
@@ -44,16 +58,7 @@ export const ModelConfig = z.discriminatedUnion('kind', [
     init: z.enum(['dcgan', 'xavier', 'kaiming', 'default']).default('default'),
     /** PacGAN: D judges this many samples jointly (all real or all generated), against mode collapse. */
     pack: int(1).max(16).default(1),
-    /** GAN type on these networks: plain, conditional (cgan), auxiliary classifier (acgan) or InfoGAN. */
-    variant: z.enum(VARIANTS).default('gan'),
-    /** ACGAN: weight of the class terms. */
-    auxWeight: z.number().min(0).default(1),
-    /** InfoGAN: values of the categorical code, continuous codes, weight lambda of the information term. */
-    categories: int(2).max(1000).default(10),
-    codes: int(0).max(64).default(2),
-    infoWeight: z.number().min(0).default(1),
-    /** InfoGAN: weight of the continuous codes' term (the paper keeps it below the categorical one's). */
-    codeWeight: z.number().min(0).default(0.1),
+    ...VARIANT_FIELDS,
   }),
   z.strictObject({
     kind: z.literal('dcgan'),
@@ -62,16 +67,7 @@ export const ModelConfig = z.discriminatedUnion('kind', [
     width: int(8).max(1024).default(128),
     spectralNorm: z.boolean().default(false),
     init: z.enum(['dcgan', 'xavier', 'kaiming', 'default']).default('dcgan'),
-    /** GAN type on these networks: plain, conditional (cgan), auxiliary classifier (acgan) or InfoGAN. */
-    variant: z.enum(VARIANTS).default('gan'),
-    /** ACGAN: weight of the class terms. */
-    auxWeight: z.number().min(0).default(1),
-    /** InfoGAN: values of the categorical code, continuous codes, weight lambda of the information term. */
-    categories: int(2).max(1000).default(10),
-    codes: int(0).max(64).default(2),
-    infoWeight: z.number().min(0).default(1),
-    /** InfoGAN: weight of the continuous codes' term (the paper keeps it below the categorical one's). */
-    codeWeight: z.number().min(0).default(0.1),
+    ...VARIANT_FIELDS,
   }),
   z.strictObject({
     kind: z.literal('lapgan'),

@@ -6,7 +6,7 @@ import type { Module } from '../../nn/module.js';
 import { classCrossEntropy } from '../losses.js';
 import { Networks, type GanModel } from '../model.js';
 import * as E from '../../engine/index.js';
-import { labelledGenerator, type DiscriminatorBody } from './conditional.js';
+import { labelledModel, type DiscriminatorBody } from './conditional.js';
 
 export interface AcganOptions {
   G: Module;
@@ -23,20 +23,9 @@ export function auxiliaryClassifierGan(o: AcganOptions): GanModel {
   const head = new Linear(o.D.features, 1, { spectralNorm: o.spectralNorm });
   // No spectral norm on the class head: it bounds the logits and with them how sure D can be.
   const classify = new Linear(o.D.features, o.classes);
-  const D = new Networks({ body: o.D.body, head, classify }).named('D');
-  const G = o.G.named('G');
-  const generate = labelledGenerator(G, o.classes);
   return {
-    type: 'acgan',
-    G,
-    D,
-    latentShape: o.latentShape,
-    sampleShape: o.sampleShape,
-    classes: o.classes,
+    ...labelledModel('acgan', o.G, new Networks({ body: o.D.body, head, classify }), o),
     usesDataLabels: true,
-    generate,
-    sample: generate,
-    realInput: (x) => x,
     discriminate(x, _y, ctx) {
       const h = o.D.body.call(x, ctx);
       return { logit: head.call(h, ctx), classLogits: classify.call(h, ctx) };

@@ -6,7 +6,7 @@ import * as E from '../../engine/index.js';
 import { Linear } from '../../nn/layers.js';
 import type { Module } from '../../nn/module.js';
 import { Networks, type GanModel } from '../model.js';
-import { labelledGenerator, type DiscriminatorBody } from './conditional.js';
+import { labelledModel, type DiscriminatorBody } from './conditional.js';
 
 export interface CganOptions {
   /** Generator taking [z, onehot(y)]: latent + classes inputs. */
@@ -23,20 +23,9 @@ export function conditionalGan(o: CganOptions): GanModel {
   const head = new Linear(o.D.features, 1, { spectralNorm: sn });
   // The class embedding is a bias-free linear map of onehot(y), so spectral norm applies to it too.
   const embed = new Linear(o.classes, o.D.features, { bias: false, spectralNorm: sn });
-  const D = new Networks({ body: o.D.body, head, embed }).named('D');
-  const G = o.G.named('G');
-  const generate = labelledGenerator(G, o.classes);
   return {
-    type: 'cgan',
-    G,
-    D,
-    latentShape: o.latentShape,
-    sampleShape: o.sampleShape,
-    classes: o.classes,
+    ...labelledModel('cgan', o.G, new Networks({ body: o.D.body, head, embed }), o),
     usesDataLabels: true,
-    generate,
-    sample: generate,
-    realInput: (x) => x,
     discriminate(x, y, ctx) {
       if (!y) throw new Error('the conditional discriminator needs labels');
       const h = o.D.body.call(x, ctx);

@@ -3,6 +3,7 @@
 import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
 import type { Ctx, Module } from '../../nn/module.js';
+import type { GanModel } from '../model.js';
 
 /** A feature extractor (D without its output layer) and the size of its features. */
 export interface DiscriminatorBody {
@@ -16,4 +17,15 @@ export function labelledGenerator(G: Module, classes: number) {
     if (!y) throw new Error(`${G.path}: this generator needs labels`);
     return G.call(E.concat([z, E.oneHot(y, classes)], 1), ctx);
   };
+}
+
+/** What the class-aware types share: G(z, y) from [z, onehot(y)], samples straight from G, D as given. */
+export function labelledModel(
+  type: string,
+  G: Module,
+  D: Module,
+  o: { classes: number; latentShape: number[]; sampleShape: number[] },
+): Pick<GanModel, 'type' | 'G' | 'D' | 'latentShape' | 'sampleShape' | 'classes' | 'generate' | 'sample' | 'realInput'> {
+  const generate = labelledGenerator(G.named('G'), o.classes);
+  return { type, G, D: D.named('D'), latentShape: o.latentShape, sampleShape: o.sampleShape, classes: o.classes, generate, sample: generate, realInput: (x) => x };
 }

@@ -11,7 +11,7 @@ import { LeakyReLU, Linear } from '../../nn/layers.js';
 import { Sequential, type Module } from '../../nn/module.js';
 import { classCrossEntropy } from '../losses.js';
 import { Networks, type GanModel } from '../model.js';
-import { labelledGenerator, type DiscriminatorBody } from './conditional.js';
+import { labelledModel, type DiscriminatorBody } from './conditional.js';
 
 export interface InfoganOptions {
   /** Generator taking [z, onehot(c)]. */
@@ -39,19 +39,8 @@ export function continuousCodes(z: Tensor, codes: number): Tensor {
 export function infoGan(o: InfoganOptions): GanModel {
   const head = new Linear(o.D.features, 1, { spectralNorm: o.spectralNorm });
   const q = new Sequential([new Linear(o.D.features, 128), LeakyReLU(0.2), new Linear(128, o.categories + o.codes)]);
-  const D = new Networks({ body: o.D.body, head, q }).named('D');
-  const G = o.G.named('G');
-  const generate = labelledGenerator(G, o.categories);
   return {
-    type: 'infogan',
-    G,
-    D,
-    latentShape: o.latentShape,
-    sampleShape: o.sampleShape,
-    classes: o.categories,
-    generate,
-    sample: generate,
-    realInput: (x) => x,
+    ...labelledModel('infogan', o.G, new Networks({ body: o.D.body, head, q }), { ...o, classes: o.categories }),
     discriminate(x, _y, ctx) {
       const h = o.D.body.call(x, ctx);
       const qOut = q.call(h, ctx);
