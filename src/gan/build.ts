@@ -86,6 +86,6 @@ export function buildModel(m: ModelConfig, data: DataInfo, train?: { loss: strin
       return auxiliaryClassifierGan({ ...common, auxWeight: m.auxWeight });
     case 'infogan':
       if (m.codes >= m.latent) throw new InputError(`model.codes (${m.codes}) must be less than model.latent (${m.latent}): the continuous codes are part of z`);
-      return infoGan({ ...common, categories: classes, codes: m.codes, infoWeight: m.infoWeight, codeWeight: m.codeWeight });
+      return infoGan({ ...common, codes: m.codes, infoWeight: m.infoWeight, codeWeight: m.codeWeight });
   }
 }

@@ -2,19 +2,12 @@
 // head that classifies every sample. D learns to classify real samples (and generated ones by the
 // label they were drawn with); G is rewarded when D's classifier recognises the drawn label.
 import { Linear } from '../../nn/layers.js';
-import type { Module } from '../../nn/module.js';
 import { classCrossEntropy } from '../losses.js';
 import { Networks, type GanModel } from '../model.js';
 import * as E from '../../engine/index.js';
-import { labelledModel, type DiscriminatorBody } from './conditional.js';
+import { labelledModel, type LabelledOptions } from './conditional.js';
 
-export interface AcganOptions {
-  G: Module;
-  D: DiscriminatorBody;
-  classes: number;
-  latentShape: number[];
-  sampleShape: number[];
-  spectralNorm?: boolean;
+export interface AcganOptions extends LabelledOptions {
   /** Weight of the class terms against the adversarial loss. */
   auxWeight: number;
 }
@@ -24,7 +17,7 @@ export function auxiliaryClassifierGan(o: AcganOptions): GanModel {
   // No spectral norm on the class head: it bounds the logits and with them how sure D can be.
   const classify = new Linear(o.D.features, o.classes);
   return {
-    ...labelledModel('acgan', o.G, new Networks({ body: o.D.body, head, classify }), o),
+    ...labelledModel('acgan', new Networks({ body: o.D.body, head, classify }), o),
     usesDataLabels: true,
     discriminate(x, _y, ctx) {
       const h = o.D.body.call(x, ctx);

@@ -4,19 +4,10 @@
 // more stably than appending y to D's input.
 import * as E from '../../engine/index.js';
 import { Linear } from '../../nn/layers.js';
-import type { Module } from '../../nn/module.js';
 import { Networks, type GanModel } from '../model.js';
-import { labelledModel, type DiscriminatorBody } from './conditional.js';
+import { labelledModel, type LabelledOptions } from './conditional.js';
 
-export interface CganOptions {
-  /** Generator taking [z, onehot(y)]: latent + classes inputs. */
-  G: Module;
-  D: DiscriminatorBody;
-  classes: number;
-  latentShape: number[];
-  sampleShape: number[];
-  spectralNorm?: boolean;
-}
+export type CganOptions = LabelledOptions;
 
 export function conditionalGan(o: CganOptions): GanModel {
   const sn = o.spectralNorm;
@@ -24,7 +15,7 @@ export function conditionalGan(o: CganOptions): GanModel {
   // The class embedding is a bias-free linear map of onehot(y), so spectral norm applies to it too.
   const embed = new Linear(o.classes, o.D.features, { bias: false, spectralNorm: sn });
   return {
-    ...labelledModel('cgan', o.G, new Networks({ body: o.D.body, head, embed }), o),
+    ...labelledModel('cgan', new Networks({ body: o.D.body, head, embed }), o),
     usesDataLabels: true,
     discriminate(x, y, ctx) {
       if (!y) throw new Error('the conditional discriminator needs labels');

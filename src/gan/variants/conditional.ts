@@ -11,6 +11,18 @@ export interface DiscriminatorBody {
   features: number;
 }
 
+/** The networks and shapes every class-aware type is built from. */
+export interface LabelledOptions {
+  /** Generator taking [z, onehot(y)]: latent + classes inputs. */
+  G: Module;
+  D: DiscriminatorBody;
+  /** Number of labels (InfoGAN: values of the categorical code). */
+  classes: number;
+  latentShape: number[];
+  sampleShape: number[];
+  spectralNorm?: boolean;
+}
+
 /** G(z, y) = G'([z, onehot(y)]): the label enters the generator with the noise (Mirza & Osindero 2014). */
 export function labelledGenerator(G: Module, classes: number) {
   return (z: Tensor, y: Tensor | undefined, ctx: Ctx): Tensor => {
@@ -22,10 +34,10 @@ export function labelledGenerator(G: Module, classes: number) {
 /** What the class-aware types share: G(z, y) from [z, onehot(y)], samples straight from G, D as given. */
 export function labelledModel(
   type: string,
-  G: Module,
   D: Module,
-  o: { classes: number; latentShape: number[]; sampleShape: number[] },
+  o: LabelledOptions,
 ): Pick<GanModel, 'type' | 'G' | 'D' | 'latentShape' | 'sampleShape' | 'classes' | 'generate' | 'sample' | 'realInput'> {
-  const generate = labelledGenerator(G.named('G'), o.classes);
+  const G = o.G.named('G');
+  const generate = labelledGenerator(G, o.classes);
   return { type, G, D: D.named('D'), latentShape: o.latentShape, sampleShape: o.sampleShape, classes: o.classes, generate, sample: generate, realInput: (x) => x };
 }

@@ -8,22 +8,15 @@
 import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
 import { LeakyReLU, Linear } from '../../nn/layers.js';
-import { Sequential, type Module } from '../../nn/module.js';
+import { Sequential } from '../../nn/module.js';
 import { classCrossEntropy } from '../losses.js';
 import { Networks, type GanModel } from '../model.js';
-import { labelledModel, type DiscriminatorBody } from './conditional.js';
+import { labelledModel, type LabelledOptions } from './conditional.js';
 
-export interface InfoganOptions {
-  /** Generator taking [z, onehot(c)]. */
-  G: Module;
-  D: DiscriminatorBody;
-  /** Values of the categorical code. */
-  categories: number;
+/** `classes` is the number of values of the categorical code. */
+export interface InfoganOptions extends LabelledOptions {
   /** Continuous codes: the last `codes` entries of z. */
   codes: number;
-  latentShape: number[];
-  sampleShape: number[];
-  spectralNorm?: boolean;
   /** lambda: weight of the information term. */
   infoWeight: number;
   /** Weight of the continuous codes' squared error within the information term. */
@@ -38,13 +31,13 @@ export function continuousCodes(z: Tensor, codes: number): Tensor {
 
 export function infoGan(o: InfoganOptions): GanModel {
   const head = new Linear(o.D.features, 1, { spectralNorm: o.spectralNorm });
-  const q = new Sequential([new Linear(o.D.features, 128), LeakyReLU(0.2), new Linear(128, o.categories + o.codes)]);
+  const q = new Sequential([new Linear(o.D.features, 128), LeakyReLU(0.2), new Linear(128, o.classes + o.codes)]);
   return {
-    ...labelledModel('infogan', o.G, new Networks({ body: o.D.body, head, q }), { ...o, classes: o.categories }),
+    ...labelledModel('infogan', new Networks({ body: o.D.body, head, q }), o),
     discriminate(x, _y, ctx) {
       const h = o.D.body.call(x, ctx);
       const qOut = q.call(h, ctx);
-      const k = o.categories;
+      const k = o.classes;
       return {
         logit: head.call(h, ctx),
         classLogits: E.slice(qOut, [0], [k], [1]),
