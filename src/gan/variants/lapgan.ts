@@ -16,7 +16,7 @@ export interface LapganOptions {
   sampleShape: number[];
   /** Noise size of the coarsest generator. */
   latent: number;
-  /** Channels of the finer levels' convolutions. */
+  /** Channels of the finest level's convolutions; the middle level, with a quarter of the pixels, has twice as many. */
   width: number;
   spectralNorm?: boolean;
 }
@@ -36,10 +36,12 @@ function coarseDiscriminator([c, h, w]: number[], sn?: boolean): Sequential {
   return new Sequential([Flatten(), new Linear(c! * h! * w!, 512, { spectralNorm: sn }), LeakyReLU(0.2), new Linear(512, 512, { spectralNorm: sn }), LeakyReLU(0.2), new Linear(512, 1, { spectralNorm: sn })]);
 }
 
-/** A finer generator: [condition, noise plane] -> 3x3 convs -> the residual (unbounded). */
+/** A finer generator: [condition, noise plane] -> four 3x3 convs (a 9x9 view) -> the residual (unbounded). */
 function residualGenerator(c: number, width: number): Sequential {
   return new Sequential([
     new Conv2d(c + 1, width, 3, { padding: 1 }),
+    ReLU(),
+    new Conv2d(width, width, 3, { padding: 1 }),
     ReLU(),
     new Conv2d(width, width, 3, { padding: 1 }),
     ReLU(),
@@ -47,10 +49,10 @@ function residualGenerator(c: number, width: number): Sequential {
   ]);
 }
 
-/** A finer discriminator: [image, condition] -> strided convs (down to about 7x7) -> logit. */
+/** A finer discriminator: [image, condition] -> a 3x3 conv, strided convs (down to about 7x7) -> logit. */
 function levelDiscriminator(c: number, h: number, w: number, width: number, sn?: boolean): Sequential {
-  const layers: Module[] = [];
-  let ch = 2 * c;
+  const layers: Module[] = [new Conv2d(2 * c, width, 3, { padding: 1, spectralNorm: sn }), LeakyReLU(0.2)];
+  let ch = width;
   const half = (s: number) => Math.floor((s + 2 - 4) / 2) + 1; // k4 s2 p1
   for (let i = 0; Math.max(h, w) > 7; i++) {
     const out = width * 2 ** i;
@@ -78,12 +80,12 @@ export function lapGan(o: LapganOptions): GanModel {
   const shapes = [4, 2, 1].map((f) => [c, h / f, w / f]);
   const G = new Networks({
     level0: coarseGenerator(o.latent, shapes[0]!),
-    level1: residualGenerator(c, o.width),
+    level1: residualGenerator(c, 2 * o.width),
     level2: residualGenerator(c, o.width),
   }).named('G');
   const D = new Networks({
     level0: coarseDiscriminator(shapes[0]!, o.spectralNorm),
-    level1: levelDiscriminator(c, h / 2, w / 2, o.width, o.spectralNorm),
+    level1: levelDiscriminator(c, h / 2, w / 2, 2 * o.width, o.spectralNorm),
     level2: levelDiscriminator(c, h, w, o.width, o.spectralNorm),
   }).named('D');
   const gs = [G.parts.level0, G.parts.level1, G.parts.level2];
