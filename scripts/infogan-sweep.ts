@@ -13,7 +13,7 @@ if (!dir || !prefix) {
 }
 const r = await loadRun(dir);
 const cfg = r.cfg.model;
-if (cfg.kind === 'lapgan' || cfg.variant !== 'infogan' || cfg.codes === 0) {
+if (!('variant' in cfg) || cfg.variant !== 'infogan' || cfg.codes === 0) {
   process.stderr.write(`${dir}: not an InfoGAN run with continuous codes\n`);
   process.exit(2);
 }

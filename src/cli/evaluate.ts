@@ -5,6 +5,11 @@ import { codeAccuracy, labelAccuracy } from '../metrics/labels.js';
 import { RunDir } from '../run/rundir.js';
 import { generate } from './outputs.js';
 import type { GanModel } from '../gan/model.js';
+import { loadRun } from '../gan/trainer.js';
+import { compileTranslator, translateAll } from '../gan/sampler.js';
+import { loadFashionMnist, loadMnist, sampleRange } from '../data/datasets.js';
+import { taskInputs } from '../data/tasks.js';
+import { psnr, ssim, upscaleBicubic } from '../metrics/similarity.js';
 
 export interface EvalOptions {
   count?: number;
@@ -13,7 +18,9 @@ export interface EvalOptions {
 }
 
 export async function evaluateRun(dir: string, o: EvalOptions): Promise<Record<string, unknown>> {
-  const count = o.count ?? (new RunDir(dir).readConfig().data.kind === 'mixture' ? 2500 : 10000);
+  const dataCfg = new RunDir(dir).readConfig().data;
+  if ('task' in dataCfg && dataCfg.task) return evaluateTranslation(dir, o);
+  const count = o.count ?? (dataCfg.kind === 'mixture' ? 2500 : 10000);
   // Class-aware types draw labels from their prior (uniform), so the metrics describe the whole distribution.
   const r = await generate(dir, count, { seed: o.seed, ema: o.ema, randomLabels: true });
   const base = { run: dir, step: r.step, gan_type: r.model.type, data: r.cfg.data, samples: count };
@@ -68,4 +75,45 @@ function labelMetrics(model: GanModel, labels: BigInt64Array | undefined, predic
   if (model.classes !== classes) return {};
   const c = codeAccuracy(predicted, labels, classes);
   return { code_accuracy: c.accuracy, code_to_class: c.mapping };
+}
+
+/**
+ * Translation runs: the task's inputs made from held-out images (the test split of MNIST and
+ * Fashion-MNIST, else the first training images), translated, and compared with the images:
+ * PSNR and SSIM, and for MNIST/Fashion the classifier's accuracy on the outputs against the true
+ * labels and their Frechet distance. Super-resolution also reports bicubic upscaling the same way.
+ */
+async function evaluateTranslation(dir: string, o: EvalOptions): Promise<Record<string, unknown>> {
+  const r = await loadRun(dir);
+  const pair = r.source.pair!;
+  const kind = r.cfg.data.kind;
+  const classified = kind === 'mnist' || kind === 'fashion';
+  const data = kind === 'mnist' ? loadMnist('test') : kind === 'fashion' ? loadFashionMnist('test') : r.source.dataset!;
+  const n = Math.min(o.count ?? 10000, data.count);
+  const targets = sampleRange(data, 0, n);
+  const inputs = taskInputs(pair.task, targets, n, pair.target);
+  const translator = await compileTranslator(r.model, Math.min(n, 500), r.store, { ema: o.ema && r.store.names().some((k) => k.endsWith('/ema')) });
+  const outputs = await translateAll(translator, inputs, n);
+  await translator.release();
+  const shape = [n, ...pair.target];
+  const judge = async (images: Float32Array) => {
+    const out: Record<string, number> = { psnr: psnr(images, targets, n), ssim: ssim(images, targets, shape) };
+    if (classified) {
+      const m = await classifierMetrics(kind, images, n);
+      out.accuracy = labelAccuracy(m.predicted, BigInt64Array.from(data.labels!.subarray(0, n), (l) => BigInt(l)));
+      out.fcd = m.fcd;
+    }
+    return out;
+  };
+  const result: Record<string, unknown> = {
+    run: dir,
+    step: r.step,
+    gan_type: r.model.type,
+    data: r.cfg.data,
+    images: n,
+    held_out: classified ? 'test split' : 'first training images',
+    output: await judge(outputs),
+  };
+  if (pair.task === 'downscale4') result.bicubic = await judge(upscaleBicubic(inputs, [n, ...pair.input], 4));
+  return result;
 }

@@ -1,4 +1,4 @@
-// The `gan` command: train, sample, export, eval, presets.
+// The `gan` command: train, sample, translate, export, eval, presets.
 // Exit codes: 0 success (including --minutes stops), 1 training failure (non-finite loss),
 // 2 bad usage, config or input (nothing written), 130/143 stopped by SIGINT/SIGTERM (checkpoint written).
 import { Command, CommanderError } from 'commander';
@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
 import { preset, PRESET_NAMES } from '../config/presets.js';
 import { Trainer } from '../gan/trainer.js';
 import { RunDir } from '../run/rundir.js';
-import { exportGenerator, sampleToFile } from './outputs.js';
+import { exportGenerator, sampleToFile, translateFile } from './outputs.js';
 import { evaluateRun } from './evaluate.js';
 import { GraphBuildError } from '../engine/index.js';
 
@@ -153,6 +153,20 @@ export function buildCli(): Command {
     });
 
   program
+    .command('translate')
+    .description('run an image-to-image generator (pix2pix, srgan) on a .npy of images; writes .npy or a before/after .png')
+    .requiredOption('--run <dir>', 'run directory')
+    .requiredOption('--in <file>', 'input images: .npy, float32 NCHW in [-1, 1]')
+    .requiredOption('--out <file>', 'output file: .npy or .png')
+    .option('--direction <d>', 'a2b (paired types; CycleGAN also b2a)', 'a2b')
+    .option('--no-ema', "use G's weights rather than their moving average")
+    .action(async (f: { run: string; in: string; out: string; direction: string; ema: boolean }) => {
+      if (f.direction !== 'a2b' && f.direction !== 'b2a') throw new UsageError(`--direction must be a2b or b2a, got "${f.direction}"`);
+      const r = await translateFile(f.run, f.in, f.out, { direction: f.direction, ema: f.ema });
+      process.stderr.write(`wrote ${JSON.stringify(r.shape)} translated images to ${f.out}\n`);
+    });
+
+  program
     .command('export')
     .description('write the generator alone as an ONNX inference model (any batch size), with metadata')
     .requiredOption('--run <dir>', 'run directory')
@@ -160,7 +174,8 @@ export function buildCli(): Command {
     .option('--no-ema', "export G's weights rather than their moving average")
     .action(async (f: { run: string; out: string; ema: boolean }) => {
       const meta = await exportGenerator(f.run, f.out, f.ema);
-      process.stderr.write(`wrote ${f.out}: z [batch, ${meta.latent_shape}] -> x [batch, ${meta.output_shape}]\n`);
+      const from = meta.input_shape ? `x [batch, ${meta.input_shape}] -> y` : `z [batch, ${meta.latent_shape}] -> x`;
+      process.stderr.write(`wrote ${f.out}: ${from} [batch, ${meta.output_shape}]\n`);
     });
 
   program

@@ -2,13 +2,14 @@
 import { extname } from 'node:path';
 import * as E from '../engine/index.js';
 import { InputError } from '../errors.js';
-import { writeSamplePicture } from '../gan/artifacts.js';
-import { compileSampler, cyclingLabels, drawSamples } from '../gan/sampler.js';
+import { writeSamplePicture, writeTranslationPicture } from '../gan/artifacts.js';
+import { compileSampler, compileTranslator, cyclingLabels, drawSamples, translateAll } from '../gan/sampler.js';
+import type { Direction } from '../gan/model.js';
 import { emaName } from '../gan/step.js';
 import { loadRun } from '../gan/trainer.js';
 import { atomicWriteFile } from '../run/atomic.js';
 import { formatCsv } from '../run/csv.js';
-import { writeNpy } from '../run/npy.js';
+import { readNpy, writeNpy } from '../run/npy.js';
 import type { DataSource } from '../data/source.js';
 import { sampleMixture } from '../data/mixtures.js';
 
@@ -39,6 +40,7 @@ export interface GenerateOptions {
 /** Draws `count` samples from a run; for class-aware runs also the label each was drawn with. */
 export async function generate(dir: string, count: number, o: GenerateOptions) {
   const r = await loadRun(dir);
+  if (r.model.translation) throw new InputError(`run ${dir} (model type "${r.model.type}") translates images rather than drawing them from noise: use gan translate --run ${dir} --in IN.npy --out OUT.npy`);
   const classes = r.model.classes;
   if (o.label !== undefined) {
     if (!classes) throw new InputError(`--label: run ${dir} (model type "${r.model.type}") does not draw samples by label`);
@@ -123,6 +125,24 @@ export async function exportGenerator(dir: string, out: string, ema: boolean): P
   const r = await loadRun(dir);
   const averaged = useEma(r.store, ema);
   const trace = new E.StateTrace(false, averaged ? emaName : undefined);
+  if (r.model.translate && r.model.translation) {
+    const t = r.model.translation;
+    const y = r.model.translate(E.input('x', [1, ...t.input]), trace, 'a2b');
+    const meta: ExportMetadata = {
+      producer: 'tsgan 0.1.0',
+      gan_type: r.model.type,
+      latent_shape: '',
+      input_shape: t.input.join(','),
+      output_shape: t.output.join(','),
+      io: 'x: float32 [batch, ...input_shape] -> y: float32 [batch, ...output_shape], NCHW',
+      value_range: '[-1, 1]',
+      data: JSON.stringify(r.cfg.data),
+      step: String(r.step),
+      weights: averaged ? 'exponential moving average' : 'raw',
+    };
+    writeOnnx(out, { y }, meta, r.store);
+    return meta;
+  }
   const z = E.input('z', [1, ...r.model.latentShape]);
   const classes = r.model.classes;
   const y = classes ? E.input('y', [1], 'int64') : undefined;
@@ -141,9 +161,10 @@ export async function exportGenerator(dir: string, out: string, ema: boolean): P
     step: String(r.step),
     weights: averaged ? 'exponential moving average' : 'raw',
   };
-  if (r.cfg.model.kind !== 'lapgan' && r.cfg.model.variant === 'infogan' && r.cfg.model.codes > 0) {
+  const m = r.cfg.model;
+  if ('variant' in m && m.variant === 'infogan' && m.codes > 0) {
     const l = r.model.latentShape[0]!;
-    meta.continuous_codes = `z[:, ${l - r.cfg.model.codes}:${l}] (InfoGAN's continuous codes, standard normal)`;
+    meta.continuous_codes = `z[:, ${l - m.codes}:${l}] (InfoGAN's continuous codes, standard normal)`;
   }
   if (classes) {
     meta.label_input = `y: int64 [batch], 0..${classes - 1} (${r.model.type === 'infogan' ? 'the categorical code' : 'the class'})`;
@@ -151,11 +172,45 @@ export async function exportGenerator(dir: string, out: string, ema: boolean): P
     if (names && r.model.type !== 'infogan') meta.class_names = JSON.stringify(names);
   }
   if (st) meta.standardization = JSON.stringify({ columns: st.header, mean: st.mean, std: st.std, note: 'data = x * std + mean' });
+  writeOnnx(out, { x }, meta, r.store);
+  return meta;
+}
+
+/** Lowers an inference graph with the run's weights baked in and a symbolic batch, and writes it. */
+function writeOnnx(out: string, outputs: Record<string, E.Tensor>, meta: ExportMetadata, store: E.StateStore): void {
   const model = E.lower(
-    { outputs: { x }, metadata: meta, graphName: 'generator' },
-    { dynamicBatch: true, constants: (name) => (r.store.has(name) ? { data: r.store.floats(name), shape: r.store.get(name).shape } : undefined) },
+    { outputs, metadata: meta, graphName: 'generator' },
+    { dynamicBatch: true, constants: (name) => (store.has(name) ? { data: store.floats(name), shape: store.get(name).shape } : undefined) },
   );
   if (model.stateInputs.length > 0) throw new Error(`export left state unbaked: ${model.stateInputs.map((s) => s.name).join(', ')}`);
   atomicWriteFile(out, model.bytes);
-  return meta;
+}
+
+export interface TranslateOptions {
+  direction: Direction;
+  ema: boolean;
+}
+
+/** `gan translate`: runs a trained image-to-image generator on the images of a .npy file; writes .npy or a before/after .png. */
+export async function translateFile(dir: string, inPath: string, out: string, o: TranslateOptions): Promise<{ shape: number[] }> {
+  const ext = extname(out).toLowerCase();
+  if (ext !== '.npy' && ext !== '.png') throw new InputError(`--out ${out}: expected a .npy or .png file`);
+  if (extname(inPath).toLowerCase() !== '.npy') throw new InputError(`--in ${inPath}: expected a .npy file of float32 images`);
+  const r = await loadRun(dir);
+  const t = r.model.translation;
+  if (!t) throw new InputError(`run ${dir} (model type "${r.model.type}") draws samples from noise; gan translate needs an image-to-image run (pix2pix, srgan)`);
+  if (!t.directions.includes(o.direction)) throw new InputError(`--direction ${o.direction}: a ${r.model.type} run translates ${t.directions.join(' or ')} only`);
+  const { data, shape } = readNpy(inPath);
+  const want = `[N, ${t.input.join(', ')}]`;
+  if (!(data instanceof Float32Array) || shape.length !== t.input.length + 1 || t.input.some((d, i) => shape[i + 1] !== d) || shape[0] === 0) {
+    throw new InputError(`--in ${inPath}: expected float32 images of shape ${want} (NCHW, values in [-1, 1]), got ${data instanceof Float32Array ? 'float32' : 'non-float32'} [${shape.join(', ')}]`);
+  }
+  const n = shape[0]!;
+  const translator = await compileTranslator(r.model, Math.min(n, 500), r.store, { ema: useEma(r.store, o.ema), direction: o.direction });
+  const y = await translateAll(translator, data, n);
+  await translator.release();
+  const outShape = [n, ...t.output];
+  if (ext === '.npy') writeNpy(out, y, outShape);
+  else writeTranslationPicture(out, data, y, undefined, n, t.input, t.output, Math.min(n, 16));
+  return { shape: outShape };
 }

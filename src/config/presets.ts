@@ -110,6 +110,31 @@ const raw: Record<string, unknown> = {
     model: { kind: 'lapgan', latent: 100, width: 32 },
     train: { ...IMAGE_TRAIN, loss: 'nonsaturating' },
   },
+  'mnist-pix2pix-inpaint': {
+    description: 'Pix2Pix on MNIST: completes digits whose bottom half (rows 14-27) is blanked out',
+    data: { kind: 'mnist', task: 'inpaint-bottom' },
+    // The paper's objective: the non-saturating GAN loss on PatchGAN logits plus 100 x L1.
+    model: { kind: 'pix2pix', width: 32, l1Weight: 100 },
+    train: { ...IMAGE_TRAIN, loss: 'nonsaturating' },
+  },
+  'mnist-unet-inpaint-l1': {
+    description: 'The mnist-pix2pix-inpaint U-Net trained on L1 alone (no adversarial term): the baseline Pix2Pix must beat',
+    data: { kind: 'mnist', task: 'inpaint-bottom' },
+    model: { kind: 'pix2pix', width: 32, l1Weight: 100, adversarialWeight: 0 },
+    train: { ...IMAGE_TRAIN, loss: 'nonsaturating' },
+  },
+  'mnist-srgan-4x': {
+    description: 'SRGAN on MNIST: 7x7 block averages to 28x28 digits (4x super-resolution)',
+    data: { kind: 'mnist', task: 'downscale4' },
+    model: { kind: 'srgan', width: 32, blocks: 4, contentWeight: 1, adversarialWeight: 0.01 },
+    train: { ...IMAGE_TRAIN, loss: 'nonsaturating' },
+  },
+  'fashion-srgan-4x': {
+    description: 'SRGAN on Fashion-MNIST: 7x7 block averages to 28x28 garments (4x super-resolution)',
+    data: { kind: 'fashion', task: 'downscale4' },
+    model: { kind: 'srgan', width: 32, blocks: 4, contentWeight: 1, adversarialWeight: 0.01 },
+    train: { ...IMAGE_TRAIN, loss: 'nonsaturating' },
+  },
 };
 
 export const PRESET_NAMES = Object.keys(raw);

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { LOSSES } from '../gan/losses.js';
+import { TASKS } from '../data/tasks.js';
 
 const int = (min: number) => z.number().int().min(min);
 export const VARIANTS = ['gan', 'cgan', 'acgan', 'infogan'] as const;
@@ -25,10 +26,13 @@ const VARIANT_FIELDS = {
   codeWeight: z.number().min(0).default(0.1),
 };
 
+/** Image-to-image tasks: each image becomes the target of an input derived from it (src/data/tasks.ts). */
+const TASK = z.enum(TASKS).optional();
+
 export const DataConfig = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('mixture'), name: z.enum(['ring8', 'grid25', 'spiral', 'moons']) }),
-  z.strictObject({ kind: z.literal('mnist') }),
-  z.strictObject({ kind: z.literal('fashion') }),
+  z.strictObject({ kind: z.literal('mnist'), task: TASK }),
+  z.strictObject({ kind: z.literal('fashion'), task: TASK }),
   z.strictObject({
     kind: z.literal('images'),
     /** Folder of PNG/JPEG files (searched recursively). */
@@ -36,6 +40,7 @@ export const DataConfig = z.discriminatedUnion('kind', [
     /** Images are resized to size x size. */
     size: int(4).max(512),
     channels: z.union([z.literal(1), z.literal(3)]).default(3),
+    task: TASK,
   }),
   z.strictObject({
     kind: z.literal('csv'),
@@ -75,6 +80,26 @@ export const ModelConfig = z.discriminatedUnion('kind', [
     latent: int(1).max(4096).default(100),
     /** Channels of the finer levels' convolutions. */
     width: int(4).max(1024).default(32),
+    spectralNorm: z.boolean().default(false),
+  }),
+  z.strictObject({
+    /** Paired translation (data.task): U-Net G, PatchGAN D on (input, image), L1 to the target. */
+    kind: z.literal('pix2pix'),
+    /** Channels of the U-Net's first level and of D's first conv. */
+    width: int(4).max(1024).default(32),
+    l1Weight: z.number().min(0).default(100),
+    /** Weight of G's adversarial loss; 0 trains the U-Net on L1 alone. */
+    adversarialWeight: z.number().min(0).default(1),
+    spectralNorm: z.boolean().default(false),
+  }),
+  z.strictObject({
+    /** 4x super-resolution (data.task "downscale4"): residual G with sub-pixel upsampling, pixel MSE + adversarial. */
+    kind: z.literal('srgan'),
+    /** Channels of G's residual trunk (divisible by 4) and of D's first conv. */
+    width: int(4).max(1024).default(32),
+    blocks: int(0).max(64).default(4),
+    contentWeight: z.number().min(0).default(1),
+    adversarialWeight: z.number().min(0).default(0.01),
     spectralNorm: z.boolean().default(false),
   }),
 ]);

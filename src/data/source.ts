@@ -6,6 +6,8 @@ import type { DataConfig } from '../config/schema.js';
 import { GRID25, RING8, sampleMixture, sampleSpiral, sampleTwoMoons, type Mixture } from './mixtures.js';
 import { loadFashionMnist, loadMnist, type Dataset } from './datasets.js';
 import { loadCsvDataset, loadImageFolder } from './files.js';
+import { PairedSource, taskMismatch, type PairShapes } from './tasks.js';
+import { InputError } from '../errors.js';
 
 export interface SourceState {
   rng: RngState;
@@ -27,6 +29,8 @@ export interface DataSource {
   standardization?: { mean: number[]; std: number[]; header: string[] };
   /** Number of classes when samples are labelled (mnist, fashion). */
   classes?: number;
+  /** Paired image-to-image data (data.task): each sample is [input | target], flattened. */
+  pair?: PairShapes;
   /** Writes the next n samples into out (at offset, in samples), and their labels into `labels` if given. */
   next(out: Float32Array, n: number, offset?: number, labels?: BigInt64Array): void;
   getState(): SourceState;
@@ -130,11 +134,14 @@ export function openSource(cfg: DataConfig, rng: Rng): DataSource {
       }
       break;
     case 'mnist':
-      return new DatasetSource(loadMnist('train'), rng);
     case 'fashion':
-      return new DatasetSource(loadFashionMnist('train'), rng);
-    case 'images':
-      return new DatasetSource(loadImageFolder(cfg.path, cfg.size, cfg.channels), rng);
+    case 'images': {
+      const images = new DatasetSource(cfg.kind === 'mnist' ? loadMnist('train') : cfg.kind === 'fashion' ? loadFashionMnist('train') : loadImageFolder(cfg.path, cfg.size, cfg.channels), rng);
+      if (!cfg.task) return images;
+      const mismatch = taskMismatch(cfg.task, images.shape);
+      if (mismatch) throw new InputError(mismatch);
+      return new PairedSource(images, cfg.task);
+    }
     case 'csv': {
       const { dataset, standardization } = loadCsvDataset(cfg.path);
       const src = new DatasetSource(dataset, rng);

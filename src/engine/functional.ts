@@ -112,12 +112,20 @@ export function dropout(x: Tensor, uniform: Tensor, p: number): Tensor {
   return div(where(less(uniform, p), 0, x), 1 - p);
 }
 
-export type ResizeMode = 'nearest' | 'bilinear';
+export type ResizeMode = 'nearest' | 'bilinear' | 'bicubic';
+
+/** Keys' cubic convolution kernel with a = -0.75 (PyTorch's and ONNX Resize's cubic). */
+function cubicWeight(x: number, a = -0.75): number {
+  const t = Math.abs(x);
+  if (t <= 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
+  if (t < 2) return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a;
+  return 0;
+}
 
 /**
  * Interpolation matrix [out, in] along one axis, matching ONNX Resize with
  * coordinate_transformation_mode half_pixel (PyTorch align_corners=False) and, for nearest,
- * PyTorch's 'nearest' (floor of the scaled index).
+ * PyTorch's 'nearest' (floor of the scaled index). Bicubic repeats the edge pixels beyond the border.
  */
 export function interpolationMatrix(inSize: number, outSize: number, mode: ResizeMode): number[] {
   const m = new Array<number>(outSize * inSize).fill(0);
@@ -125,6 +133,10 @@ export function interpolationMatrix(inSize: number, outSize: number, mode: Resiz
   for (let o = 0; o < outSize; o++) {
     if (mode === 'nearest') {
       m[o * inSize + Math.min(Math.floor(o * scale), inSize - 1)] = 1;
+    } else if (mode === 'bicubic') {
+      const src = (o + 0.5) * scale - 0.5;
+      const i0 = Math.floor(src);
+      for (let t = -1; t <= 2; t++) m[o * inSize + Math.min(Math.max(i0 + t, 0), inSize - 1)]! += cubicWeight(src - (i0 + t));
     } else {
       const src = Math.max((o + 0.5) * scale - 0.5, 0);
       const i0 = Math.min(Math.floor(src), inSize - 1);

@@ -45,3 +45,34 @@ export function writeLossPlot(path: string, rows: Record<string, number>[]): voi
   };
   writePng(path, linePlot(['loss_D', 'loss_G'].map((k) => ({ name: k, values: smooth(k), color: COLORS[k]! }))));
 }
+
+/** Nearest-neighbour enlargement of [n, C, h, w] images to [n, C, H, W] (H, W multiples of h, w), for display. */
+export function enlarge(x: Float32Array, [n, c, h, w]: number[], [H, W]: number[]): Float32Array {
+  if (h === H && w === W) return x;
+  const out = new Float32Array(n! * c! * H! * W!);
+  for (let p = 0; p < n! * c!; p++) {
+    for (let y = 0; y < H!; y++) {
+      for (let xx = 0; xx < W!; xx++) out[(p * H! + y) * W! + xx] = x[(p * h! + Math.floor((y * h!) / H!)) * w! + Math.floor((xx * w!) / W!)]!;
+    }
+  }
+  return out;
+}
+
+/**
+ * Before/after picture of a translation: for each group of `cols` examples, a row of inputs
+ * (enlarged to the output size), a row of outputs and, if given, a row of targets.
+ */
+export function writeTranslationPicture(path: string, inputs: Float32Array, outputs: Float32Array, targets: Float32Array | undefined, n: number, inShape: number[], outShape: number[], cols = 8): void {
+  const [c, h, w] = outShape as [number, number, number];
+  const per = c * h * w;
+  const rowsOf = [enlarge(inputs, [n, ...inShape], [h, w]), outputs, ...(targets ? [targets] : [])];
+  const groups = Math.ceil(n / cols);
+  const grid = new Float32Array(groups * rowsOf.length * cols * per);
+  let cell = 0;
+  for (let g = 0; g < groups; g++) {
+    for (const src of rowsOf) {
+      for (let i = g * cols; i < (g + 1) * cols; i++, cell++) if (i < n) grid.set(src.subarray(i * per, (i + 1) * per), cell * per);
+    }
+  }
+  writePng(path, imageGrid(grid, [cell, c, h, w], { scale: h <= 32 ? 2 : 1, cols }));
+}

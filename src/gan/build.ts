@@ -11,6 +11,9 @@ import { auxiliaryClassifierGan } from './variants/acgan.js';
 import { infoGan } from './variants/infogan.js';
 import { lapGan } from './variants/lapgan.js';
 import type { DiscriminatorBody } from './variants/conditional.js';
+import { pix2pix } from './variants/pix2pix.js';
+import { srgan } from './variants/srgan.js';
+import type { PairShapes } from '../data/tasks.js';
 
 /** What the model needs to know about the data. */
 export interface DataInfo {
@@ -20,7 +23,11 @@ export interface DataInfo {
   classes?: number;
   /** The data's kind, for messages. */
   kind?: string;
+  /** Paired image-to-image data (data.task). */
+  pair?: PairShapes;
 }
+
+const TRANSLATION_KINDS = ['pix2pix', 'srgan'];
 
 /** PacGAN packing: [N, ...] -> [N / pack, pack * size], so D sees `pack` samples as one input. */
 const Pack = (pack: number) =>
@@ -44,6 +51,11 @@ export function buildModel(m: ModelConfig, data: DataInfo, train?: { loss: strin
     // Input-gradient penalties would have to be taken per level, with respect to the level's image only.
     throw new InputError(`model "lapgan" does not support ${train.loss === 'wgan-gp' ? 'train.loss "wgan-gp"' : 'train.r1Gamma'}; use another loss or R1 off`);
   }
+  const translating = TRANSLATION_KINDS.includes(m.kind);
+  if (translating && !data.pair) throw new InputError(`model "${m.kind}" translates images: it needs paired data (data.task, e.g. "inpaint-bottom" or "downscale4")`);
+  if (!translating && data.pair) throw new InputError(`data.task "${data.pair.task}" makes input/target pairs, which model "${m.kind}" cannot use; use model kind ${TRANSLATION_KINDS.join(' or ')}`);
+  if (m.kind === 'pix2pix') return pix2pix({ pair: data.pair!, width: m.width, l1Weight: m.l1Weight, adversarialWeight: m.adversarialWeight, spectralNorm: m.spectralNorm });
+  if (m.kind === 'srgan') return srgan({ pair: data.pair!, width: m.width, blocks: m.blocks, contentWeight: m.contentWeight, adversarialWeight: m.adversarialWeight, spectralNorm: m.spectralNorm });
   if (m.kind === 'lapgan') return lapGan({ sampleShape, latent: m.latent, width: m.width, spectralNorm: m.spectralNorm });
   if (m.kind === 'dcgan') checkDcganShape(sampleShape, 'dcgan');
 

@@ -23,7 +23,22 @@ export interface AuxTerms {
   yFake?: Tensor;
   /** The noise the generated batch was drawn from (InfoGAN's continuous codes are part of it). */
   z: Tensor;
+  /** What D judged: the real batch and the generated batch in D's form (translation types compare them). */
+  realX: Tensor;
+  fakeX: Tensor;
 }
+
+/** Image-to-image types: what `translate` maps from and to. */
+export interface TranslationShapes {
+  /** Shape of one input image (the source domain, or the degraded image). */
+  input: number[];
+  /** Shape of one output image. */
+  output: number[];
+  /** The directions `translate` accepts (CycleGAN has two; paired types one, 'a2b'). */
+  directions: Direction[];
+}
+
+export type Direction = 'a2b' | 'b2a';
 
 /** Just the two networks of a plain GAN, with the shapes they work on. */
 export interface GanNets {
@@ -51,6 +66,11 @@ export interface GanModel extends GanNets {
   auxLoss?(player: 'D' | 'G', t: AuxTerms): Tensor;
   /** Inference: noise (and labels) to samples of sampleShape. */
   sample(z: Tensor, y: Tensor | undefined, ctx: Ctx): Tensor;
+  /** Weight of G's adversarial loss (default 1; 0 trains G on its auxiliary terms alone, e.g. L1 only). */
+  adversarialWeight?: number;
+  /** Image-to-image types: their shapes, and inference from input images to output images. */
+  translation?: TranslationShapes;
+  translate?(x: Tensor, ctx: Ctx, direction: Direction): Tensor;
 }
 
 /** The plain GAN of the seeds: G(z), D(x). */

@@ -1,6 +1,6 @@
 // Sampling programs: the generator alone, in inference mode, optionally with its moving-average weights.
 import * as E from '../engine/index.js';
-import type { GanModel } from './model.js';
+import type { Direction, GanModel } from './model.js';
 import { emaName } from './step.js';
 
 export interface SamplerOptions {
@@ -46,6 +46,35 @@ export async function drawSamples(sampler: E.Program, n: number, rng: E.Rng, lab
     per ||= x.length / batch;
     out ||= new Float32Array(n * per);
     out.set(x.subarray(0, Math.min(batch, n - done) * per), done * per);
+  }
+  return out!;
+}
+
+/** Compiles an image-to-image generator for batches of `batch`: input "x" [batch, ...input], output "y" [batch, ...output]. */
+export async function compileTranslator(model: GanModel, batch: number, store: E.StateStore, o: SamplerOptions & { direction?: Direction } = {}): Promise<E.Program> {
+  if (!model.translate || !model.translation) throw new Error(`a ${model.type} generator draws from noise; it does not translate images`);
+  const trace = new E.StateTrace(false, o.ema ? emaName : undefined);
+  const x = E.input('x', [batch, ...model.translation.input]);
+  const y = model.translate(x, trace, o.direction ?? 'a2b');
+  return E.Program.compile({ outputs: { y } }, store, { threads: o.threads });
+}
+
+/** Translates n images [n, ...input] in batches of the translator's size. Returns [n, ...output] values. */
+export async function translateAll(translator: E.Program, x: Float32Array, n: number): Promise<Float32Array> {
+  const info = translator.inputs.find((i) => i.name === 'x')!;
+  const batch = info.shape[0]!;
+  const per = info.shape.slice(1).reduce((a, b) => a * b, 1);
+  const feed = new Float32Array(batch * per);
+  let out: Float32Array | undefined;
+  let outPer = 0;
+  for (let done = 0; done < n; done += batch) {
+    const m = Math.min(batch, n - done);
+    feed.fill(0);
+    feed.set(x.subarray(done * per, (done + m) * per));
+    const y = (await translator.run({ x: feed })).y!.data as Float32Array;
+    outPer ||= y.length / batch;
+    out ||= new Float32Array(n * outPer);
+    out.set(y.subarray(0, m * outPer), done * outPer);
   }
   return out!;
 }

@@ -12,9 +12,11 @@ import { writeCheckpoint } from '../run/checkpoint.js';
 import { RunDir } from '../run/rundir.js';
 import { buildModel } from './build.js';
 import type { GanModel } from './model.js';
-import { writeLossPlot, writeSamplePicture } from './artifacts.js';
-import { compileSampler, cyclingLabels, drawSamples } from './sampler.js';
+import { writeLossPlot, writeSamplePicture, writeTranslationPicture } from './artifacts.js';
+import { compileSampler, compileTranslator, cyclingLabels, drawSamples, translateAll } from './sampler.js';
 import { sampleMixture } from '../data/mixtures.js';
+import { sampleRange } from '../data/datasets.js';
+import { taskInputs } from '../data/tasks.js';
 import { buildTrainStep, STEP_INPUTS, STEP_METRICS, type BuiltStep, type StepConfig } from './step.js';
 
 /** Sub-streams of the run's seed, one per purpose, so adding draws to one never shifts another. */
@@ -91,7 +93,7 @@ export class Trainer {
     const root = new E.Rng(cfg.seed);
     const rngs = Object.fromEntries(Object.entries(RNG_STREAMS).map(([k, salt]) => [k, root.fork(salt)])) as Record<keyof typeof RNG_STREAMS, E.Rng>;
     const source = openSource(cfg.data, rngs.data);
-    const model = buildModel(cfg.model, { shape: source.shape, classes: source.classes, kind: cfg.data.kind }, cfg.train);
+    const model = buildModel(cfg.model, { shape: source.shape, classes: source.classes, kind: cfg.data.kind, pair: source.pair }, cfg.train);
     const built = buildTrainStep(model, stepConfig(cfg));
     const store = new E.StateStore();
     let step = 0;
@@ -177,6 +179,8 @@ export class Trainer {
     if (realY) feeds[STEP_INPUTS.realLabels] = realY;
     if (fakeY) feeds[STEP_INPUTS.fakeLabels] = fakeY;
     masks.forEach((m, i) => (feeds[m.name] = maskData[i]!));
+    // A graph that never reads an input (the noise of a translation type) does not declare it.
+    for (const name of Object.keys(feeds)) if (!prog.inputs.some((i) => i.name === name)) delete feeds[name];
     return feeds;
   }
 
@@ -200,6 +204,18 @@ export class Trainer {
   /** A picture of the current generator: a fixed grid of images, or 2,000 points over real data. */
   async writeSamples(): Promise<void> {
     const ema = this.cfg.train.emaDecay > 0;
+    const pair = this.source.pair;
+    if (pair && this.source.dataset) {
+      // Translation: the first 16 training images' inputs, G's outputs and the images themselves.
+      const n = 16;
+      const targets = sampleRange(this.source.dataset, 0, n);
+      const inputs = taskInputs(pair.task, targets, n, pair.target);
+      const translator = await compileTranslator(this.model, n, this.store, { ema });
+      const outputs = await translateAll(translator, inputs, n);
+      await translator.release();
+      writeTranslationPicture(this.run.samplePath(this.step), inputs, outputs, targets, n, pair.input, pair.target);
+      return;
+    }
     const image = this.source.kind === 'image';
     const n = image ? this.previewCount() : 2000;
     const classes = this.model.classes;
@@ -290,7 +306,7 @@ export async function loadRun(dir: string, log: (m: string) => void = () => {}):
   const run = new RunDir(dir);
   const cfg = run.readConfig();
   const source = openSource(cfg.data, new E.Rng(cfg.seed));
-  const model = buildModel(cfg.model, { shape: source.shape, classes: source.classes, kind: cfg.data.kind }, cfg.train);
+  const model = buildModel(cfg.model, { shape: source.shape, classes: source.classes, kind: cfg.data.kind, pair: source.pair }, cfg.train);
   // Trace the step once so every module declares its parameters (names and shapes).
   buildTrainStep(model, stepConfig(cfg));
   const found = run.latestGoodCheckpoint(log);

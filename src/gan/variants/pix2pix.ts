@@ -1,0 +1,81 @@
+// Pix2Pix (Isola et al. 2017): paired image-to-image translation. G is a U-Net (an encoder-decoder
+// whose decoder also reads the encoder's maps at each scale, so detail the input already has can
+// pass straight through); D is a PatchGAN that judges (input, image) pairs patch by patch, one logit
+// per patch; G minimises the adversarial loss plus l1Weight x the mean absolute error to the target.
+// With adversarialWeight 0 the same U-Net trains on L1 alone, the baseline the GAN term must beat.
+import * as E from '../../engine/index.js';
+import type { Tensor } from '../../engine/index.js';
+import { Conv2d, ConvTranspose2d, LeakyReLU, ReLU } from '../../nn/layers.js';
+import { Module, Sequential, type Ctx } from '../../nn/module.js';
+import type { PairShapes } from '../../data/tasks.js';
+import { InputError } from '../../errors.js';
+import type { GanModel } from '../model.js';
+import { pairedModel } from './paired.js';
+
+export interface Pix2PixOptions {
+  pair: PairShapes;
+  /** Channels of the U-Net's first level and of D's first conv. */
+  width: number;
+  l1Weight: number;
+  adversarialWeight: number;
+  spectralNorm?: boolean;
+}
+
+/** U-Net for images whose sides divide by 4: two stride-2 levels down, a 3x3 block, two levels up with skips. */
+export class UNet extends Module {
+  private readonly down1: Sequential;
+  private readonly down2: Sequential;
+  private readonly middle: Sequential;
+  private readonly up2: Sequential;
+  private readonly up1: Sequential;
+  private readonly out: Conv2d;
+
+  constructor(channels: number, width: number) {
+    super();
+    const w = width;
+    this.down1 = this.add('down1', new Sequential([new Conv2d(channels, w, 4, { stride: 2, padding: 1 }), LeakyReLU(0.2)]));
+    this.down2 = this.add('down2', new Sequential([new Conv2d(w, 2 * w, 4, { stride: 2, padding: 1 }), LeakyReLU(0.2)]));
+    this.middle = this.add('middle', new Sequential([new Conv2d(2 * w, 2 * w, 3, { padding: 1 }), ReLU(), new Conv2d(2 * w, 2 * w, 3, { padding: 1 }), ReLU()]));
+    this.up2 = this.add('up2', new Sequential([new ConvTranspose2d(4 * w, w, 4, { stride: 2, padding: 1 }), ReLU()]));
+    this.up1 = this.add('up1', new Sequential([new ConvTranspose2d(2 * w, w, 4, { stride: 2, padding: 1 }), ReLU()]));
+    this.out = this.add('out', new Conv2d(w + channels, channels, 3, { padding: 1 }));
+  }
+
+  forward(x: Tensor, ctx: Ctx): Tensor {
+    const d1 = this.down1.call(x, ctx);
+    const d2 = this.down2.call(d1, ctx);
+    const m = this.middle.call(d2, ctx);
+    const u2 = this.up2.call(E.concat([m, d2], 1), ctx);
+    const u1 = this.up1.call(E.concat([u2, d1], 1), ctx);
+    return E.tanh(this.out.call(E.concat([u1, x], 1), ctx));
+  }
+}
+
+/** PatchGAN: images (Pix2Pix: input and image stacked as channels) -> convs -> one logit per patch map cell. */
+export function patchDiscriminator(inChannels: number, width: number, sn?: boolean): Sequential {
+  const w = width;
+  return new Sequential([
+    new Conv2d(inChannels, w, 4, { stride: 2, padding: 1, spectralNorm: sn }),
+    LeakyReLU(0.2),
+    new Conv2d(w, 2 * w, 4, { stride: 2, padding: 1, spectralNorm: sn }),
+    LeakyReLU(0.2),
+    new Conv2d(2 * w, 1, 3, { padding: 1, spectralNorm: sn }),
+  ]);
+}
+
+export function pix2pix(o: Pix2PixOptions): GanModel {
+  const [c, h, w] = o.pair.target as [number, number, number];
+  if (o.pair.input.join() !== o.pair.target.join() || h % 4 !== 0 || w % 4 !== 0) {
+    throw new InputError(`model "pix2pix" translates images to images of the same shape, with sides divisible by 4; the data's pairs are [${o.pair.input.join(', ')}] -> [${o.pair.target.join(', ')}]`);
+  }
+  const G = new UNet(c, o.width);
+  const D = patchDiscriminator(2 * c, o.width, o.spectralNorm);
+  return pairedModel('pix2pix', {
+    G,
+    D,
+    pair: o.pair,
+    adversarialWeight: o.adversarialWeight,
+    judge: (input, image, ctx) => E.flatten(D.call(E.concat([input, image], 1), ctx)),
+    content: (output, target) => E.mul(E.reduceMean(E.abs(E.sub(output, target))), o.l1Weight),
+  });
+}
