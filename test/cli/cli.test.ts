@@ -174,6 +174,83 @@ describe('a plain GAN run (no labels)', () => {
   });
 });
 
+describe('image-to-image runs: gan translate, export and eval', () => {
+  const dir = tmp();
+  const out = join(dir, 'sr');
+  const cfg = join(dir, 'sr.yaml');
+  writeFileSync(cfg, 'data: {kind: mnist, task: downscale4}\nmodel: {kind: srgan, width: 8, blocks: 1}\ntrain: {steps: 8, batch: 8, emaDecay: 0.9}\n');
+  const input = join(dir, 'low.npy');
+
+  it('translates a .npy of 7x7 images to 28x28 (.npy and a before/after .png)', async () => {
+    expect(gan('train', '--config', cfg, '--out', out, '--no-progress').code).toBe(0);
+    const { Rng } = await import('../../src/engine/index.js');
+    const { writeNpy } = await import('../../src/run/npy.js');
+    writeNpy(input, new Rng(1).fillUniform(new Float32Array(5 * 49), -1, 1), [5, 1, 7, 7]);
+    const r = gan('translate', '--run', out, '--in', input, '--out', join(dir, 'high.npy'));
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim()).toBe(`wrote [5,1,28,28] translated images to ${join(dir, 'high.npy')}`);
+    const y = readNpy(join(dir, 'high.npy'));
+    expect(y.shape).toEqual([5, 1, 28, 28]);
+    expect((y.data as Float32Array).every((v) => v >= -1 && v <= 1)).toBe(true);
+    expect(gan('translate', '--run', out, '--in', input, '--out', join(dir, 'high.png')).code).toBe(0);
+    expect(existsSync(join(dir, 'high.png'))).toBe(true);
+  });
+
+  it('bad input gets one message and exit code 2', async () => {
+    const { writeNpy } = await import('../../src/run/npy.js');
+    const wrong = join(dir, 'wrong.npy');
+    writeNpy(wrong, new Float32Array(2 * 784), [2, 1, 28, 28]);
+    const r = gan('translate', '--run', out, '--in', wrong, '--out', join(dir, 'x.npy'));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`gan: --in ${wrong}: expected float32 images of shape [N, 1, 7, 7] (NCHW, values in [-1, 1]), got float32 [2, 1, 28, 28]`);
+    const d = gan('translate', '--run', out, '--in', input, '--out', join(dir, 'x.npy'), '--direction', 'b2a');
+    expect(d.stderr.trim()).toBe('gan: --direction b2a: a srgan run translates a2b only');
+    const s = gan('sample', '--run', out, '--count', '2', '--out', join(dir, 's.npy'));
+    expect(s.code).toBe(2);
+    expect(s.stderr.trim()).toBe(`gan: run ${out} (model type "srgan") translates images rather than drawing them from noise: use gan translate --run ${out} --in IN.npy --out OUT.npy`);
+    expect(existsSync(join(dir, 'x.npy')) || existsSync(join(dir, 's.npy'))).toBe(false);
+  });
+
+  it('exports the translator (x -> y) that onnxruntime-web runs, matching gan translate', async () => {
+    const file = join(dir, 'sr.onnx');
+    const r = gan('export', '--run', out, '--out', file);
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim()).toBe(`wrote ${file}: x [batch, 1,7,7] -> y [batch, 1,28,28]`);
+    ortWeb.env.wasm.numThreads = 1;
+    const session = await ortWeb.InferenceSession.create(readFileSync(file));
+    expect(session.inputNames).toEqual(['x']);
+    const x = readNpy(input).data as Float32Array;
+    const res = await session.run({ x: new ortWeb.Tensor('float32', x, [5, 1, 7, 7]) });
+    const viaCli = readNpy(join(dir, 'high.npy')).data as Float32Array;
+    const viaWeb = res.y!.data as Float32Array;
+    expect(viaWeb.length).toBe(5 * 784);
+    for (let i = 0; i < viaWeb.length; i += 97) expect(viaWeb[i]!).toBeCloseTo(viaCli[i]!, 4);
+  });
+
+  it('eval compares outputs and bicubic upscaling with the held-out images', () => {
+    const r = gan('eval', '--run', out, '--count', '40');
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.stdout) as { images: number; held_out: string; output: Record<string, number>; bicubic: Record<string, number> };
+    expect(m.images).toBe(40);
+    expect(m.held_out).toBe('test split');
+    for (const k of ['psnr', 'ssim', 'accuracy', 'fcd']) {
+      expect(Number.isFinite(m.output[k])).toBe(true);
+      expect(Number.isFinite(m.bicubic[k])).toBe(true);
+    }
+    expect(m.bicubic.psnr).toBeGreaterThan(10);
+  });
+
+  it('a noise-driven run cannot translate', () => {
+    const plainCfg = join(dir, 'moons.yaml');
+    writeFileSync(plainCfg, 'data: {kind: mixture, name: moons}\nmodel: {kind: mlp, latent: 2, gHidden: [8], dHidden: [8], output: linear}\ntrain: {steps: 8}\n');
+    const plain = join(dir, 'moons');
+    expect(gan('train', '--config', plainCfg, '--out', plain, '--no-progress').code).toBe(0);
+    const r = gan('translate', '--run', plain, '--in', input, '--out', join(dir, 'm.npy'));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`gan: run ${plain} (model type "gan") draws samples from noise; gan translate needs an image-to-image run (pix2pix, srgan)`);
+  });
+});
+
 describe('class-aware runs: sample by label, labels beside the samples, label accuracy', () => {
   const dir = tmp();
   const out = join(dir, 'cgan');
