@@ -19,7 +19,6 @@ const model = (m: Record<string, unknown>, task: 'inpaint-bottom' | 'downscale4'
 
 /** G's auxiliary loss for given real and generated rows, computed by the model's graph. */
 async function contentTerm(m: ReturnType<typeof model>, rows: Float32Array, fakeRows: Float32Array, n: number): Promise<number> {
-  const trace = new E.StateTrace(true);
   const realX = E.input('real', [n, m.sampleShape[0]!]);
   const fakeX = E.input('fake', [n, m.sampleShape[0]!]);
   const dummy = { logit: E.scalar(0) };
