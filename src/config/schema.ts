@@ -78,9 +78,11 @@ export const ModelConfig = z.discriminatedUnion('kind', [
     kind: z.literal('lapgan'),
     /** Noise size of the coarsest level's generator. */
     latent: int(1).max(4096).default(100),
-    /** Channels of the finer levels' convolutions. */
+    /** Channels of the finest level's convolutions (the middle level has twice as many). */
     width: int(4).max(1024).default(32),
     spectralNorm: z.boolean().default(false),
+    /** Training condition of the finer levels: the real coarser level (the paper) or the generated one. */
+    condition: z.enum(['real', 'generated']).default('real'),
   }),
   z.strictObject({
     /** Paired translation (data.task): U-Net G, PatchGAN D on (input, image), L1 to the target. */

@@ -56,7 +56,7 @@ export function buildModel(m: ModelConfig, data: DataInfo, train?: { loss: strin
   if (!translating && data.pair) throw new InputError(`data.task "${data.pair.task}" makes input/target pairs, which model "${m.kind}" cannot use; use model kind ${TRANSLATION_KINDS.join(' or ')}`);
   if (m.kind === 'pix2pix') return pix2pix({ pair: data.pair!, width: m.width, l1Weight: m.l1Weight, adversarialWeight: m.adversarialWeight, spectralNorm: m.spectralNorm });
   if (m.kind === 'srgan') return srgan({ pair: data.pair!, width: m.width, blocks: m.blocks, contentWeight: m.contentWeight, adversarialWeight: m.adversarialWeight, spectralNorm: m.spectralNorm });
-  if (m.kind === 'lapgan') return lapGan({ sampleShape, latent: m.latent, width: m.width, spectralNorm: m.spectralNorm });
+  if (m.kind === 'lapgan') return lapGan({ sampleShape, latent: m.latent, width: m.width, spectralNorm: m.spectralNorm, condition: m.condition });
   if (m.kind === 'dcgan') checkDcganShape(sampleShape, 'dcgan');
 
   if (m.variant === 'gan') {

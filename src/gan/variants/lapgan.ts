@@ -3,10 +3,11 @@
 // (the detail an upsampling lacks) given the upsampled coarser image and a plane of noise. Every
 // level has its own discriminator, which judges the level's image together with its condition.
 // In training each finer level is conditioned on the real image's coarser level (the levels
-// learn independently, as in the paper); sampling composes the pyramid from generated levels.
+// learn independently, as in the paper) or, with condition "generated", on the generated coarser
+// level it will refine when sampling; sampling composes the pyramid from generated levels.
 import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
-import { Conv2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../../nn/layers.js';
+import { BatchNorm, Conv2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../../nn/layers.js';
 import { Sequential, type Ctx, type Module } from '../../nn/module.js';
 import { Networks, type GanModel } from '../model.js';
 import { InputError } from '../../errors.js';
@@ -19,6 +20,12 @@ export interface LapganOptions {
   /** Channels of the finest level's convolutions; the middle level, with a quarter of the pixels, has twice as many. */
   width: number;
   spectralNorm?: boolean;
+  /**
+   * What the finer levels are conditioned on in training: the real image's coarser level (the
+   * paper's independent levels) or the generated coarser level (held fixed), which is what they
+   * refine when sampling.
+   */
+  condition?: 'real' | 'generated';
 }
 
 export const LEVELS = 3;
@@ -27,26 +34,37 @@ const down = (x: Tensor) => E.avgPool2d(x, 2, { stride: 2 });
 const up = (x: Tensor) => E.upsample(x, 2, 'bilinear');
 const flat = (x: Tensor) => E.reshape(x, [x.shape[0]!, -1]);
 
-/** The coarsest generator: noise -> MLP -> [C, h, w] in [-1, 1]. */
+/** The coarsest generator (DCGAN-like): noise -> Linear -> [64, h, w] -> two 3x3 convs with batch norm -> [C, h, w] in [-1, 1]. */
 function coarseGenerator(latent: number, [c, h, w]: number[]): Sequential {
-  return new Sequential([new Linear(latent, 512), ReLU(), new Linear(512, 512), ReLU(), new Linear(512, c! * h! * w!), Tanh(), Reshape(c!, h!, w!)]);
-}
-
-function coarseDiscriminator([c, h, w]: number[], sn?: boolean): Sequential {
-  return new Sequential([Flatten(), new Linear(c! * h! * w!, 512, { spectralNorm: sn }), LeakyReLU(0.2), new Linear(512, 512, { spectralNorm: sn }), LeakyReLU(0.2), new Linear(512, 1, { spectralNorm: sn })]);
-}
-
-/** A finer generator: [condition, noise plane] -> four 3x3 convs (a 9x9 view) -> the residual (unbounded). */
-function residualGenerator(c: number, width: number): Sequential {
   return new Sequential([
-    new Conv2d(c + 1, width, 3, { padding: 1 }),
+    new Linear(latent, 64 * h! * w!, { bias: false }),
+    new BatchNorm(64 * h! * w!),
     ReLU(),
-    new Conv2d(width, width, 3, { padding: 1 }),
+    Reshape(64, h!, w!),
+    new Conv2d(64, 32, 3, { padding: 1, bias: false }),
+    new BatchNorm(32),
     ReLU(),
-    new Conv2d(width, width, 3, { padding: 1 }),
-    ReLU(),
-    new Conv2d(width, c, 3, { padding: 1 }),
+    new Conv2d(32, c!, 3, { padding: 1 }),
+    Tanh(),
   ]);
+}
+
+/** The coarsest discriminator: two 3x3 convs at the coarse size -> logit. */
+function coarseDiscriminator([c, h, w]: number[], sn?: boolean): Sequential {
+  return new Sequential([
+    new Conv2d(c!, 32, 3, { padding: 1, spectralNorm: sn }),
+    LeakyReLU(0.2),
+    new Conv2d(32, 64, 3, { padding: 1, spectralNorm: sn }),
+    LeakyReLU(0.2),
+    Flatten(),
+    new Linear(64 * h! * w!, 1, { spectralNorm: sn }),
+  ]);
+}
+
+/** A finer generator: [condition, noise plane] -> four 3x3 convs (a 9x9 view, batch norm) -> the residual (unbounded). */
+function residualGenerator(c: number, width: number): Sequential {
+  const hidden = (from: number) => [new Conv2d(from, width, 3, { padding: 1, bias: false }), new BatchNorm(width), ReLU()];
+  return new Sequential([...hidden(c + 1), ...hidden(width), ...hidden(width), new Conv2d(width, c, 3, { padding: 1 })]);
 }
 
 /** A finer discriminator: [image, condition] -> a 3x3 conv, strided convs (down to about 7x7) -> logit. */
@@ -133,8 +151,16 @@ export function lapGan(o: LapganOptions): GanModel {
     sampleShape: o.sampleShape,
     realInput: (x) => pack(realPyramid(x)),
     generate(z, _y, ctx, real) {
+      const coarse = gs[0]!.call(noise(z, 0), ctx);
+      if (o.condition === 'generated') {
+        // Each level refines the level below as sampling does; no gradient crosses levels.
+        const c1 = up(E.stopGradient(coarse));
+        const img1 = refine(1, c1, z, ctx);
+        const c2 = up(E.stopGradient(E.clip(img1, -1, 1)));
+        return pack({ images: [coarse, img1, refine(2, c2, z, ctx)], conds: [coarse, c1, c2] });
+      }
       const r = realPyramid(real);
-      return pack({ images: [gs[0]!.call(noise(z, 0), ctx), refine(1, r.conds[1]!, z, ctx), refine(2, r.conds[2]!, z, ctx)], conds: r.conds });
+      return pack({ images: [coarse, refine(1, r.conds[1]!, z, ctx), refine(2, r.conds[2]!, z, ctx)], conds: r.conds });
     },
     discriminate(x, _y, ctx) {
       const p = unpack(x);
