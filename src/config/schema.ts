@@ -72,6 +72,10 @@ export const ModelConfig = z.discriminatedUnion('kind', [
     width: int(8).max(1024).default(128),
     spectralNorm: z.boolean().default(false),
     init: z.enum(['dcgan', 'xavier', 'kaiming', 'default']).default('dcgan'),
+    /** A fully connected layer of this width after G's input and after D's convolutions (InfoGAN paper: 1024); 0: none. */
+    hidden: int(0).max(8192).default(0),
+    /** Batch norm in D (the InfoGAN paper's D); D then judges real and generated batches separately. */
+    batchNormD: z.boolean().default(false),
     ...VARIANT_FIELDS,
   }),
   z.strictObject({

@@ -68,7 +68,7 @@ export function buildModel(m: ModelConfig, data: DataInfo, train?: { loss: strin
       if (sampleShape.length > 1 || m.pack > 1) D = new Sequential([m.pack > 1 ? Pack(m.pack) : Flatten(), D]);
       return plainGan({ G: G.named('G'), D: D.named('D'), latentShape: [m.latent], sampleShape });
     }
-    const o = { width: m.width, channels: sampleShape[0], init: m.init, spectralNorm: m.spectralNorm };
+    const o = { width: m.width, channels: sampleShape[0], init: m.init, spectralNorm: m.spectralNorm, hidden: m.hidden, batchNormD: m.batchNormD };
     return plainGan({ G: dcganGenerator28(m.latent, o).named('G'), D: dcganDiscriminator28(o).named('D'), latentShape: [m.latent], sampleShape });
   }
 
@@ -86,7 +86,7 @@ export function buildModel(m: ModelConfig, data: DataInfo, train?: { loss: strin
     if (sampleShape.length > 1) G = new Sequential([G, Reshape(...sampleShape)]);
     D = mlpFeatures(size, { init: m.init, hidden: m.dHidden, slope: m.dSlope, spectralNorm: m.spectralNorm });
   } else {
-    const o = { width: m.width, channels: sampleShape[0], init: m.init, spectralNorm: m.spectralNorm };
+    const o = { width: m.width, channels: sampleShape[0], init: m.init, spectralNorm: m.spectralNorm, hidden: m.hidden, batchNormD: m.batchNormD };
     G = dcganGenerator28(gIn, o);
     D = dcganFeatures28(o);
   }

@@ -41,16 +41,22 @@ export interface DcganOptions {
   channels?: number;
   init?: InitName;
   spectralNorm?: boolean;
+  /** A fully connected layer of this width (with batch norm) after G's input and after D's convolutions (the InfoGAN paper's 1024); 0: none. */
+  hidden?: number;
+  /** Batch norm in D after its second convolution (and its hidden layer), as the InfoGAN paper's D. */
+  batchNormD?: boolean;
 }
 
-/** DCGAN generator for 28x28: Linear -> BN -> ReLU -> 7x7 -> ConvT x2 (14, 28) -> tanh. */
+/** DCGAN generator for 28x28: [Linear -> BN -> ReLU] -> Linear -> BN -> ReLU -> 7x7 -> ConvT x2 (14, 28) -> tanh. */
 export function dcganGenerator28(latent: number, o: DcganOptions = {}): Sequential {
   const w = o.width ?? 128;
   const c = o.channels ?? 1;
   const init = o.init ?? 'dcgan';
   const bnScale = init === 'dcgan' ? normalInit(1, 0.02) : undefined;
+  const first: Module[] = o.hidden ? [new Linear(latent, o.hidden, { bias: false, init }), new BatchNorm(o.hidden, { scaleInit: bnScale }), ReLU()] : [];
   return new Sequential([
-    new Linear(latent, w * 49, { bias: false, init }),
+    ...first,
+    new Linear(o.hidden || latent, w * 49, { bias: false, init }),
     new BatchNorm(w * 49, { scaleInit: bnScale }),
     ReLU(),
     Reshape(w, 7, 7),
@@ -67,24 +73,27 @@ function dcganFeatureLayers(o: DcganOptions): Module[] {
   const c = o.channels ?? 1;
   const init = o.init ?? 'dcgan';
   const sn = o.spectralNorm;
+  const bn = (n: number) => (o.batchNormD ? [new BatchNorm(n)] : []);
   return [
     new Conv2d(c, w / 2, 4, { stride: 2, padding: 1, init, spectralNorm: sn }),
     LeakyReLU(0.2),
-    new Conv2d(w / 2, w, 4, { stride: 2, padding: 1, init, spectralNorm: sn }),
+    new Conv2d(w / 2, w, 4, { stride: 2, padding: 1, init, spectralNorm: sn, bias: !o.batchNormD }),
+    ...bn(w),
     LeakyReLU(0.2),
     Flatten(),
+    ...(o.hidden ? [new Linear(w * 49, o.hidden, { init, spectralNorm: sn, bias: !o.batchNormD }), ...bn(o.hidden), LeakyReLU(0.2)] : []),
   ];
 }
 
 /** DCGAN discriminator for 28x28: Conv s2 (14) -> LeakyReLU -> Conv s2 (7) -> LeakyReLU -> Linear -> logit. */
 export function dcganDiscriminator28(o: DcganOptions = {}): Sequential {
   const w = o.width ?? 128;
-  return new Sequential([...dcganFeatureLayers(o), new Linear(w * 49, 1, { init: o.init ?? 'dcgan', spectralNorm: o.spectralNorm })]);
+  return new Sequential([...dcganFeatureLayers(o), new Linear(o.hidden || w * 49, 1, { init: o.init ?? 'dcgan', spectralNorm: o.spectralNorm })]);
 }
 
-/** The DCGAN discriminator without its last layer: 28x28 images to width * 49 features. */
+/** The DCGAN discriminator without its last layer: 28x28 images to width * 49 (or `hidden`) features. */
 export function dcganFeatures28(o: DcganOptions = {}): { body: Sequential; features: number } {
-  return { body: new Sequential(dcganFeatureLayers(o)), features: (o.width ?? 128) * 49 };
+  return { body: new Sequential(dcganFeatureLayers(o)), features: o.hidden || (o.width ?? 128) * 49 };
 }
 
 /** The MLP discriminator without its last layer: flattened samples to hidden features. */

@@ -58,7 +58,7 @@ function stepConfig(cfg: GanConfig): StepConfig {
     weightClip: t.weightClip || (t.loss === 'wgan' ? 0.01 : 0),
     emaDecay: t.emaDecay,
     // One D pass over real and fake together is exact only without batch statistics in D.
-    joinRealFake: true,
+    joinRealFake: !(cfg.model.kind === 'dcgan' && cfg.model.batchNormD),
     optG: opt(t.lrG),
     optD: opt(t.lrD),
   };
