@@ -8,7 +8,8 @@ import type { GanModel } from '../gan/model.js';
 import { loadRun } from '../gan/trainer.js';
 import { compileTranslator, translateAll } from '../gan/sampler.js';
 import { loadFashionMnist, loadMnist, sampleRange } from '../data/datasets.js';
-import { taskInputs } from '../data/tasks.js';
+import { exampleTranslations } from '../data/tasks.js';
+import type { Direction } from '../gan/model.js';
 import { psnr, ssim, upscaleBicubic } from '../metrics/similarity.js';
 
 export interface EvalOptions {
@@ -78,10 +79,12 @@ function labelMetrics(model: GanModel, labels: BigInt64Array | undefined, predic
 }
 
 /**
- * Translation runs: the task's inputs made from held-out images (the test split of MNIST and
- * Fashion-MNIST, else the first training images), translated, and compared with the images:
- * PSNR and SSIM, and for MNIST/Fashion the classifier's accuracy on the outputs against the true
- * labels and their Frechet distance. Super-resolution also reports bicubic upscaling the same way.
+ * Translation runs: inputs made from held-out images (the test split of MNIST and Fashion-MNIST,
+ * else the first training images), translated and compared with their targets: PSNR and SSIM, and
+ * for MNIST/Fashion the classifier's accuracy on the outputs against the true labels and their
+ * Frechet distance. Super-resolution also reports bicubic upscaling the same way; CycleGAN both
+ * directions, the mean pixel intensity of A -> B outputs and of the truly dilated digits, and the
+ * cycle reconstruction error.
  */
 async function evaluateTranslation(dir: string, o: EvalOptions): Promise<Record<string, unknown>> {
   const r = await loadRun(dir);
@@ -90,17 +93,20 @@ async function evaluateTranslation(dir: string, o: EvalOptions): Promise<Record<
   const classified = kind === 'mnist' || kind === 'fashion';
   const data = kind === 'mnist' ? loadMnist('test') : kind === 'fashion' ? loadFashionMnist('test') : r.source.dataset!;
   const n = Math.min(o.count ?? 10000, data.count);
-  const targets = sampleRange(data, 0, n);
-  const inputs = taskInputs(pair.task, targets, n, pair.target);
-  const translator = await compileTranslator(r.model, Math.min(n, 500), r.store, { ema: o.ema && r.store.names().some((k) => k.endsWith('/ema')) });
-  const outputs = await translateAll(translator, inputs, n);
-  await translator.release();
-  const shape = [n, ...pair.target];
-  const judge = async (images: Float32Array) => {
-    const out: Record<string, number> = { psnr: psnr(images, targets, n), ssim: ssim(images, targets, shape) };
+  const { inputs, targets } = exampleTranslations(pair, sampleRange(data, 0, n), n);
+  const ema = o.ema && r.store.names().some((k) => k.endsWith('/ema'));
+  const run = async (x: Float32Array, direction: Direction) => {
+    const translator = await compileTranslator(r.model, Math.min(n, 500), r.store, { ema, direction });
+    const y = await translateAll(translator, x, n);
+    await translator.release();
+    return y;
+  };
+  const labels = BigInt64Array.from(data.labels?.subarray(0, n) ?? [], (l) => BigInt(l));
+  const judge = async (images: Float32Array, against: Float32Array) => {
+    const out: Record<string, number> = { psnr: psnr(images, against, n), ssim: ssim(images, against, [n, ...pair.target]) };
     if (classified) {
       const m = await classifierMetrics(kind, images, n);
-      out.accuracy = labelAccuracy(m.predicted, BigInt64Array.from(data.labels!.subarray(0, n), (l) => BigInt(l)));
+      out.accuracy = labelAccuracy(m.predicted, labels);
       out.fcd = m.fcd;
     }
     return out;
@@ -112,8 +118,33 @@ async function evaluateTranslation(dir: string, o: EvalOptions): Promise<Record<
     data: r.cfg.data,
     images: n,
     held_out: classified ? 'test split' : 'first training images',
-    output: await judge(outputs),
   };
-  if (pair.task === 'downscale4') result.bicubic = await judge(upscaleBicubic(inputs, [n, ...pair.input], 4));
-  return result;
+  const outputs = await run(inputs, 'a2b');
+  if (!pair.unpaired) {
+    result.output = await judge(outputs, targets);
+    if (pair.task === 'downscale4') result.bicubic = await judge(upscaleBicubic(inputs, [n, ...pair.input], 4), targets);
+    return result;
+  }
+  // Unpaired: A is the held-out images, B their dilations (which G never saw paired with them).
+  const back = await run(targets, 'b2a');
+  const cycled = await run(outputs, 'b2a');
+  return {
+    ...result,
+    a2b: { ...(await judge(outputs, targets)), mean_intensity: meanIntensity(outputs), target_mean_intensity: meanIntensity(targets) },
+    b2a: await judge(back, inputs),
+    cycle_l1: meanAbsDiff(cycled, inputs) / 2,
+  };
+}
+
+/** Mean pixel intensity on the [0, 1] scale of images stored in [-1, 1]. */
+function meanIntensity(x: Float32Array): number {
+  let s = 0;
+  for (const v of x) s += (v + 1) / 2;
+  return s / x.length;
+}
+
+function meanAbsDiff(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!);
+  return s / a.length;
 }

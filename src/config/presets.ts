@@ -123,6 +123,13 @@ const raw: Record<string, unknown> = {
     model: { kind: 'pix2pix', width: 32, l1Weight: 100, adversarialWeight: 0 },
     train: { ...IMAGE_TRAIN, loss: 'nonsaturating' },
   },
+  'mnist-cyclegan-thicken': {
+    description: 'CycleGAN on MNIST: unpaired translation between digits 0-29999 (A) and dilated digits 30000-59999 (B)',
+    data: { kind: 'mnist', task: 'dilate-unpaired' },
+    // The paper's objective: least-squares GAN losses, cycle weight 10, identity weight 0.5 x 10.
+    model: { kind: 'cyclegan', width: 16, cycleWeight: 10, identityWeight: 5 },
+    train: { ...IMAGE_TRAIN, loss: 'lsgan' },
+  },
   'mnist-srgan-4x': {
     description: 'SRGAN on MNIST: 7x7 block averages to 28x28 digits (4x super-resolution)',
     data: { kind: 'mnist', task: 'downscale4' },

@@ -99,6 +99,14 @@ export const ModelConfig = z.discriminatedUnion('kind', [
     spectralNorm: z.boolean().default(false),
   }),
   z.strictObject({
+    /** Unpaired translation (data.task "dilate-unpaired"): two U-Nets, two PatchGANs, cycle and identity L1 terms. */
+    kind: z.literal('cyclegan'),
+    width: int(4).max(1024).default(32),
+    cycleWeight: z.number().min(0).default(10),
+    identityWeight: z.number().min(0).default(5),
+    spectralNorm: z.boolean().default(false),
+  }),
+  z.strictObject({
     /** 4x super-resolution (data.task "downscale4"): residual G with sub-pixel upsampling, pixel MSE + adversarial. */
     kind: z.literal('srgan'),
     /** Channels of G's residual trunk (divisible by 4) and of D's first conv. */

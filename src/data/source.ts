@@ -6,7 +6,7 @@ import type { DataConfig } from '../config/schema.js';
 import { GRID25, RING8, sampleMixture, sampleSpiral, sampleTwoMoons, type Mixture } from './mixtures.js';
 import { loadFashionMnist, loadMnist, type Dataset } from './datasets.js';
 import { loadCsvDataset, loadImageFolder } from './files.js';
-import { PairedSource, taskMismatch, type PairShapes } from './tasks.js';
+import { halves, PairedSource, taskMismatch, UnpairedSource, type PairShapes } from './tasks.js';
 import { InputError } from '../errors.js';
 
 export interface SourceState {
@@ -15,6 +15,8 @@ export interface SourceState {
   epochRng?: RngState;
   position?: number;
   epoch?: number;
+  /** Sources made of several (CycleGAN's two domains): each one's state. */
+  parts?: SourceState[];
 }
 
 export interface DataSource {
@@ -136,11 +138,15 @@ export function openSource(cfg: DataConfig, rng: Rng): DataSource {
     case 'mnist':
     case 'fashion':
     case 'images': {
-      const images = new DatasetSource(cfg.kind === 'mnist' ? loadMnist('train') : cfg.kind === 'fashion' ? loadFashionMnist('train') : loadImageFolder(cfg.path, cfg.size, cfg.channels), rng);
-      if (!cfg.task) return images;
-      const mismatch = taskMismatch(cfg.task, images.shape);
+      const dataset = cfg.kind === 'mnist' ? loadMnist('train') : cfg.kind === 'fashion' ? loadFashionMnist('train') : loadImageFolder(cfg.path, cfg.size, cfg.channels);
+      if (!cfg.task) return new DatasetSource(dataset, rng);
+      const mismatch = taskMismatch(cfg.task, dataset.shape);
       if (mismatch) throw new InputError(mismatch);
-      return new PairedSource(images, cfg.task);
+      if (cfg.task === 'dilate-unpaired') {
+        const [a, b] = halves(dataset);
+        return new UnpairedSource(new DatasetSource(a, rng.fork(1)), new DatasetSource(b, rng.fork(2)), cfg.task);
+      }
+      return new PairedSource(new DatasetSource(dataset, rng), cfg.task);
     }
     case 'csv': {
       const { dataset, standardization } = loadCsvDataset(cfg.path);

@@ -1,11 +1,12 @@
-// Paired image-to-image tasks made from an image dataset: each image is the target, and the task
-// derives the input from it (the bottom half blanked out, or a 4x downscaled copy). A paired
-// source delivers [input | target] flattened into one row per sample, the form the translation
-// types (Pix2Pix, SRGAN) take apart again.
+// Image-to-image tasks made from an image dataset. Paired tasks: each image is the target, and the
+// task derives the input from it (the bottom half blanked out, or a 4x downscaled copy). The
+// unpaired task (CycleGAN's) splits the dataset into two domains: A, the first half as it is, and
+// B, the second half dilated. A source delivers [input | target] (paired) or [a | b] (unpaired,
+// independent draws) flattened into one row per sample, the form the translation types take apart.
 import type { Dataset } from './datasets.js';
 import type { DataSource, SourceState } from './source.js';
 
-export const TASKS = ['inpaint-bottom', 'downscale4'] as const;
+export const TASKS = ['inpaint-bottom', 'downscale4', 'dilate-unpaired'] as const;
 export type Task = (typeof TASKS)[number];
 
 export interface PairShapes {
@@ -14,22 +15,26 @@ export interface PairShapes {
   input: number[];
   /** Shape of one target image (the dataset's image). */
   target: number[];
+  /** Unpaired (two domains, A and B): rows hold an image of each, drawn independently. */
+  unpaired: boolean;
 }
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** The shapes a task gives an image of shape [C, H, W]. */
 export function taskShapes(task: Task, [c, h, w]: number[]): PairShapes {
-  if (task === 'downscale4') return { task, input: [c!, h! / 4, w! / 4], target: [c!, h!, w!] };
-  return { task, input: [c!, h!, w!], target: [c!, h!, w!] };
+  if (task === 'downscale4') return { task, input: [c!, h! / 4, w! / 4], target: [c!, h!, w!], unpaired: false };
+  return { task, input: [c!, h!, w!], target: [c!, h!, w!], unpaired: task === 'dilate-unpaired' };
 }
 
 /**
  * Writes the task's input for each of n images [n, C, H, W] into out.
  * - inpaint-bottom: rows H/2 .. H-1 set to -1 (black in [-1, 1]).
  * - downscale4: the mean of each 4x4 block.
+ * - dilate-unpaired: the image in domain B, dilated (what an A -> B translation should produce).
  */
 export function taskInputs(task: Task, images: Float32Array, n: number, [c, h, w]: number[], out = new Float32Array(n * size(taskShapes(task, [c!, h!, w!]).input))): Float32Array {
+  if (task === 'dilate-unpaired') return dilate3(images, n, [c!, h!, w!], out);
   if (task === 'inpaint-bottom') {
     out.set(images.subarray(0, n * c! * h! * w!));
     for (let p = 0; p < n * c!; p++) out.fill(-1, p * h! * w! + (h! / 2) * w!, (p + 1) * h! * w!);
@@ -43,6 +48,34 @@ export function taskInputs(task: Task, images: Float32Array, n: number, [c, h, w
         let s = 0;
         for (let dy = 0; dy < 4; dy++) for (let dx = 0; dx < 4; dx++) s += images[p * h! * w! + (4 * y + dy) * w! + 4 * x + dx]!;
         out[p * oh * ow + y * ow + x] = s / 16;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Input/target examples made from images of the dataset: paired tasks derive the input from the
+ * image (the image is the target); the unpaired task takes the image as an A input and its
+ * dilation as the B image a translation should produce.
+ */
+export function exampleTranslations(pair: PairShapes, images: Float32Array, n: number): { inputs: Float32Array; targets: Float32Array } {
+  const made = taskInputs(pair.task, images, n, pair.target);
+  const own = images.subarray(0, n * size(pair.target));
+  return pair.unpaired ? { inputs: own, targets: made } : { inputs: made, targets: own };
+}
+
+/** The maximum over each pixel's 3x3 neighbourhood (within the image): thicker strokes. */
+export function dilate3(images: Float32Array, n: number, [c, h, w]: number[], out = new Float32Array(n * c! * h! * w!)): Float32Array {
+  for (let p = 0; p < n * c!; p++) {
+    const at = p * h! * w!;
+    for (let y = 0; y < h!; y++) {
+      for (let x = 0; x < w!; x++) {
+        let m = -Infinity;
+        for (let dy = Math.max(0, y - 1); dy <= Math.min(h! - 1, y + 1); dy++) {
+          for (let dx = Math.max(0, x - 1); dx <= Math.min(w! - 1, x + 1); dx++) m = Math.max(m, images[at + dy * w! + dx]!);
+        }
+        out[at + y * w! + x] = m;
       }
     }
   }
@@ -112,5 +145,64 @@ export class PairedSource implements DataSource {
 
   setState(s: SourceState): void {
     this.images.setState(s);
+  }
+}
+
+/** The first and second halves of a dataset: CycleGAN's domains A and B before B is dilated. */
+export function halves(d: Dataset): [Dataset, Dataset] {
+  const size = d.shape.reduce((a, b) => a * b, 1);
+  const half = Math.floor(d.count / 2);
+  const part = (start: number, count: number): Dataset => ({
+    ...d,
+    name: `${d.name}[${start}:${start + count}]`,
+    count,
+    data: d.data.subarray(start * size, (start + count) * size),
+    labels: d.labels?.subarray(start, start + count),
+  });
+  return [part(0, half), part(half, d.count - half)];
+}
+
+/** Two image sources as unpaired domains: rows [a | dilate(b)], a and b drawn independently. Labels are a's. */
+export class UnpairedSource implements DataSource {
+  readonly kind = 'vector' as const;
+  readonly shape: number[];
+  readonly pair: PairShapes;
+  readonly classes?: number;
+  readonly dataset?: Dataset;
+  private buf = new Float32Array(0);
+
+  constructor(
+    private readonly a: DataSource,
+    private readonly b: DataSource,
+    task: Task,
+  ) {
+    this.dataset = a.dataset;
+    this.pair = taskShapes(task, a.shape);
+    this.shape = [2 * size(a.shape)];
+    this.classes = a.classes;
+  }
+
+  next(out: Float32Array, n: number, offset = 0, labels?: BigInt64Array): void {
+    const s = size(this.pair.target);
+    if (this.buf.length < 2 * n * s) this.buf = new Float32Array(2 * n * s);
+    const a = this.buf.subarray(0, n * s);
+    const b = this.buf.subarray(n * s, 2 * n * s);
+    this.a.next(a, n, 0, labels ? labels.subarray(offset) : undefined);
+    this.b.next(b, n, 0);
+    const bIn = taskInputs(this.pair.task, b, n, this.pair.target);
+    for (let i = 0; i < n; i++) {
+      out.set(a.subarray(i * s, (i + 1) * s), (offset + i) * 2 * s);
+      out.set(bIn.subarray(i * s, (i + 1) * s), (offset + i) * 2 * s + s);
+    }
+  }
+
+  getState(): SourceState {
+    return { ...this.a.getState(), parts: [this.a.getState(), this.b.getState()] };
+  }
+
+  setState(s: SourceState): void {
+    if (!s.parts || s.parts.length !== 2) throw new Error('unpaired data source state lacks its two domains');
+    this.a.setState(s.parts[0]!);
+    this.b.setState(s.parts[1]!);
   }
 }

@@ -13,6 +13,7 @@ import { lapGan } from './variants/lapgan.js';
 import type { DiscriminatorBody } from './variants/conditional.js';
 import { pix2pix } from './variants/pix2pix.js';
 import { srgan } from './variants/srgan.js';
+import { cycleGan } from './variants/cyclegan.js';
 import type { PairShapes } from '../data/tasks.js';
 
 /** What the model needs to know about the data. */
@@ -27,7 +28,7 @@ export interface DataInfo {
   pair?: PairShapes;
 }
 
-const TRANSLATION_KINDS = ['pix2pix', 'srgan'];
+const TRANSLATION_KINDS = ['pix2pix', 'srgan', 'cyclegan'];
 
 /** PacGAN packing: [N, ...] -> [N / pack, pack * size], so D sees `pack` samples as one input. */
 const Pack = (pack: number) =>
@@ -52,9 +53,10 @@ export function buildModel(m: ModelConfig, data: DataInfo, train?: { loss: strin
     throw new InputError(`model "lapgan" does not support ${train.loss === 'wgan-gp' ? 'train.loss "wgan-gp"' : 'train.r1Gamma'}; use another loss or R1 off`);
   }
   const translating = TRANSLATION_KINDS.includes(m.kind);
-  if (translating && !data.pair) throw new InputError(`model "${m.kind}" translates images: it needs paired data (data.task, e.g. "inpaint-bottom" or "downscale4")`);
-  if (!translating && data.pair) throw new InputError(`data.task "${data.pair.task}" makes input/target pairs, which model "${m.kind}" cannot use; use model kind ${TRANSLATION_KINDS.join(' or ')}`);
+  if (translating && !data.pair) throw new InputError(`model "${m.kind}" translates images: it needs paired data (data.task: "inpaint-bottom", "downscale4" or "dilate-unpaired")`);
+  if (!translating && data.pair) throw new InputError(`data.task "${data.pair.task}" makes input/target pairs, which model "${m.kind}" cannot use; use model kind ${TRANSLATION_KINDS.join(', ')}`);
   if (m.kind === 'pix2pix') return pix2pix({ pair: data.pair!, width: m.width, l1Weight: m.l1Weight, adversarialWeight: m.adversarialWeight, spectralNorm: m.spectralNorm });
+  if (m.kind === 'cyclegan') return cycleGan({ pair: data.pair!, width: m.width, cycleWeight: m.cycleWeight, identityWeight: m.identityWeight, spectralNorm: m.spectralNorm });
   if (m.kind === 'srgan') return srgan({ pair: data.pair!, width: m.width, blocks: m.blocks, contentWeight: m.contentWeight, adversarialWeight: m.adversarialWeight, spectralNorm: m.spectralNorm });
   if (m.kind === 'lapgan') return lapGan({ sampleShape, latent: m.latent, width: m.width, spectralNorm: m.spectralNorm, condition: m.condition });
   if (m.kind === 'dcgan') checkDcganShape(sampleShape, 'dcgan');

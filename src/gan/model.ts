@@ -26,6 +26,8 @@ export interface AuxTerms {
   /** What D judged: the real batch and the generated batch in D's form (translation types compare them). */
   realX: Tensor;
   fakeX: Tensor;
+  /** The training pass, for terms that run a network again (CycleGAN's reconstructions). */
+  ctx: Ctx;
 }
 
 /** Image-to-image types: what `translate` maps from and to. */

@@ -131,7 +131,7 @@ export function buildTrainStep(m: GanModel | GanNets, cfg: StepConfig): BuiltSte
       dFake = model.discriminate(fixedFake, yFake, trace);
     }
     lossD = discriminatorLoss(cfg.loss, dReal.logit, dFake.logit, { realLabel: cfg.realLabel });
-    lossD = aux('D', { real: dReal, fake: dFake, yReal, yFake, z: zi, realX: xIn, fakeX: fixedFake }, lossD);
+    lossD = aux('D', { real: dReal, fake: dFake, yReal, yFake, z: zi, realX: xIn, fakeX: fixedFake, ctx: trace }, lossD);
     if (gpAlpha) {
       const a = E.reshape(pick(gpAlpha, i), [n, ...xIn.shape.slice(1).map(() => 1)]);
       const interp = E.add(E.mul(a, xIn), E.mul(E.sub(1, a), fixedFake));
@@ -153,7 +153,7 @@ export function buildTrainStep(m: GanModel | GanNets, cfg: StepConfig): BuiltSte
   // G step through the updated D, on the last generated batch (as the PyTorch DCGAN example does).
   const dOnFake = model.discriminate(fake, yFake, trace);
   let lossG = E.mul(generatorLoss(cfg.loss, dOnFake.logit), model.adversarialWeight ?? 1);
-  lossG = aux('G', { real: dReal, fake: dOnFake, yReal, yFake, z: zi, realX: xIn, fakeX: fake }, lossG);
+  lossG = aux('G', { real: dReal, fake: dOnFake, yReal, yFake, z: zi, realX: xIn, fakeX: fake, ctx: trace }, lossG);
   const gParams = refs(G);
   const gGrads = E.grad(lossG, gParams.map((p) => trace.read(p.name, p.shape)));
   const gradNormG = optimize(trace, gParams, gGrads, cfg.optG, lrG, 'G.opt');

@@ -16,7 +16,7 @@ import { writeLossPlot, writeSamplePicture, writeTranslationPicture } from './ar
 import { compileSampler, compileTranslator, cyclingLabels, drawSamples, translateAll } from './sampler.js';
 import { sampleMixture } from '../data/mixtures.js';
 import { sampleRange } from '../data/datasets.js';
-import { taskInputs } from '../data/tasks.js';
+import { exampleTranslations } from '../data/tasks.js';
 import { buildTrainStep, STEP_INPUTS, STEP_METRICS, type BuiltStep, type StepConfig } from './step.js';
 
 /** Sub-streams of the run's seed, one per purpose, so adding draws to one never shifts another. */
@@ -206,10 +206,9 @@ export class Trainer {
     const ema = this.cfg.train.emaDecay > 0;
     const pair = this.source.pair;
     if (pair && this.source.dataset) {
-      // Translation: the first 16 training images' inputs, G's outputs and the images themselves.
+      // Translation: inputs made from the first 16 training images, G's outputs, and the targets.
       const n = 16;
-      const targets = sampleRange(this.source.dataset, 0, n);
-      const inputs = taskInputs(pair.task, targets, n, pair.target);
+      const { inputs, targets } = exampleTranslations(pair, sampleRange(this.source.dataset, 0, n), n);
       const translator = await compileTranslator(this.model, n, this.store, { ema });
       const outputs = await translateAll(translator, inputs, n);
       await translator.release();

@@ -41,7 +41,7 @@ describe('data tasks', () => {
     const dataset = { name: 't', shape: [1, 28, 28], count: 10, data, labels: Int32Array.from({ length: 10 }, (_, i) => i) };
     const src = new PairedSource(new DatasetSource(dataset, new Rng(5)), 'downscale4');
     expect(src.shape).toEqual([49 + 784]);
-    expect(src.pair).toEqual({ task: 'downscale4', input: [1, 7, 7], target: [1, 28, 28] });
+    expect(src.pair).toEqual({ task: 'downscale4', input: [1, 7, 7], target: [1, 28, 28], unpaired: false });
     const rows = new Float32Array(6 * 833);
     const labels = new BigInt64Array(6);
     src.next(rows, 3, 0, labels);

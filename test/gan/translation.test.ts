@@ -22,7 +22,7 @@ async function contentTerm(m: ReturnType<typeof model>, rows: Float32Array, fake
   const realX = E.input('real', [n, m.sampleShape[0]!]);
   const fakeX = E.input('fake', [n, m.sampleShape[0]!]);
   const dummy = { logit: E.scalar(0) };
-  const loss = m.auxLoss!('G', { real: dummy, fake: dummy, z: E.scalar(0), realX, fakeX });
+  const loss = m.auxLoss!('G', { real: dummy, fake: dummy, z: E.scalar(0), realX, fakeX, ctx: new E.StateTrace(true) });
   const p = await E.Program.compile({ outputs: { loss } }, new E.StateStore());
   return (await p.run({ real: rows, fake: fakeRows })).loss!.data[0] as number;
 }
@@ -80,11 +80,11 @@ describe('SRGAN', () => {
     );
     const plain = validateConfig({ data: { kind: 'mnist', task: 'downscale4' }, model: { kind: 'dcgan' } }, 't').model;
     expect(() => buildModel(plain, { shape: [833], pair: taskShapes('downscale4', [1, 28, 28]) })).toThrow(
-      new InputError('data.task "downscale4" makes input/target pairs, which model "dcgan" cannot use; use model kind pix2pix or srgan'),
+      new InputError('data.task "downscale4" makes input/target pairs, which model "dcgan" cannot use; use model kind pix2pix, srgan, cyclegan'),
     );
     const unpaired = validateConfig({ data: { kind: 'mnist' }, model: { kind: 'pix2pix' } }, 't').model;
     expect(() => buildModel(unpaired, { shape: [1, 28, 28] })).toThrow(
-      new InputError('model "pix2pix" translates images: it needs paired data (data.task, e.g. "inpaint-bottom" or "downscale4")'),
+      new InputError('model "pix2pix" translates images: it needs paired data (data.task: "inpaint-bottom", "downscale4" or "dilate-unpaired")'),
     );
   });
 

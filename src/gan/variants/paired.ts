@@ -7,6 +7,7 @@ import type { Tensor } from '../../engine/index.js';
 import type { Ctx, Module } from '../../nn/module.js';
 import type { PairShapes } from '../../data/tasks.js';
 import type { GanModel } from '../model.js';
+import { InputError } from '../../errors.js';
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -40,6 +41,7 @@ export function joinPairs(input: Tensor, image: Tensor): Tensor {
 }
 
 export function pairedModel(type: string, o: PairedOptions): GanModel {
+  if (o.pair.unpaired) throw new InputError(`model "${type}" learns from input/target pairs; data.task "${o.pair.task}" gives unpaired domains (use model kind cyclegan)`);
   const G = o.G.named('G');
   const D = o.D.named('D');
   return {
