@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/index.js';
 import { DatasetSource } from '../../src/data/source.js';
-import { PairedSource, taskInputs, taskMismatch, unpackPairs } from '../../src/data/tasks.js';
+import { dilate3, exampleTranslations, halves, PairedSource, taskInputs, taskMismatch, taskShapes, UnpairedSource, unpackPairs } from '../../src/data/tasks.js';
 
 const images = (n: number, seed = 1) => new Rng(seed).fillUniform(new Float32Array(n * 784), -1, 1);
 
@@ -59,5 +59,53 @@ describe('data tasks', () => {
     const rows2 = new Float32Array(3 * 833);
     again.next(rows2, 3);
     expect(Array.from(rows2)).toEqual(Array.from(rows.subarray(3 * 833)));
+  });
+
+  it('dilate3 takes the maximum over each 3x3 neighbourhood inside the image', () => {
+    const x = new Float32Array(16).fill(-1);
+    x[5] = 1; // (1, 1)
+    x[15] = 0.5; // (3, 3), a corner
+    const y = dilate3(x, 1, [1, 4, 4]);
+    // (1, 1) spreads over rows/columns 0-2; the corner over rows/columns 2-3, where (1, 1) does not reach.
+    expect(Array.from(y)).toEqual([1, 1, 1, -1, 1, 1, 1, -1, 1, 1, 1, 0.5, -1, -1, 0.5, 0.5]);
+  });
+
+  it('an unpaired source draws A from the first half as it is and B from the second half dilated, independently', () => {
+    const data = images(8, 7);
+    const dataset = { name: 't', shape: [1, 28, 28], count: 8, data, labels: Int32Array.from({ length: 8 }, (_, i) => i) };
+    const [a, b] = halves(dataset);
+    expect([a.count, b.count, b.labels![0]]).toEqual([4, 4, 4]);
+    const src = new UnpairedSource(new DatasetSource(a, new Rng(1)), new DatasetSource(b, new Rng(2)), 'dilate-unpaired');
+    expect(src.pair).toEqual({ task: 'dilate-unpaired', input: [1, 28, 28], target: [1, 28, 28], unpaired: true });
+    const rows = new Float32Array(4 * 2 * 784);
+    const labels = new BigInt64Array(4);
+    src.next(rows, 2, 0, labels);
+    const state = src.getState();
+    src.next(rows, 2, 2, labels.subarray(0));
+    const { inputs, targets } = unpackPairs(rows, 4, src.pair);
+    const dilatedB = dilate3(b.data, 4, [1, 28, 28]);
+    for (let i = 0; i < 4; i++) {
+      const j = Number(labels[i]);
+      expect(j).toBeLessThan(4);
+      expect(Array.from(inputs.subarray(i * 784, (i + 1) * 784))).toEqual(Array.from(data.subarray(j * 784, (j + 1) * 784)));
+      // The B half is one of domain B's dilated images.
+      const tb = Array.from(targets.subarray(i * 784, (i + 1) * 784));
+      expect([0, 1, 2, 3].some((k) => tb.every((v, q) => v === dilatedB[k * 784 + q]))).toBe(true);
+    }
+    const again = new UnpairedSource(new DatasetSource(a, new Rng(5)), new DatasetSource(b, new Rng(6)), 'dilate-unpaired');
+    again.setState(state);
+    const rows2 = new Float32Array(2 * 2 * 784);
+    again.next(rows2, 2);
+    expect(Array.from(rows2)).toEqual(Array.from(rows.subarray(2 * 2 * 784)));
+  });
+
+  it('translation examples: paired tasks derive inputs from images, the unpaired one targets their dilation', () => {
+    const x = images(2, 9);
+    const paired = exampleTranslations(taskShapes('inpaint-bottom', [1, 28, 28]), x, 2);
+    expect(Array.from(paired.targets)).toEqual(Array.from(x));
+    expect(Array.from(paired.inputs)).toEqual(Array.from(taskInputs('inpaint-bottom', x, 2, [1, 28, 28])));
+    const unpaired = exampleTranslations(taskShapes('dilate-unpaired', [1, 28, 28]), x, 2);
+    expect(Array.from(unpaired.inputs)).toEqual(Array.from(x));
+    expect(Array.from(unpaired.targets)).toEqual(Array.from(dilate3(x, 2, [1, 28, 28])));
   });
 });

@@ -14,7 +14,7 @@ import { loadMnist, sampleRange } from '../../src/data/datasets.js';
 import { psnr, upscaleBicubic } from '../../src/metrics/similarity.js';
 import { InputError } from '../../src/errors.js';
 
-const model = (m: Record<string, unknown>, task: 'inpaint-bottom' | 'downscale4') =>
+const model = (m: Record<string, unknown>, task: 'inpaint-bottom' | 'downscale4' | 'dilate-unpaired') =>
   buildModel(validateConfig({ data: { kind: 'mnist', task }, model: m }, 't').model, { shape: [49 + 784], pair: taskShapes(task, [1, 28, 28]) });
 
 /** G's auxiliary loss for given real and generated rows, computed by the model's graph. */
@@ -110,5 +110,49 @@ describe('SRGAN', () => {
     const bicubic = psnr(upscaleBicubic(inputs, [n, 1, 7, 7], 4), targets, n);
     expect(bicubic).toBeGreaterThan(14);
     expect(gan).toBeGreaterThan(bicubic + 1);
+  });
+});
+
+describe('CycleGAN', () => {
+  const cg = model({ kind: 'cyclegan', width: 4, cycleWeight: 10, identityWeight: 5 }, 'dilate-unpaired');
+  type Part = { call: (t: E.Tensor, c: E.StateTrace) => E.Tensor };
+  const parts = (cg.G as unknown as { parts: { ab: Part; ba: Part } }).parts;
+
+  it('translates both ways, and D judges the A half and the B half of a row patch by patch', () => {
+    const trace = new E.StateTrace(true);
+    expect(cg.translation).toEqual({ input: [1, 28, 28], output: [1, 28, 28], directions: ['a2b', 'b2a'] });
+    expect(cg.translate!(E.input('x', [2, 1, 28, 28]), trace, 'b2a').shape).toEqual([2, 1, 28, 28]);
+    expect(cg.discriminate(E.input('rows', [2, 2 * 784]), undefined, trace).logit.shape).toEqual([2, 2 * 49]);
+  });
+
+  it("G's extra terms are the cycle and identity L1 losses, by their weights", async () => {
+    const trace = new E.StateTrace(true);
+    const n = 2;
+    const rows = E.input('rows', [n, 2 * 784]);
+    const fakeRows = cg.generate(E.input('z', [n, 1]), undefined, trace, rows);
+    const dummy = { logit: E.scalar(0) };
+    const aux = cg.auxLoss!('G', { real: dummy, fake: dummy, z: E.scalar(0), realX: rows, fakeX: fakeRows, ctx: trace });
+    // By hand: fake b = G_ab(a), fake a = G_ba(b).
+    const a = E.reshape(E.slice(rows, [0], [784], [1]), [n, 1, 28, 28]);
+    const b = E.reshape(E.slice(rows, [784], [1568], [1]), [n, 1, 28, 28]);
+    const l1 = (x: E.Tensor, y: E.Tensor) => E.reduceMean(E.abs(E.sub(x, y)));
+    const cycle = E.add(l1(parts.ba.call(parts.ab.call(a, trace), trace), a), l1(parts.ab.call(parts.ba.call(b, trace), trace), b));
+    const identity = E.add(l1(parts.ab.call(b, trace), b), l1(parts.ba.call(a, trace), a));
+    const store = new E.StateStore();
+    E.initState(store, trace.declared(), new E.Rng(1));
+    const p = await E.Program.compile({ outputs: { aux, cycle, identity } }, store);
+    const out = await p.run({ rows: new E.Rng(2).fillUniform(new Float32Array(n * 1568), -1, 1) });
+    const [auxV, cycleV, identityV] = [out.aux!, out.cycle!, out.identity!].map((t) => t.data[0] as number);
+    expect(cycleV).toBeGreaterThan(0.01);
+    expect(auxV).toBeCloseTo(10 * cycleV! + 5 * identityV!, 4);
+  });
+
+  it('refuses paired data, and the paired types refuse unpaired data, by name', () => {
+    expect(() => model({ kind: 'cyclegan' }, 'inpaint-bottom')).toThrow(
+      new InputError('model "cyclegan" translates between two unpaired domains of images of one shape, with sides divisible by 4 (data.task "dilate-unpaired"); the data\'s task is "inpaint-bottom" with [1, 28, 28] -> [1, 28, 28]'),
+    );
+    expect(() => model({ kind: 'pix2pix' }, 'dilate-unpaired')).toThrow(
+      new InputError('model "pix2pix" learns from input/target pairs; data.task "dilate-unpaired" gives unpaired domains (use model kind cyclegan)'),
+    );
   });
 });
