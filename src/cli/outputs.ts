@@ -2,7 +2,7 @@
 import { extname } from 'node:path';
 import * as E from '../engine/index.js';
 import { InputError } from '../errors.js';
-import { writeSamplePicture, writeTranslationPicture } from '../gan/artifacts.js';
+import { writeClipAnimation, writeSamplePicture, writeTranslationPicture } from '../gan/artifacts.js';
 import { compileSampler, compileTranslator, cyclingLabels, drawSamples, translateAll } from '../gan/sampler.js';
 import type { Direction } from '../gan/model.js';
 import { emaName } from '../gan/step.js';
@@ -83,9 +83,14 @@ function byLabel(x: Float32Array, labels: BigInt64Array, classes: number, maxCol
 
 export async function sampleToFile(dir: string, count: number, out: string, o: GenerateOptions): Promise<{ shape: number[]; labels?: string }> {
   const ext = extname(out).toLowerCase();
-  if (!['.npy', '.png', '.csv'].includes(ext)) throw new InputError(`--out ${out}: expected a .npy, .png or .csv file`);
+  if (!['.npy', '.png', '.csv', '.gif'].includes(ext)) throw new InputError(`--out ${out}: expected a .npy, .png, .gif or .csv file`);
   const r = await generate(dir, count, o);
   const shape = [count, ...r.source.shape];
+  if (ext === '.gif') {
+    if (r.source.kind !== 'video') throw new InputError(`--out ${out}: GIF animates video clips; this run generates ${r.source.kind} samples of shape [${r.source.shape.join(', ')}]: write .npy or .png`);
+    writeClipAnimation(out, r.x, count, r.source.shape);
+    return { shape };
+  }
   if (ext === '.npy') {
     writeNpy(out, toDataScale(r.x, r.source), shape);
     if (r.labels) {

@@ -142,6 +142,12 @@ const raw: Record<string, unknown> = {
     model: { kind: 'srgan', width: 32, blocks: 4, contentWeight: 1, adversarialWeight: 0.01 },
     train: { ...IMAGE_TRAIN, loss: 'nonsaturating' },
   },
+  'moving-mnist-video': {
+    description: 'Video GAN with dual discriminators on Moving MNIST: 8-frame 32x32 clips of a bouncing digit',
+    data: { kind: 'moving-mnist' },
+    model: { kind: 'video', latent: 100, width: 32, frames: 2, spectralNorm: true },
+    train: { ...IMAGE_TRAIN, loss: 'hinge' },
+  },
 };
 
 export const PRESET_NAMES = Object.keys(raw);

@@ -42,6 +42,8 @@ export const DataConfig = z.discriminatedUnion('kind', [
     channels: z.union([z.literal(1), z.literal(3)]).default(3),
     task: TASK,
   }),
+  /** Clips of 8 32x32 frames of one MNIST digit moving and bouncing (src/data/video.ts). */
+  z.strictObject({ kind: z.literal('moving-mnist') }),
   z.strictObject({
     kind: z.literal('csv'),
     path: z.string().min(1),
@@ -97,6 +99,15 @@ export const ModelConfig = z.discriminatedUnion('kind', [
     /** Weight of G's adversarial loss; 0 trains the U-Net on L1 alone. */
     adversarialWeight: z.number().min(0).default(1),
     spectralNorm: z.boolean().default(false),
+  }),
+  z.strictObject({
+    /** Video (data kind moving-mnist): a clip generator, a spatial D on random frames and a temporal D on the clip. */
+    kind: z.literal('video'),
+    latent: int(1).max(4096).default(100),
+    width: int(4).max(1024).default(32),
+    /** Frames per clip the spatial discriminator judges. */
+    frames: int(1).max(64).default(2),
+    spectralNorm: z.boolean().default(true),
   }),
   z.strictObject({
     /** Unpaired translation (data.task "dilate-unpaired"): two U-Nets, two PatchGANs, cycle and identity L1 terms. */

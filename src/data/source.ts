@@ -8,6 +8,7 @@ import { loadFashionMnist, loadMnist, type Dataset } from './datasets.js';
 import { loadCsvDataset, loadImageFolder } from './files.js';
 import { halves, PairedSource, taskMismatch, UnpairedSource, type PairShapes } from './tasks.js';
 import { InputError } from '../errors.js';
+import { MovingDigitsSource } from './video.js';
 
 export interface SourceState {
   rng: RngState;
@@ -22,7 +23,8 @@ export interface SourceState {
 export interface DataSource {
   /** Shape of one sample. */
   shape: number[];
-  kind: 'vector' | 'image';
+  /** vector: [D]; image: [C, H, W]; video: [T, C, H, W] clips. */
+  kind: 'vector' | 'image' | 'video';
   /** The mixture behind a synthetic 2-D source (for mode metrics). */
   mixture?: Mixture;
   /** The dataset behind a finite source. */
@@ -148,6 +150,8 @@ export function openSource(cfg: DataConfig, rng: Rng): DataSource {
       }
       return new PairedSource(new DatasetSource(dataset, rng), cfg.task);
     }
+    case 'moving-mnist':
+      return new MovingDigitsSource(new DatasetSource(loadMnist('train'), rng.fork(1)), rng.fork(2));
     case 'csv': {
       const { dataset, standardization } = loadCsvDataset(cfg.path);
       const src = new DatasetSource(dataset, rng);

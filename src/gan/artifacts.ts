@@ -2,9 +2,16 @@
 // loss curves.
 import type { DataSource } from '../data/source.js';
 import { imageGrid, linePlot, scatterPlot, writePng } from '../run/png.js';
+import { writeGif } from '../run/gif.js';
 
 /** Writes samples as a picture: a grid for images (`cols` per row), a scatter over real points for vectors. */
 export function writeSamplePicture(path: string, samples: Float32Array, n: number, source: DataSource, real?: Float32Array, cols?: number): void {
+  if (source.kind === 'video') {
+    // One clip per row, its frames left to right.
+    const [t, c, h, w] = source.shape as [number, number, number, number];
+    writePng(path, imageGrid(samples, [n * t, c, h, w], { scale: h <= 32 ? 2 : 1, cols: t }));
+    return;
+  }
   if (source.kind === 'image') {
     const [c, h, w] = source.shape as [number, number, number];
     writePng(path, imageGrid(samples, [n, c, h, w], { scale: h <= 32 ? 2 : 1, cols }));
@@ -75,4 +82,17 @@ export function writeTranslationPicture(path: string, inputs: Float32Array, outp
     }
   }
   writePng(path, imageGrid(grid, [cell, c, h, w], { scale: h <= 32 ? 2 : 1, cols }));
+}
+
+/** Clips [n, T, C, H, W] as an animated GIF: frame t shows frame t of every clip, in a grid (at most 64 clips). */
+export function writeClipAnimation(path: string, clips: Float32Array, n: number, [t, c, h, w]: number[]): void {
+  const shown = Math.min(n, 64);
+  const per = t! * c! * h! * w!;
+  const plane = c! * h! * w!;
+  const frames = Array.from({ length: t! }, (_, f) => {
+    const grid = new Float32Array(shown * plane);
+    for (let i = 0; i < shown; i++) grid.set(clips.subarray(i * per + f * plane, i * per + (f + 1) * plane), i * plane);
+    return imageGrid(grid, [shown, c!, h!, w!], { scale: 2, cols: Math.min(shown, 8) });
+  });
+  writeGif(path, frames);
 }

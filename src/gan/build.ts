@@ -14,6 +14,7 @@ import type { DiscriminatorBody } from './variants/conditional.js';
 import { pix2pix } from './variants/pix2pix.js';
 import { srgan } from './variants/srgan.js';
 import { cycleGan } from './variants/cyclegan.js';
+import { videoGan } from './variants/videogan.js';
 import type { PairShapes } from '../data/tasks.js';
 
 /** What the model needs to know about the data. */
@@ -58,6 +59,10 @@ export function buildModel(m: ModelConfig, data: DataInfo, train?: { loss: strin
   if (m.kind === 'pix2pix') return pix2pix({ pair: data.pair!, width: m.width, l1Weight: m.l1Weight, adversarialWeight: m.adversarialWeight, spectralNorm: m.spectralNorm });
   if (m.kind === 'cyclegan') return cycleGan({ pair: data.pair!, width: m.width, cycleWeight: m.cycleWeight, identityWeight: m.identityWeight, spectralNorm: m.spectralNorm });
   if (m.kind === 'srgan') return srgan({ pair: data.pair!, width: m.width, blocks: m.blocks, contentWeight: m.contentWeight, adversarialWeight: m.adversarialWeight, spectralNorm: m.spectralNorm });
+  if ((m.kind === 'video') !== (data.kind === 'moving-mnist')) {
+    throw new InputError(m.kind === 'video' ? `model "video" generates clips; it needs video data (data.kind "moving-mnist"), not "${data.kind}"` : `data "moving-mnist" holds video clips; use model kind "video", not "${m.kind}"`);
+  }
+  if (m.kind === 'video') return videoGan({ clipShape: sampleShape, latent: m.latent, width: m.width, frames: m.frames, spectralNorm: m.spectralNorm });
   if (m.kind === 'lapgan') return lapGan({ sampleShape, latent: m.latent, width: m.width, spectralNorm: m.spectralNorm, condition: m.condition });
   if (m.kind === 'dcgan') checkDcganShape(sampleShape, 'dcgan');
 

@@ -198,6 +198,7 @@ export class Trainer {
 
   /** Images in the preview grid: 8 per row, one class per row for class-aware types. */
   private previewCount(): number {
+    if (this.source.kind === 'video') return 8;
     return this.model.classes ? 8 * Math.min(this.model.classes, 16) : 64;
   }
 
@@ -215,7 +216,8 @@ export class Trainer {
       writeTranslationPicture(this.run.samplePath(this.step), inputs, outputs, targets, n, pair.input, pair.target);
       return;
     }
-    const image = this.source.kind === 'image';
+    // Images and clips: a fixed grid from fixed noise; vectors: 2,000 points over real data.
+    const image = this.source.kind !== 'vector';
     const n = image ? this.previewCount() : 2000;
     const classes = this.model.classes;
     // Class-aware previews: row r holds class r.
