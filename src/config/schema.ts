@@ -87,7 +87,7 @@ export const ModelConfig = z.discriminatedUnion('kind', [
     /** Channels of the finest level's convolutions (the middle level has twice as many). */
     width: int(4).max(1024).default(32),
     spectralNorm: z.boolean().default(false),
-    /** Training condition of the finer levels: the real coarser level (the paper) or the generated one. */
+    /** Training condition of the finer levels: the real coarser level (the paper) or the generated one (joint training). */
     condition: z.enum(['real', 'generated']).default('real'),
   }),
   z.strictObject({

@@ -1,7 +1,8 @@
 // What makes a generated clip a moving digit: the same digit in every frame (the MNIST classifier
-// on each frame, centred and cut to 28x28 as MNIST digits are) and motion (the frames' intensity
-// centre of mass moves).
+// on each frame's digit, cut out around its centre of mass and resized to 28x28) and motion (the
+// frames' intensity centre of mass moves).
 import { argmaxRows, sharedClassifier } from './frechet.js';
+import { CLIP, resizeImage } from '../data/video.js';
 import { NUM_CLASSES } from './classifier.js';
 
 export interface ClipMetrics {
@@ -32,27 +33,25 @@ export function centreOfMass(frame: Float32Array, h: number, w: number): [number
 }
 
 /**
- * A frame as the classifier expects a digit: shifted so its centre of mass is the frame's centre
- * (as MNIST centres its digits), then the central 28x28 cut out. A black frame is cut as it is.
+ * A frame as the classifier expects a digit: the `window` x `window` square around the frame's
+ * centre of mass (the size the clip's 28x28 MNIST image was scaled to), resized back to 28x28.
  */
-export function centredDigit(frame: Float32Array, h: number, w: number): Float32Array {
-  const c = centreOfMass(frame, h, w);
-  const dx = c ? Math.round(c[0] - (w - 1) / 2) : 0;
-  const dy = c ? Math.round(c[1] - (h - 1) / 2) : 0;
-  const top = Math.floor((h - 28) / 2);
-  const left = Math.floor((w - 28) / 2);
-  const out = new Float32Array(784).fill(-1);
-  for (let y = 0; y < 28; y++) {
-    for (let x = 0; x < 28; x++) {
-      const sy = y + top + dy;
-      const sx = x + left + dx;
-      if (sy >= 0 && sy < h && sx >= 0 && sx < w) out[y * 28 + x] = frame[sy * w + sx]!;
+export function centredDigit(frame: Float32Array, h: number, w: number, window = CLIP.digit): Float32Array {
+  const c = centreOfMass(frame, h, w) ?? [(w - 1) / 2, (h - 1) / 2];
+  const left = Math.round(c[0] - (window - 1) / 2);
+  const top = Math.round(c[1] - (window - 1) / 2);
+  const crop = new Float32Array(window * window).fill(-1);
+  for (let y = 0; y < window; y++) {
+    for (let x = 0; x < window; x++) {
+      const sy = y + top;
+      const sx = x + left;
+      if (sy >= 0 && sy < h && sx >= 0 && sx < w) crop[y * window + x] = frame[sy * w + sx]!;
     }
   }
-  return out;
+  return resizeImage(crop, window, window, 28, 28);
 }
 
-/** Metrics of n grey clips [n, T, 1, H, W] in [-1, 1] (H, W >= 28). */
+/** Metrics of n grey clips [n, T, 1, H, W] in [-1, 1]. */
 export async function clipMetrics(clips: Float32Array, n: number, [t, , h, w]: number[], minShift = 3): Promise<ClipMetrics> {
   const frames = new Float32Array(n * t! * 784);
   const plane = h! * w!;

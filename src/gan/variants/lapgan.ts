@@ -4,7 +4,7 @@
 // level has its own discriminator, which judges the level's image together with its condition.
 // In training each finer level is conditioned on the real image's coarser level (the levels
 // learn independently, as in the paper) or, with condition "generated", on the generated coarser
-// level it will refine when sampling; sampling composes the pyramid from generated levels.
+// level it will refine when sampling (jointly trained); sampling composes the pyramid.
 import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
 import { BatchNorm, Conv2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../../nn/layers.js';
@@ -22,8 +22,8 @@ export interface LapganOptions {
   spectralNorm?: boolean;
   /**
    * What the finer levels are conditioned on in training: the real image's coarser level (the
-   * paper's independent levels) or the generated coarser level (held fixed), which is what they
-   * refine when sampling.
+   * paper's independent levels) or the generated coarser level, which is what they refine when
+   * sampling (the levels then train jointly: gradients reach the coarser generators).
    */
   condition?: 'real' | 'generated';
 }
@@ -61,9 +61,9 @@ function coarseDiscriminator([c, h, w]: number[], sn?: boolean): Sequential {
   ]);
 }
 
-/** A finer generator: [condition, noise plane] -> four 3x3 convs (a 9x9 view, batch norm) -> the residual (unbounded). */
+/** A finer generator: [condition, noise plane] -> four 3x3 convs (a 9x9 view) -> the residual (unbounded). */
 function residualGenerator(c: number, width: number): Sequential {
-  const hidden = (from: number) => [new Conv2d(from, width, 3, { padding: 1, bias: false }), new BatchNorm(width), ReLU()];
+  const hidden = (from: number) => [new Conv2d(from, width, 3, { padding: 1 }), ReLU()];
   return new Sequential([...hidden(c + 1), ...hidden(width), ...hidden(width), new Conv2d(width, c, 3, { padding: 1 })]);
 }
 
@@ -153,10 +153,11 @@ export function lapGan(o: LapganOptions): GanModel {
     generate(z, _y, ctx, real) {
       const coarse = gs[0]!.call(noise(z, 0), ctx);
       if (o.condition === 'generated') {
-        // Each level refines the level below as sampling does; no gradient crosses levels.
-        const c1 = up(E.stopGradient(coarse));
+        // Each level refines the level below as sampling does, and a finer level's discriminator
+        // trains the coarser generators too (through its condition): the pyramid learns jointly.
+        const c1 = up(coarse);
         const img1 = refine(1, c1, z, ctx);
-        const c2 = up(E.stopGradient(E.clip(img1, -1, 1)));
+        const c2 = up(E.clip(img1, -1, 1));
         return pack({ images: [coarse, img1, refine(2, c2, z, ctx)], conds: [coarse, c1, c2] });
       }
       const r = realPyramid(real);
