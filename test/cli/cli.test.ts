@@ -251,6 +251,46 @@ describe('image-to-image runs: gan translate, export and eval', () => {
   });
 });
 
+describe('video runs: clips as .npy, .png and .gif, and clip metrics', () => {
+  const dir = tmp();
+  const out = join(dir, 'video');
+  const cfg = join(dir, 'video.yaml');
+  writeFileSync(cfg, 'data: {kind: moving-mnist}\nmodel: {kind: video, width: 4}\ntrain: {steps: 8, batch: 8, loss: hinge}\n');
+
+  it('trains, samples [N, T, C, H, W] clips and animates them', () => {
+    expect(gan('train', '--config', cfg, '--out', out, '--no-progress').code).toBe(0);
+    const r = gan('sample', '--run', out, '--count', '3', '--out', join(dir, 'c.npy'));
+    expect(r.code).toBe(0);
+    expect(readNpy(join(dir, 'c.npy')).shape).toEqual([3, 8, 1, 32, 32]);
+    expect(gan('sample', '--run', out, '--count', '4', '--out', join(dir, 'c.gif')).code).toBe(0);
+    // A GIF89a file with the animation's loop extension.
+    const gif = readFileSync(join(dir, 'c.gif'));
+    expect(gif.subarray(0, 6).toString('latin1')).toBe('GIF89a');
+    expect(gif.includes(Buffer.from('NETSCAPE2.0', 'latin1'))).toBe(true);
+    expect(gan('sample', '--run', out, '--count', '4', '--out', join(dir, 'c.png')).code).toBe(0);
+  });
+
+  it('eval measures same-digit and moving shares of generated and real clips', () => {
+    const r = gan('eval', '--run', out, '--count', '20');
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.stdout) as { clips: number; generated: Record<string, number>; real: Record<string, number> };
+    expect(m.clips).toBe(20);
+    expect(m.real.moving_fraction).toBe(1);
+    expect(m.generated.same_digit_fraction).toBeGreaterThanOrEqual(0);
+    expect(m.generated.same_digit_fraction).toBeLessThanOrEqual(1);
+  });
+
+  it('.gif for a run that does not make clips gets one message', () => {
+    const moons = join(dir, 'moons');
+    writeFileSync(join(dir, 'moons.yaml'), 'data: {kind: mixture, name: moons}\nmodel: {kind: mlp, latent: 2, gHidden: [8], dHidden: [8], output: linear}\ntrain: {steps: 8}\n');
+    expect(gan('train', '--config', join(dir, 'moons.yaml'), '--out', moons, '--no-progress').code).toBe(0);
+    const r = gan('sample', '--run', moons, '--count', '1', '--out', join(dir, 'x.gif'));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`gan: --out ${join(dir, 'x.gif')}: GIF animates video clips; this run generates vector samples of shape [2]: write .npy or .png`);
+    expect(existsSync(join(dir, 'x.gif'))).toBe(false);
+  });
+});
+
 describe('class-aware runs: sample by label, labels beside the samples, label accuracy', () => {
   const dir = tmp();
   const out = join(dir, 'cgan');
