@@ -6,7 +6,6 @@
 // G is a DCGAN-style decoder whose last layer has one channel per frame: the clip's frames share
 // every feature map, so the digit keeps its identity while the last layers place it per frame.
 import * as E from '../../engine/index.js';
-import type { Tensor } from '../../engine/index.js';
 import { BatchNorm, Conv2d, ConvTranspose2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../../nn/layers.js';
 import { Sequential } from '../../nn/module.js';
 import { InputError } from '../../errors.js';
