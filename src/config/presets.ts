@@ -74,9 +74,11 @@ const raw: Record<string, unknown> = {
   'mnist-infogan': {
     description: 'InfoGAN on MNIST: a 10-way code and 2 continuous codes learn digit class and style unsupervised',
     data: { kind: 'mnist' },
-    // z = 62 noise values + 2 continuous codes, as in the paper; the 10-way code enters as a one-hot.
-    model: { kind: 'dcgan', variant: 'infogan', latent: 64, codes: 2, categories: 10, infoWeight: 1, width: 64, spectralNorm: true },
-    train: { ...IMAGE_TRAIN, loss: 'hinge' },
+    // The paper's recipe: z = 62 noise values + 2 continuous codes (the 10-way code enters as a
+    // one-hot); a 1024-unit layer in G and in D, batch norm in D, non-saturating loss, G's rate 5x D's.
+    // With hinge loss and spectral norm instead, the code matched digit classes only 46% of the time.
+    model: { kind: 'dcgan', variant: 'infogan', latent: 64, codes: 2, categories: 10, infoWeight: 1, width: 64, hidden: 1024, batchNormD: true },
+    train: { ...IMAGE_TRAIN, loss: 'nonsaturating', lrG: 1e-3, lrD: 2e-4 },
   },
   'mnist-lsgan': {
     description: 'Least-squares GAN on MNIST: D regresses real to 1 and generated to 0',
