@@ -24,7 +24,7 @@ describe('gan presets', () => {
     const r = gan('presets');
     expect(r.code).toBe(0);
     const names = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
-    expect(names).toEqual(['ring8', 'grid25', 'mnist-mlp', 'mnist-dcgan', 'fashion-dcgan', 'mnist-cgan', 'fashion-cgan', 'mnist-acgan', 'fashion-acgan', 'mnist-infogan', 'mnist-lsgan', 'mnist-wgan', 'mnist-wgan-gp', 'mnist-sngan', 'mnist-lapgan']);
+    expect(names).toEqual(['ring8', 'grid25', 'mnist-mlp', 'mnist-dcgan', 'fashion-dcgan', 'mnist-cgan', 'fashion-cgan', 'mnist-acgan', 'fashion-acgan', 'mnist-infogan', 'mnist-lsgan', 'mnist-wgan', 'mnist-wgan-gp', 'mnist-sngan', 'mnist-lapgan', 'mnist-pix2pix-inpaint', 'mnist-unet-inpaint-l1', 'mnist-cyclegan-thicken', 'mnist-srgan-4x', 'fashion-srgan-4x', 'moving-mnist-video']);
   });
 });
 
@@ -66,7 +66,7 @@ describe('bad configs get one message naming the key or file, exit code 2, and n
 
   it('an unknown preset and a bad flag value', () => {
     expect(gan('train', '--preset', 'nope').stderr.trim()).toBe(
-      'gan: unknown preset "nope"; presets: ring8, grid25, mnist-mlp, mnist-dcgan, fashion-dcgan, mnist-cgan, fashion-cgan, mnist-acgan, fashion-acgan, mnist-infogan, mnist-lsgan, mnist-wgan, mnist-wgan-gp, mnist-sngan, mnist-lapgan',
+      'gan: unknown preset "nope"; presets: ring8, grid25, mnist-mlp, mnist-dcgan, fashion-dcgan, mnist-cgan, fashion-cgan, mnist-acgan, fashion-acgan, mnist-infogan, mnist-lsgan, mnist-wgan, mnist-wgan-gp, mnist-sngan, mnist-lapgan, mnist-pix2pix-inpaint, mnist-unet-inpaint-l1, mnist-cyclegan-thicken, mnist-srgan-4x, fashion-srgan-4x, moving-mnist-video',
     );
     const r = gan('train', '--preset', 'ring8', '--steps', 'ten');
     expect(r.code).toBe(2);
@@ -103,7 +103,7 @@ describe('train, sample, export, eval on ring8', () => {
     expect(readFileSync(join(dir, 's.png')).subarray(1, 4).toString()).toBe('PNG');
     const bad = gan('sample', '--run', out, '--count', '5', '--out', join(dir, 's.txt'));
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toBe(`gan: --out ${join(dir, 's.txt')}: expected a .npy, .png or .csv file`);
+    expect(bad.stderr.trim()).toBe(`gan: --out ${join(dir, 's.txt')}: expected a .npy, .png, .gif or .csv file`);
   });
 
   it('evaluates mode coverage as JSON', () => {
