@@ -45,7 +45,7 @@ export interface TrainOptions {
   log?: (msg: string) => void;
 }
 
-function stepConfig(cfg: GanConfig): StepConfig {
+export function stepConfig(cfg: GanConfig): StepConfig {
   const t = cfg.train;
   const opt = (lr: number) => ({ kind: t.optimizer, lr, beta1: t.beta1, beta2: t.beta2, clipNorm: t.clipNorm || undefined });
   return {

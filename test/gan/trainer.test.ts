@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateConfig, type GanConfig } from '../../src/config/schema.js';
-import { Trainer } from '../../src/gan/trainer.js';
+import { stepConfig, Trainer } from '../../src/gan/trainer.js';
 import { decodeCheckpoint, encodeCheckpoint, readCheckpoint } from '../../src/run/checkpoint.js';
 import { RunDir } from '../../src/run/rundir.js';
 
@@ -151,5 +151,13 @@ describe('checkpoint files', () => {
     expect(() => decodeCheckpoint(new TextEncoder().encode('hello world, not a checkpoint at all, no no no'), 'x.ckpt')).toThrow(
       'checkpoint x.ckpt is corrupt (not a tsgan checkpoint)',
     );
+  });
+});
+
+describe('step settings from a config', () => {
+  it('D sees real and generated batches in one pass unless it has batch norm (whose statistics would mix them)', () => {
+    const cfg = (model: Record<string, unknown>) => validateConfig({ data: { kind: 'mnist' }, model: { kind: 'dcgan', ...model } }, 't');
+    expect(stepConfig(cfg({})).joinRealFake).toBe(true);
+    expect(stepConfig(cfg({ batchNormD: true })).joinRealFake).toBe(false);
   });
 });
