@@ -17,7 +17,7 @@ export interface LapganOptions {
   sampleShape: number[];
   /** Noise size of the coarsest generator. */
   latent: number;
-  /** Channels of the finest level's convolutions; the middle level, with a quarter of the pixels, has twice as many. */
+  /** Channels of the finest level's convolutions; the middle level, with a quarter of the pixels, has four times as many. */
   width: number;
   spectralNorm?: boolean;
   /**
@@ -29,6 +29,12 @@ export interface LapganOptions {
 }
 
 export const LEVELS = 3;
+/**
+ * The middle level's channels per finest-level channel. The middle level decides the digit's
+ * shape from a blurry 7x7 image; the finest mostly sharpens strokes, and its 28x28 maps are the
+ * costliest per channel, so it is kept narrow.
+ */
+const MIDDLE_WIDTH = 4;
 
 const down = (x: Tensor) => E.avgPool2d(x, 2, { stride: 2 });
 const up = (x: Tensor) => E.upsample(x, 2, 'bilinear');
@@ -98,12 +104,12 @@ export function lapGan(o: LapganOptions): GanModel {
   const shapes = [4, 2, 1].map((f) => [c, h / f, w / f]);
   const G = new Networks({
     level0: coarseGenerator(o.latent, shapes[0]!),
-    level1: residualGenerator(c, 2 * o.width),
+    level1: residualGenerator(c, MIDDLE_WIDTH * o.width),
     level2: residualGenerator(c, o.width),
   }).named('G');
   const D = new Networks({
     level0: coarseDiscriminator(shapes[0]!, o.spectralNorm),
-    level1: levelDiscriminator(c, h / 2, w / 2, 2 * o.width, o.spectralNorm),
+    level1: levelDiscriminator(c, h / 2, w / 2, MIDDLE_WIDTH * o.width, o.spectralNorm),
     level2: levelDiscriminator(c, h, w, o.width, o.spectralNorm),
   }).named('D');
   const gs = [G.parts.level0, G.parts.level1, G.parts.level2];
