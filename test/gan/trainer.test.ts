@@ -78,6 +78,32 @@ describe('trainer', () => {
     });
   }
 
+  // Data made as batches are drawn (two unpaired domains; moving clips) and per-step frame picks.
+  const imageResumeCases: [string, Record<string, unknown>, Record<string, unknown>][] = [
+    ['a CycleGAN (two unpaired domains)', { kind: 'mnist', task: 'dilate-unpaired' }, { kind: 'cyclegan', width: 4 }],
+    ['a video GAN (moving clips, random frames for the spatial D)', { kind: 'moving-mnist' }, { kind: 'video', width: 4, latent: 8 }],
+  ];
+  for (const [name, data, model] of imageResumeCases) {
+    it(`${name}, resumed, ends with exactly the parameters of an uninterrupted run`, async () => {
+      const cfg = validateConfig({ seed: 3, data, model, train: { steps: 24, batch: 8, stepsPerRun: 8, checkpointEvery: 12, sampleEvery: 1000, loss: 'hinge' } }, 'test');
+      const whole = tmp();
+      const a = await Trainer.open(cfg, whole);
+      await a.train();
+      await a.close();
+      const split = tmp();
+      const b1 = await Trainer.open(cfg, split);
+      await b1.train({ steps: 12 });
+      await b1.close();
+      const b2 = await Trainer.open(cfg, split, { resume: true });
+      await b2.train();
+      await b2.close();
+      const ca = readCheckpoint(new RunDir(whole).checkpointPath(24));
+      const cb = readCheckpoint(new RunDir(split).checkpointPath(24));
+      for (const [t, v] of Object.entries(ca.tensors)) expect(sameBytes(v.data, cb.tensors[t]!.data), t).toBe(true);
+      expect(cb.meta).toEqual(ca.meta);
+    });
+  }
+
   it('skips a corrupt checkpoint by name and resumes from the previous good one', async () => {
     const dir = tmp();
     const t = await Trainer.open(smallConfig({ steps: 96 }), dir);
