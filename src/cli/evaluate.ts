@@ -3,7 +3,7 @@ import { classifierMetrics } from '../metrics/frechet.js';
 import { modeMetrics, nearestModes } from '../metrics/modes.js';
 import { codeAccuracy, labelAccuracy } from '../metrics/labels.js';
 import { RunDir } from '../run/rundir.js';
-import { generate } from './outputs.js';
+import { generate, useEma } from './outputs.js';
 import type { GanModel } from '../gan/model.js';
 import { loadRun } from '../gan/trainer.js';
 import { compileTranslator, translateAll } from '../gan/sampler.js';
@@ -98,20 +98,22 @@ async function evaluateTranslation(dir: string, o: EvalOptions): Promise<Record<
   const data = kind === 'mnist' ? loadMnist('test') : kind === 'fashion' ? loadFashionMnist('test') : r.source.dataset!;
   const n = Math.min(o.count ?? 10000, data.count);
   const { inputs, targets } = exampleTranslations(pair, sampleRange(data, 0, n), n);
-  const ema = o.ema && r.store.names().some((k) => k.endsWith('/ema'));
-  const run = async (x: Float32Array, direction: Direction) => {
+  const ema = useEma(r.store, o.ema);
+  const run = async (direction: Direction, ...inputs: Float32Array[]) => {
     const translator = await compileTranslator(r.model, Math.min(n, 500), r.store, { ema, direction });
-    const y = await translateAll(translator, x, n);
+    const ys: Float32Array[] = [];
+    for (const x of inputs) ys.push(await translateAll(translator, x, n));
     await translator.release();
-    return y;
+    return ys;
   };
   const labels = BigInt64Array.from(data.labels?.subarray(0, n) ?? [], (l) => BigInt(l));
-  const judge = async (images: Float32Array, against: Float32Array) => {
+  // FCD compares with the test set's own images: not for outputs meant to differ from them (A -> B).
+  const judge = async (images: Float32Array, against: Float32Array, withFcd = true) => {
     const out: Record<string, number> = { psnr: psnr(images, against, n), ssim: ssim(images, against, [n, ...pair.target]) };
     if (classified) {
       const m = await classifierMetrics(kind, images, n);
       out.accuracy = labelAccuracy(m.predicted, labels);
-      out.fcd = m.fcd;
+      if (withFcd) out.fcd = m.fcd;
     }
     return out;
   };
@@ -123,18 +125,17 @@ async function evaluateTranslation(dir: string, o: EvalOptions): Promise<Record<
     images: n,
     held_out: classified ? 'test split' : 'first training images',
   };
-  const outputs = await run(inputs, 'a2b');
+  const [outputs] = (await run('a2b', inputs)) as [Float32Array];
   if (!pair.unpaired) {
     result.output = await judge(outputs, targets);
     if (pair.task === 'downscale4') result.bicubic = await judge(upscaleBicubic(inputs, [n, ...pair.input], 4), targets);
     return result;
   }
   // Unpaired: A is the held-out images, B their dilations (which G never saw paired with them).
-  const back = await run(targets, 'b2a');
-  const cycled = await run(outputs, 'b2a');
+  const [back, cycled] = (await run('b2a', targets, outputs)) as [Float32Array, Float32Array];
   return {
     ...result,
-    a2b: { ...(await judge(outputs, targets)), mean_intensity: meanIntensity(outputs), target_mean_intensity: meanIntensity(targets) },
+    a2b: { ...(await judge(outputs, targets, false)), mean_intensity: meanIntensity(outputs), target_mean_intensity: meanIntensity(targets) },
     b2a: await judge(back, inputs),
     cycle_l1: meanAbsDiff(cycled, inputs) / 2,
   };

@@ -154,7 +154,7 @@ export function buildCli(): Command {
 
   program
     .command('translate')
-    .description('run an image-to-image generator (pix2pix, srgan) on a .npy of images; writes .npy or a before/after .png')
+    .description('run an image-to-image generator (pix2pix, srgan, cyclegan) on a .npy of images; writes .npy or a before/after .png')
     .requiredOption('--run <dir>', 'run directory')
     .requiredOption('--in <file>', 'input images: .npy, float32 NCHW in [-1, 1]')
     .requiredOption('--out <file>', 'output file: .npy or .png')

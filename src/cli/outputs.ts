@@ -14,7 +14,7 @@ import type { DataSource } from '../data/source.js';
 import { sampleMixture } from '../data/mixtures.js';
 
 /** Whether to read the moving-average weights: asked for and kept by the run. */
-function useEma(store: E.StateStore, wanted: boolean): boolean {
+export function useEma(store: E.StateStore, wanted: boolean): boolean {
   return wanted && store.names().some((n) => n.endsWith('/ema'));
 }
 
@@ -203,7 +203,7 @@ export async function translateFile(dir: string, inPath: string, out: string, o:
   if (extname(inPath).toLowerCase() !== '.npy') throw new InputError(`--in ${inPath}: expected a .npy file of float32 images`);
   const r = await loadRun(dir);
   const t = r.model.translation;
-  if (!t) throw new InputError(`run ${dir} (model type "${r.model.type}") draws samples from noise; gan translate needs an image-to-image run (pix2pix, srgan)`);
+  if (!t) throw new InputError(`run ${dir} (model type "${r.model.type}") draws samples from noise; gan translate needs an image-to-image run (pix2pix, srgan, cyclegan)`);
   if (!t.directions.includes(o.direction)) throw new InputError(`--direction ${o.direction}: a ${r.model.type} run translates ${t.directions.join(' or ')} only`);
   const { data, shape } = readNpy(inPath);
   const want = `[N, ${t.input.join(', ')}]`;

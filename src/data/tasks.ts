@@ -197,7 +197,8 @@ export class UnpairedSource implements DataSource {
   }
 
   getState(): SourceState {
-    return { ...this.a.getState(), parts: [this.a.getState(), this.b.getState()] };
+    const parts = [this.a.getState(), this.b.getState()];
+    return { rng: parts[0]!.rng, parts };
   }
 
   setState(s: SourceState): void {

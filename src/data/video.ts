@@ -91,7 +91,8 @@ export class MovingDigitsSource implements DataSource {
   }
 
   getState(): SourceState {
-    return { ...this.images.getState(), parts: [this.images.getState(), { rng: this.rng.getState() }] };
+    const images = this.images.getState();
+    return { rng: images.rng, parts: [images, { rng: this.rng.getState() }] };
   }
 
   setState(s: SourceState): void {

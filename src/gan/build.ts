@@ -29,7 +29,8 @@ export interface DataInfo {
   pair?: PairShapes;
 }
 
-const TRANSLATION_KINDS = ['pix2pix', 'srgan', 'cyclegan'];
+/** The translation kinds and the data task each is made for. */
+const TRANSLATION_TASKS: Record<string, string> = { pix2pix: 'inpaint-bottom', srgan: 'downscale4', cyclegan: 'dilate-unpaired' };
 
 /** PacGAN packing: [N, ...] -> [N / pack, pack * size], so D sees `pack` samples as one input. */
 const Pack = (pack: number) =>
@@ -53,9 +54,9 @@ export function buildModel(m: ModelConfig, data: DataInfo, train?: { loss: strin
     // Input-gradient penalties would have to be taken per level, with respect to the level's image only.
     throw new InputError(`model "lapgan" does not support ${train.loss === 'wgan-gp' ? 'train.loss "wgan-gp"' : 'train.r1Gamma'}; use another loss or R1 off`);
   }
-  const translating = TRANSLATION_KINDS.includes(m.kind);
-  if (translating && !data.pair) throw new InputError(`model "${m.kind}" translates images: it needs paired data (data.task: "inpaint-bottom", "downscale4" or "dilate-unpaired")`);
-  if (!translating && data.pair) throw new InputError(`data.task "${data.pair.task}" makes input/target pairs, which model "${m.kind}" cannot use; use model kind ${TRANSLATION_KINDS.join(', ')}`);
+  const task = TRANSLATION_TASKS[m.kind];
+  if (task && !data.pair) throw new InputError(`model "${m.kind}" translates images: it needs image-to-image data (data.task, e.g. "${task}")`);
+  if (!task && data.pair) throw new InputError(`data.task "${data.pair.task}" makes image-to-image training data, which model "${m.kind}" cannot use; use model kind ${Object.keys(TRANSLATION_TASKS).join(', ')}`);
   if (m.kind === 'pix2pix') return pix2pix({ pair: data.pair!, width: m.width, l1Weight: m.l1Weight, adversarialWeight: m.adversarialWeight, spectralNorm: m.spectralNorm });
   if (m.kind === 'cyclegan') return cycleGan({ pair: data.pair!, width: m.width, cycleWeight: m.cycleWeight, identityWeight: m.identityWeight, spectralNorm: m.spectralNorm });
   if (m.kind === 'srgan') return srgan({ pair: data.pair!, width: m.width, blocks: m.blocks, contentWeight: m.contentWeight, adversarialWeight: m.adversarialWeight, spectralNorm: m.spectralNorm });

@@ -44,12 +44,13 @@ function filter(x: Float64Array, h: number, w: number, g: number[]): Float64Arra
 
 /**
  * Structural similarity (Wang et al. 2004) with their constants: an 11x11 Gaussian window of
- * sigma 1.5 over the valid region, K1 0.01, K2 0.03, on the images rescaled to [0, 1]. The mean
+ * sigma 1.5 (smaller for images under 11 pixels) over the valid region, K1 0.01, K2 0.03, on the images rescaled to [0, 1]. The mean
  * of the SSIM map per channel, averaged over channels and images.
  */
 export function ssim(a: Float32Array, b: Float32Array, shape: number[]): number {
   const [n, c, h, w] = shape as [number, number, number, number];
-  const g = gaussian(11, 1.5);
+  // Images smaller than the window use a window as large as they are (of the same sigma).
+  const g = gaussian(Math.min(11, h, w), 1.5);
   const c1 = 0.01 ** 2;
   const c2 = 0.03 ** 2;
   const plane = h * w;

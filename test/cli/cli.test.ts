@@ -247,7 +247,7 @@ describe('image-to-image runs: gan translate, export and eval', () => {
     expect(gan('train', '--config', plainCfg, '--out', plain, '--no-progress').code).toBe(0);
     const r = gan('translate', '--run', plain, '--in', input, '--out', join(dir, 'm.npy'));
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe(`gan: run ${plain} (model type "gan") draws samples from noise; gan translate needs an image-to-image run (pix2pix, srgan)`);
+    expect(r.stderr.trim()).toBe(`gan: run ${plain} (model type "gan") draws samples from noise; gan translate needs an image-to-image run (pix2pix, srgan, cyclegan)`);
   });
 });
 

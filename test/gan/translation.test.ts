@@ -80,11 +80,11 @@ describe('SRGAN', () => {
     );
     const plain = validateConfig({ data: { kind: 'mnist', task: 'downscale4' }, model: { kind: 'dcgan' } }, 't').model;
     expect(() => buildModel(plain, { shape: [833], pair: taskShapes('downscale4', [1, 28, 28]) })).toThrow(
-      new InputError('data.task "downscale4" makes input/target pairs, which model "dcgan" cannot use; use model kind pix2pix, srgan, cyclegan'),
+      new InputError('data.task "downscale4" makes image-to-image training data, which model "dcgan" cannot use; use model kind pix2pix, srgan, cyclegan'),
     );
     const unpaired = validateConfig({ data: { kind: 'mnist' }, model: { kind: 'pix2pix' } }, 't').model;
     expect(() => buildModel(unpaired, { shape: [1, 28, 28] })).toThrow(
-      new InputError('model "pix2pix" translates images: it needs paired data (data.task: "inpaint-bottom", "downscale4" or "dilate-unpaired")'),
+      new InputError('model "pix2pix" translates images: it needs image-to-image data (data.task, e.g. "inpaint-bottom")'),
     );
   });
 

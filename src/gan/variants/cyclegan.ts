@@ -10,7 +10,7 @@ import type { PairShapes } from '../../data/tasks.js';
 import { InputError } from '../../errors.js';
 import { Networks, type GanModel } from '../model.js';
 import { patchDiscriminator, UNet } from './pix2pix.js';
-import { splitPairs } from './paired.js';
+import { joinPairs, splitPairs } from './paired.js';
 
 export interface CycleganOptions {
   pair: PairShapes;
@@ -38,7 +38,6 @@ export function cycleGan(o: CycleganOptions): GanModel {
     const { input, target } = splitPairs(rows, o.pair);
     return { a: input, b: target };
   };
-  const row = (a: Tensor, b: Tensor) => E.concat([E.reshape(a, [a.shape[0]!, size]), E.reshape(b, [b.shape[0]!, size])], 1);
   return {
     type: 'cyclegan',
     G,
@@ -46,11 +45,14 @@ export function cycleGan(o: CycleganOptions): GanModel {
     // Translation needs no noise; the step's graph does not read z.
     latentShape: [1],
     sampleShape: [2 * size],
+    // The loss averages over D_a's and D_b's logits together; G's adversarial term is the sum of
+    // the two directions' GAN losses, as in the paper.
+    adversarialWeight: 2,
     translation: { input: shape, output: shape, directions: ['a2b', 'b2a'] },
     realInput: (rows) => rows,
     generate(_z, _y, ctx, real) {
       const { a, b } = domains(real);
-      return row(ba.call(b, ctx), ab.call(a, ctx));
+      return joinPairs(ba.call(b, ctx), ab.call(a, ctx));
     },
     discriminate(rows, _y, ctx) {
       const { a, b } = domains(rows);

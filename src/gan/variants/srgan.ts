@@ -5,8 +5,8 @@
 // adversarialWeight x the adversarial loss (the paper's 1e-3 against a perceptual content loss).
 import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
-import { Conv2d, ReLU, Residual } from '../../nn/layers.js';
-import { Lambda, Module, Sequential, type Ctx } from '../../nn/module.js';
+import { Conv2d, PixelShuffle, ReLU, Residual } from '../../nn/layers.js';
+import { Module, Sequential, type Ctx } from '../../nn/module.js';
 import type { PairShapes } from '../../data/tasks.js';
 import { InputError } from '../../errors.js';
 import type { GanModel } from '../model.js';
@@ -23,8 +23,6 @@ export interface SrganOptions {
   adversarialWeight: number;
   spectralNorm?: boolean;
 }
-
-const PixelShuffle = (r: number) => new Lambda((x) => E.pixelShuffle(x, r), `PixelShuffle(${r})`);
 
 /** Residual trunk at the input's size, then two 2x sub-pixel upsamplings, halving the channels each time. */
 export class SuperResolver extends Module {

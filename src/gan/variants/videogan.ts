@@ -80,7 +80,8 @@ export function videoGan(o: VideoGanOptions): GanModel {
     discriminate(x, _y, ctx) {
       const n = x.shape[0]!;
       // k frames, picked by uniform draws the trainer feeds each step (like dropout masks).
-      const picks = E.cast(E.mul(E.input(FRAME_PICKS, [k]), t), 'int64');
+      // Clipped to the last frame: a float32 draw just below 1 can round up to 1.
+      const picks = E.cast(E.clip(E.mul(E.input(FRAME_PICKS, [k]), t), 0, t - 1), 'int64');
       const frames = E.reshape(E.gather(x, picks, 1), [n * k, c, h, w]);
       const s = E.reshape(spatial.call(frames, ctx), [n, k]);
       const clip = E.avgPool2d(E.reshape(x, [n, t * c, h, w]), 2, { stride: 2 });
