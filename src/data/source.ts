@@ -6,7 +6,7 @@ import type { DataConfig } from '../config/schema.js';
 import { GRID25, RING8, sampleMixture, sampleSpiral, sampleTwoMoons, type Mixture } from './mixtures.js';
 import { loadFashionMnist, loadMnist, type Dataset } from './datasets.js';
 import { loadCsvDataset, loadImageFolder } from './files.js';
-import { halves, PairedSource, taskMismatch, UnpairedSource, type PairShapes } from './tasks.js';
+import { domainHalves, PairedSource, taskMismatch, UnpairedSource, type PairShapes } from './tasks.js';
 import { InputError } from '../errors.js';
 import { MovingDigitsSource } from './video.js';
 
@@ -145,7 +145,7 @@ export function openSource(cfg: DataConfig, rng: Rng): DataSource {
       const mismatch = taskMismatch(cfg.task, dataset.shape);
       if (mismatch) throw new InputError(mismatch);
       if (cfg.task === 'dilate-unpaired') {
-        const [a, b] = halves(dataset);
+        const [a, b] = domainHalves(dataset);
         return new UnpairedSource(new DatasetSource(a, rng.fork(1)), new DatasetSource(b, rng.fork(2)), cfg.task);
       }
       return new PairedSource(new DatasetSource(dataset, rng), cfg.task);

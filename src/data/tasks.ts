@@ -149,7 +149,7 @@ export class PairedSource implements DataSource {
 }
 
 /** The first and second halves of a dataset: CycleGAN's domains A and B before B is dilated. */
-export function halves(d: Dataset): [Dataset, Dataset] {
+export function domainHalves(d: Dataset): [Dataset, Dataset] {
   const size = d.shape.reduce((a, b) => a * b, 1);
   const half = Math.floor(d.count / 2);
   const part = (start: number, count: number): Dataset => ({

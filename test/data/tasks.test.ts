@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/index.js';
 import { DatasetSource } from '../../src/data/source.js';
-import { dilate3, exampleTranslations, halves, PairedSource, taskInputs, taskMismatch, taskShapes, UnpairedSource, unpackPairs } from '../../src/data/tasks.js';
+import { dilate3, exampleTranslations, domainHalves, PairedSource, taskInputs, taskMismatch, taskShapes, UnpairedSource, unpackPairs } from '../../src/data/tasks.js';
 
 const images = (n: number, seed = 1) => new Rng(seed).fillUniform(new Float32Array(n * 784), -1, 1);
 
@@ -73,7 +73,7 @@ describe('data tasks', () => {
   it('an unpaired source draws A from the first half as it is and B from the second half dilated, independently', () => {
     const data = images(8, 7);
     const dataset = { name: 't', shape: [1, 28, 28], count: 8, data, labels: Int32Array.from({ length: 8 }, (_, i) => i) };
-    const [a, b] = halves(dataset);
+    const [a, b] = domainHalves(dataset);
     expect([a.count, b.count, b.labels![0]]).toEqual([4, 4, 4]);
     const src = new UnpairedSource(new DatasetSource(a, new Rng(1)), new DatasetSource(b, new Rng(2)), 'dilate-unpaired');
     expect(src.pair).toEqual({ task: 'dilate-unpaired', input: [1, 28, 28], target: [1, 28, 28], unpaired: true });
