@@ -74,6 +74,7 @@ export function cycleGan(o: CycleganOptions): GanModel {
     sample() {
       throw new Error('a cyclegan generator translates images: use translate (gan translate), not noise sampling');
     },
-    translate: (x, ctx, direction) => (direction === 'a2b' ? ab : ba).call(x, ctx),
+    // Outputs in the data's range (the U-Nets' outputs are linear).
+    translate: (x, ctx, direction) => E.clip((direction === 'a2b' ? ab : ba).call(x, ctx), -1, 1),
   };
 }

@@ -69,6 +69,7 @@ export function pairedModel(type: string, o: PairedOptions): GanModel {
     sample() {
       throw new Error(`a ${type} generator translates images: use translate (gan translate), not noise sampling`);
     },
-    translate: (x, ctx) => G.call(x, ctx),
+    // Outputs in the data's range (the U-Net's output is linear).
+    translate: (x, ctx) => E.clip(G.call(x, ctx), -1, 1),
   };
 }

@@ -21,7 +21,12 @@ export interface Pix2PixOptions {
   spectralNorm?: boolean;
 }
 
-/** U-Net for images whose sides divide by 4: two stride-2 levels down, a 3x3 block, two levels up with skips. */
+/**
+ * U-Net for images whose sides divide by 4: two stride-2 levels down, a 3x3 block, two levels up
+ * with skips. Its output is linear, clipped to [-1, 1] only for inference (`translate`): with
+ * tanh, the L1 term, whose gradient keeps its size up to the target, drove the background towards
+ * exactly -1 until tanh saturated everywhere and G stopped learning (all-black outputs).
+ */
 export class UNet extends Module {
   private readonly down1: Sequential;
   private readonly down2: Sequential;
@@ -47,7 +52,7 @@ export class UNet extends Module {
     const m = this.middle.call(d2, ctx);
     const u2 = this.up2.call(E.concat([m, d2], 1), ctx);
     const u1 = this.up1.call(E.concat([u2, d1], 1), ctx);
-    return E.tanh(this.out.call(E.concat([u1, x], 1), ctx));
+    return this.out.call(E.concat([u1, x], 1), ctx);
   }
 }
 
