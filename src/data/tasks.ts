@@ -104,6 +104,15 @@ export function unpackPairs(rows: Float32Array, n: number, p: PairShapes): { inp
   return { inputs, targets };
 }
 
+/** Writes rows [first_i | second_i] for i < n into out, from row `offset` on. */
+function writeRows(out: Float32Array, offset: number, n: number, first: Float32Array, firstSize: number, second: Float32Array, secondSize: number): void {
+  const row = firstSize + secondSize;
+  for (let i = 0; i < n; i++) {
+    out.set(first.subarray(i * firstSize, (i + 1) * firstSize), (offset + i) * row);
+    out.set(second.subarray(i * secondSize, (i + 1) * secondSize), (offset + i) * row + firstSize);
+  }
+}
+
 /** A dataset's images as (task input, image) pairs, packed one pair per row; the pairs are made as batches are drawn. */
 export class PairedSource implements DataSource {
   readonly kind = 'vector' as const;
@@ -130,13 +139,7 @@ export class PairedSource implements DataSource {
     const images = this.buf.subarray(0, n * t);
     // Labels land at [offset, offset + n) as the image source writes them.
     this.images.next(images, n, 0, labels ? labels.subarray(offset) : undefined);
-    const inputs = taskInputs(this.pair.task, images, n, this.pair.target);
-    const a = size(this.pair.input);
-    for (let i = 0; i < n; i++) {
-      const row = (offset + i) * (a + t);
-      out.set(inputs.subarray(i * a, (i + 1) * a), row);
-      out.set(images.subarray(i * t, (i + 1) * t), row + a);
-    }
+    writeRows(out, offset, n, taskInputs(this.pair.task, images, n, this.pair.target), size(this.pair.input), images, t);
   }
 
   getState(): SourceState {
@@ -189,11 +192,7 @@ export class UnpairedSource implements DataSource {
     const b = this.buf.subarray(n * s, 2 * n * s);
     this.a.next(a, n, 0, labels ? labels.subarray(offset) : undefined);
     this.b.next(b, n, 0);
-    const bIn = taskInputs(this.pair.task, b, n, this.pair.target);
-    for (let i = 0; i < n; i++) {
-      out.set(a.subarray(i * s, (i + 1) * s), (offset + i) * 2 * s);
-      out.set(bIn.subarray(i * s, (i + 1) * s), (offset + i) * 2 * s + s);
-    }
+    writeRows(out, offset, n, a, s, taskInputs(this.pair.task, b, n, this.pair.target), s);
   }
 
   getState(): SourceState {
