@@ -26,6 +26,31 @@ function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
+/**
+ * Trains cfg to `total` steps in one go and, in another directory, to `stopAt` then resumed to
+ * `total`; expects both final checkpoints to hold the same tensors, byte for byte, and the same meta.
+ */
+async function expectResumeBitExact(cfg: GanConfig, stopAt: number, total: number) {
+  const whole = tmp();
+  const a = await Trainer.open(cfg, whole);
+  await a.train();
+  await a.close();
+  const split = tmp();
+  const b1 = await Trainer.open(cfg, split);
+  await b1.train({ steps: stopAt });
+  await b1.close();
+  const b2 = await Trainer.open(cfg, split, { resume: true });
+  expect(b2.step).toBe(stopAt);
+  await b2.train();
+  await b2.close();
+  const ca = readCheckpoint(new RunDir(whole).checkpointPath(total));
+  const cb = readCheckpoint(new RunDir(split).checkpointPath(total));
+  expect(Object.keys(cb.tensors).sort()).toEqual(Object.keys(ca.tensors).sort());
+  for (const [t, v] of Object.entries(ca.tensors)) expect(sameBytes(v.data, cb.tensors[t]!.data), t).toBe(true);
+  expect(cb.meta).toEqual(ca.meta);
+  return { split, ca };
+}
+
 describe('trainer', () => {
   it('logs every step with losses, D outputs, gradient norms and learning rates', async () => {
     const dir = tmp();
@@ -53,25 +78,8 @@ describe('trainer', () => {
   ];
   for (const [name, cfg] of resumeCases) {
     it(`${name}, resumed after an interruption, ends with exactly the parameters of an uninterrupted run`, async () => {
-      const whole = tmp();
-      const a = await Trainer.open(cfg, whole);
-      await a.train();
-      await a.close();
-
-      const split = tmp();
-      const b1 = await Trainer.open(cfg, split);
-      await b1.train({ steps: 100 }); // stops mid-way, at a step that is not a multiple of stepsPerRun
-      await b1.close();
-      const b2 = await Trainer.open(cfg, split, { resume: true });
-      expect(b2.step).toBe(100);
-      await b2.train();
-      await b2.close();
-
-      const ca = readCheckpoint(new RunDir(whole).checkpointPath(200));
-      const cb = readCheckpoint(new RunDir(split).checkpointPath(200));
-      expect(Object.keys(cb.tensors).sort()).toEqual(Object.keys(ca.tensors).sort());
-      for (const [t, v] of Object.entries(ca.tensors)) expect(sameBytes(v.data, cb.tensors[t]!.data), t).toBe(true);
-      expect(cb.meta).toEqual(ca.meta);
+      // Stops mid-way, at a step that is not a multiple of stepsPerRun.
+      const { split, ca } = await expectResumeBitExact(cfg, 100, 200);
       // The metrics log of the resumed run has each step once.
       expect(new RunDir(split).readMetrics().map((x) => x.step)).toEqual([...Array(200).keys()].map((i) => i + 1));
       expect(Object.keys(ca.tensors)).toContain('G.0.weight/ema');
@@ -86,21 +94,7 @@ describe('trainer', () => {
   for (const [name, data, model] of imageResumeCases) {
     it(`${name}, resumed, ends with exactly the parameters of an uninterrupted run`, async () => {
       const cfg = validateConfig({ seed: 3, data, model, train: { steps: 24, batch: 8, stepsPerRun: 8, checkpointEvery: 12, sampleEvery: 1000, loss: 'hinge' } }, 'test');
-      const whole = tmp();
-      const a = await Trainer.open(cfg, whole);
-      await a.train();
-      await a.close();
-      const split = tmp();
-      const b1 = await Trainer.open(cfg, split);
-      await b1.train({ steps: 12 });
-      await b1.close();
-      const b2 = await Trainer.open(cfg, split, { resume: true });
-      await b2.train();
-      await b2.close();
-      const ca = readCheckpoint(new RunDir(whole).checkpointPath(24));
-      const cb = readCheckpoint(new RunDir(split).checkpointPath(24));
-      for (const [t, v] of Object.entries(ca.tensors)) expect(sameBytes(v.data, cb.tensors[t]!.data), t).toBe(true);
-      expect(cb.meta).toEqual(ca.meta);
+      await expectResumeBitExact(cfg, 12, 24);
     });
   }
 
