@@ -113,8 +113,8 @@ function writeRows(out: Float32Array, offset: number, n: number, first: Float32A
   }
 }
 
-/** A dataset's images as (task input, image) pairs, packed one pair per row; the pairs are made as batches are drawn. */
-export class PairedSource implements DataSource {
+/** What the task sources share: rows of two flattened images, the task's shapes, and the labels and dataset of the (first) image source. */
+abstract class TaskRows implements DataSource {
   readonly kind = 'vector' as const;
   readonly shape: number[];
   readonly pair: PairShapes;
@@ -122,21 +122,37 @@ export class PairedSource implements DataSource {
   readonly dataset?: Dataset;
   private buf = new Float32Array(0);
 
+  constructor(images: DataSource, task: Task) {
+    this.dataset = images.dataset;
+    this.pair = taskShapes(task, images.shape);
+    this.shape = [size(this.pair.input) + size(this.pair.target)];
+    this.classes = images.classes;
+  }
+
+  /** A reusable buffer of at least `length` values (its first `length`). */
+  protected scratch(length: number): Float32Array {
+    if (this.buf.length < length) this.buf = new Float32Array(length);
+    return this.buf.subarray(0, length);
+  }
+
+  abstract next(out: Float32Array, n: number, offset?: number, labels?: BigInt64Array): void;
+  abstract getState(): SourceState;
+  abstract setState(s: SourceState): void;
+}
+
+/** A dataset's images as (task input, image) pairs, packed one pair per row; the pairs are made as batches are drawn. */
+export class PairedSource extends TaskRows {
   /** `images`: a source of images (its position is this source's position). */
   constructor(
     private readonly images: DataSource,
     task: Task,
   ) {
-    this.dataset = images.dataset;
-    this.pair = taskShapes(task, images.shape);
-    this.shape = [size(this.pair.input) + size(this.pair.target)];
-    this.classes = this.images.classes;
+    super(images, task);
   }
 
   next(out: Float32Array, n: number, offset = 0, labels?: BigInt64Array): void {
     const t = size(this.pair.target);
-    if (this.buf.length < n * t) this.buf = new Float32Array(n * t);
-    const images = this.buf.subarray(0, n * t);
+    const images = this.scratch(n * t);
     // Labels land at [offset, offset + n) as the image source writes them.
     this.images.next(images, n, 0, labels ? labels.subarray(offset) : undefined);
     writeRows(out, offset, n, taskInputs(this.pair.task, images, n, this.pair.target), size(this.pair.input), images, t);
@@ -166,30 +182,20 @@ export function domainHalves(d: Dataset): [Dataset, Dataset] {
 }
 
 /** Two image sources as unpaired domains: rows [a | dilate(b)], a and b drawn independently. Labels are a's. */
-export class UnpairedSource implements DataSource {
-  readonly kind = 'vector' as const;
-  readonly shape: number[];
-  readonly pair: PairShapes;
-  readonly classes?: number;
-  readonly dataset?: Dataset;
-  private buf = new Float32Array(0);
-
+export class UnpairedSource extends TaskRows {
   constructor(
     private readonly a: DataSource,
     private readonly b: DataSource,
     task: Task,
   ) {
-    this.dataset = a.dataset;
-    this.pair = taskShapes(task, a.shape);
-    this.shape = [2 * size(a.shape)];
-    this.classes = a.classes;
+    super(a, task);
   }
 
   next(out: Float32Array, n: number, offset = 0, labels?: BigInt64Array): void {
     const s = size(this.pair.target);
-    if (this.buf.length < 2 * n * s) this.buf = new Float32Array(2 * n * s);
-    const a = this.buf.subarray(0, n * s);
-    const b = this.buf.subarray(n * s, 2 * n * s);
+    const both = this.scratch(2 * n * s);
+    const a = both.subarray(0, n * s);
+    const b = both.subarray(n * s);
     this.a.next(a, n, 0, labels ? labels.subarray(offset) : undefined);
     this.b.next(b, n, 0);
     writeRows(out, offset, n, a, s, taskInputs(this.pair.task, b, n, this.pair.target), s);
