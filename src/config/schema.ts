@@ -107,6 +107,8 @@ export const ModelConfig = z.discriminatedUnion('kind', [
     width: int(4).max(1024).default(32),
     /** Frames per clip the spatial discriminator judges. */
     frames: int(1).max(64).default(2),
+    /** 'frames': each frame a channel of one decoder; 'sprite': one decoded image moved along a learned per-frame path. */
+    generator: z.enum(['frames', 'sprite']).default('frames'),
     spectralNorm: z.boolean().default(true),
   }),
   z.strictObject({

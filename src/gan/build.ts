@@ -63,7 +63,7 @@ export function buildModel(m: ModelConfig, data: DataInfo, train?: { loss: strin
   if ((m.kind === 'video') !== (data.kind === 'moving-mnist')) {
     throw new InputError(m.kind === 'video' ? `model "video" generates clips; it needs video data (data.kind "moving-mnist"), not "${data.kind}"` : `data "moving-mnist" holds video clips; use model kind "video", not "${m.kind}"`);
   }
-  if (m.kind === 'video') return videoGan({ clipShape: sampleShape, latent: m.latent, width: m.width, frames: m.frames, spectralNorm: m.spectralNorm });
+  if (m.kind === 'video') return videoGan({ clipShape: sampleShape, latent: m.latent, width: m.width, frames: m.frames, generator: m.generator, spectralNorm: m.spectralNorm });
   if (m.kind === 'lapgan') return lapGan({ sampleShape, latent: m.latent, width: m.width, spectralNorm: m.spectralNorm, condition: m.condition });
   if (m.kind === 'dcgan') checkDcganShape(sampleShape, 'dcgan');
 

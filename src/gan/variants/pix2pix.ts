@@ -23,7 +23,9 @@ export interface Pix2PixOptions {
 
 /**
  * U-Net for images whose sides divide by 4: two stride-2 levels down, a 3x3 block, two levels up
- * with skips. Its output is linear, clipped to [-1, 1] only for inference (`translate`): with
+ * with skips. With `globalSize` (the input's [H, W]) a third level reduces the quarter-size maps to
+ * one 1x1 cell and back, as the Pix2Pix U-Net goes down to 1x1: without it an output pixel sees
+ * only about 26 pixels around it, too little to complete a digit from its far half. Its output is linear, clipped to [-1, 1] only for inference (`translate`): with
  * tanh, the L1 term, whose gradient keeps its size up to the target, drove the background towards
  * exactly -1 until tanh saturated everywhere and G stopped learning (all-black outputs).
  */
@@ -34,13 +36,22 @@ export class UNet extends Module {
   private readonly up2: Sequential;
   private readonly up1: Sequential;
   private readonly out: Conv2d;
+  private readonly global?: { down: Sequential; up: Sequential };
 
-  constructor(channels: number, width: number) {
+  constructor(channels: number, width: number, globalSize?: [number, number]) {
     super();
     const w = width;
+    if (globalSize) {
+      const quarter: [number, number] = [globalSize[0] / 4, globalSize[1] / 4];
+      this.global = {
+        down: this.add('down3', new Sequential([new Conv2d(2 * w, 4 * w, quarter), LeakyReLU(0.2)])),
+        up: this.add('up3', new Sequential([new ConvTranspose2d(4 * w, 2 * w, quarter), ReLU()])),
+      };
+    }
     this.down1 = this.add('down1', new Sequential([new Conv2d(channels, w, 4, { stride: 2, padding: 1 }), LeakyReLU(0.2)]));
     this.down2 = this.add('down2', new Sequential([new Conv2d(w, 2 * w, 4, { stride: 2, padding: 1 }), LeakyReLU(0.2)]));
-    this.middle = this.add('middle', new Sequential([new Conv2d(2 * w, 2 * w, 3, { padding: 1 }), ReLU(), new Conv2d(2 * w, 2 * w, 3, { padding: 1 }), ReLU()]));
+    const middleIn = globalSize ? 4 * w : 2 * w;
+    this.middle = this.add('middle', new Sequential([new Conv2d(middleIn, 2 * w, 3, { padding: 1 }), ReLU(), new Conv2d(2 * w, 2 * w, 3, { padding: 1 }), ReLU()]));
     this.up2 = this.add('up2', new Sequential([new ConvTranspose2d(4 * w, w, 4, { stride: 2, padding: 1 }), ReLU()]));
     this.up1 = this.add('up1', new Sequential([new ConvTranspose2d(2 * w, w, 4, { stride: 2, padding: 1 }), ReLU()]));
     this.out = this.add('out', new Conv2d(w + channels, channels, 3, { padding: 1 }));
@@ -49,7 +60,7 @@ export class UNet extends Module {
   forward(x: Tensor, ctx: Ctx): Tensor {
     const d1 = this.down1.call(x, ctx);
     const d2 = this.down2.call(d1, ctx);
-    const m = this.middle.call(d2, ctx);
+    const m = this.middle.call(this.global ? E.concat([d2, this.global.up.call(this.global.down.call(d2, ctx), ctx)], 1) : d2, ctx);
     const u2 = this.up2.call(E.concat([m, d2], 1), ctx);
     const u1 = this.up1.call(E.concat([u2, d1], 1), ctx);
     return this.out.call(E.concat([u1, x], 1), ctx);
@@ -73,7 +84,7 @@ export function pix2pix(o: Pix2PixOptions): GanModel {
   if (o.pair.input.join() !== o.pair.target.join() || h % 4 !== 0 || w % 4 !== 0) {
     throw new InputError(`model "pix2pix" translates images to images of the same shape, with sides divisible by 4; the data's pairs are [${o.pair.input.join(', ')}] -> [${o.pair.target.join(', ')}]`);
   }
-  const G = new UNet(c, o.width);
+  const G = new UNet(c, o.width, [h, w]);
   const D = patchDiscriminator(2 * c, o.width, o.spectralNorm);
   return pairedModel('pix2pix', {
     G,

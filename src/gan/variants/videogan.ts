@@ -3,11 +3,18 @@
 // of each clip (the same k frames across the batch, drawn anew every step), and a temporal
 // discriminator judges the whole clip at half resolution, its frames stacked as channels, so it
 // sees motion. Both play against G at once; their losses are averaged with equal weight.
-// G is a DCGAN-style decoder whose last layer has one channel per frame: the clip's frames share
-// every feature map, so the digit keeps its identity while the last layers place it per frame.
+// Two generators:
+// - 'frames': a DCGAN-style decoder whose last layer has one channel per frame; the frames share
+//   every feature map. General, but in 10 minutes on 2 CPU cores it drew blurry blobs that barely
+//   moved (BENCHMARKS.md).
+// - 'sprite': a layered generator for clips of one object moving over a still background (after
+//   the foreground stream of Vondrick et al. 2016 and spatial transformers): a decoder draws one
+//   frame and a motion head draws a per-frame 2-D shift; each frame is that image moved by its
+//   shift with bilinear (tent) weights, so G keeps the object's identity by construction and
+//   learns only its path. It can make translation paths only, not rotation, deformation or change.
 import * as E from '../../engine/index.js';
 import { BatchNorm, Conv2d, ConvTranspose2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../../nn/layers.js';
-import { Sequential } from '../../nn/module.js';
+import { Module, Sequential, type Ctx } from '../../nn/module.js';
 import { InputError } from '../../errors.js';
 import { Networks, type GanModel } from '../model.js';
 
@@ -19,14 +26,17 @@ export interface VideoGanOptions {
   width: number;
   /** Frames the spatial discriminator judges per clip. */
   frames: number;
+  /** 'frames' (default): frames as the last layer's channels; 'sprite': one image moved per frame. */
+  generator?: 'frames' | 'sprite';
   spectralNorm?: boolean;
 }
 
 /** Name of the step input holding k uniform draws that pick the spatial discriminator's frames. */
 export const FRAME_PICKS = 'D.spatial.frames.mask';
 
-function clipGenerator(latent: number, [t, c, h, w]: number[], width: number): Sequential {
-  const [h8, w8] = [h! / 8, w! / 8];
+/** DCGAN decoder from z to `channels` maps of [h, w] (h, w divisible by 8), then tanh. */
+function decoder(latent: number, channels: number, h: number, w: number, width: number): Sequential {
+  const [h8, w8] = [h / 8, w / 8];
   const wide = 4 * width;
   return new Sequential([
     new Linear(latent, wide * h8 * w8, { bias: false }),
@@ -39,10 +49,55 @@ function clipGenerator(latent: number, [t, c, h, w]: number[], width: number): S
     new ConvTranspose2d(2 * width, 2 * width, 4, { stride: 2, padding: 1, bias: false }),
     new BatchNorm(2 * width),
     ReLU(),
-    new ConvTranspose2d(2 * width, t! * c!, 4, { stride: 2, padding: 1 }),
+    new ConvTranspose2d(2 * width, channels, 4, { stride: 2, padding: 1 }),
     Tanh(),
-    Reshape(t!, c!, h!, w!),
   ]);
+}
+
+function clipGenerator(latent: number, [t, c, h, w]: number[], width: number): Sequential {
+  return new Sequential([decoder(latent, t! * c!, h!, w!, width), Reshape(t!, c!, h!, w!)]);
+}
+
+/**
+ * Shift matrices [N, T, 1, S, S] for shifts d [N, T, 1, 1]: entry [i, j] = max(0, 1 - |j - i + d|),
+ * the bilinear weight of source index j for output index i = j + d. Multiplying by them moves an
+ * image by d pixels (zeros shifted in); the weights are differentiable in d.
+ */
+function shiftMatrices(d: E.Tensor, size: number, transposed: boolean): E.Tensor {
+  const offsets = new Float32Array(size * size);
+  for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) offsets[i * size + j] = transposed ? i - j : j - i;
+  const m = E.constant(offsets, [1, 1, 1, size, size]);
+  return E.relu(E.sub(1, E.abs(E.add(m, transposed ? E.neg(d) : d))));
+}
+
+/** The 'sprite' generator: one decoded image, moved along a per-frame path drawn by a motion head. */
+class SpriteGenerator extends Module {
+  private readonly sprite: Sequential;
+  private readonly motion: Sequential;
+
+  constructor(
+    latent: number,
+    private readonly clip: [number, number, number, number],
+    width: number,
+  ) {
+    super();
+    const [t, c, h, w] = clip;
+    this.sprite = this.add('sprite', decoder(latent, c, h, w, width));
+    // Shifts up to a quarter of the frame each way (tanh).
+    this.motion = this.add('motion', new Sequential([new Linear(latent, 4 * width), ReLU(), new Linear(4 * width, 2 * t), Tanh()]));
+  }
+
+  forward(z: E.Tensor, ctx: Ctx): E.Tensor {
+    const [t, c, h, w] = this.clip;
+    const n = z.shape[0]!;
+    // Moved in [0, 1] so the background shifted in (zeros) is the data's black (-1).
+    const image = E.reshape(E.mul(E.add(this.sprite.call(z, ctx), 1), 0.5), [n, 1, c, h, w]);
+    const shifts = E.reshape(this.motion.call(z, ctx), [n, t, 2]);
+    const dy = E.reshape(E.mul(E.slice(shifts, [0], [1], [2]), h / 4), [n, t, 1, 1, 1]);
+    const dx = E.reshape(E.mul(E.slice(shifts, [1], [2], [2]), w / 4), [n, t, 1, 1, 1]);
+    const moved = E.matmul(E.matmul(shiftMatrices(dy, h, false), image), shiftMatrices(dx, w, true));
+    return E.sub(E.mul(moved, 2), 1);
+  }
 }
 
 /** Strided 4x4 convs halving the map `halvings` times, then a linear logit. */
@@ -64,7 +119,7 @@ export function videoGan(o: VideoGanOptions): GanModel {
     throw new InputError(`model "video" generates clips [T, C, H, W] with H and W divisible by 8; the data's samples have shape [${o.clipShape.join(', ')}]`);
   }
   if (o.frames > t) throw new InputError(`model.frames ${o.frames} is more than the clip's ${t} frames`);
-  const G = clipGenerator(o.latent, o.clipShape, o.width).named('G');
+  const G = (o.generator === 'sprite' ? new SpriteGenerator(o.latent, [t, c, h, w], o.width) : clipGenerator(o.latent, o.clipShape, o.width)).named('G');
   const spatial = convDiscriminator(c, h, w, o.width, 3, o.spectralNorm);
   const temporal = convDiscriminator(t * c, h / 2, w / 2, o.width, 2, o.spectralNorm);
   const D = new Networks({ spatial, temporal }).named('D');
