@@ -9,6 +9,7 @@ import { validateConfig } from '../../src/config/schema.js';
 import { buildModel } from '../../src/gan/build.js';
 import { Trainer } from '../../src/gan/trainer.js';
 import { compileTranslator, translateAll } from '../../src/gan/sampler.js';
+import { UNet } from '../../src/gan/variants/pix2pix.js';
 import { taskInputs, taskShapes } from '../../src/data/tasks.js';
 import { loadMnist, sampleRange } from '../../src/data/datasets.js';
 import { psnr, upscaleBicubic } from '../../src/metrics/similarity.js';
@@ -35,6 +36,23 @@ describe('Pix2Pix', () => {
     expect(p2p.translate!(E.input('x', [3, 1, 28, 28]), trace, 'a2b').shape).toEqual([3, 1, 28, 28]);
     expect(p2p.discriminate(E.input('rows', [3, 2 * 784]), undefined, trace).logit.shape).toEqual([3, 49]);
     expect(p2p.translation).toEqual({ input: [1, 28, 28], output: [1, 28, 28], directions: ['a2b'] });
+  });
+
+  it('with its global level every output pixel depends on every input pixel; without it the far corner does not', async () => {
+    const influence = async (globalSize?: [number, number]) => {
+      const unet = new UNet(1, 8, globalSize).named('U');
+      const trace = new E.StateTrace(true);
+      const x = E.input('x', [1, 1, 28, 28]);
+      const corner = E.reduceSum(E.slice(unet.call(x, trace), [27, 27], [28, 28], [2, 3]));
+      const [g] = E.grad(corner, [x]);
+      const store = new E.StateStore();
+      E.initState(store, trace.declared(), new E.Rng(1));
+      const p = await E.Program.compile({ outputs: { g: g! } }, store);
+      // d(bottom-right output) / d(top-left input).
+      return (await p.run({ x: new E.Rng(2).normal(784) })).g!.data[0] as number;
+    };
+    expect(Math.abs(await influence([28, 28]))).toBeGreaterThan(0);
+    expect(await influence()).toBe(0);
   });
 
   it("G's extra term is l1Weight x the mean absolute error between its output and the target", async () => {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import * as E from '../../src/engine/index.js';
 import { validateConfig } from '../../src/config/schema.js';
 import { buildModel } from '../../src/gan/build.js';
-import { FRAME_PICKS } from '../../src/gan/variants/videogan.js';
+import { FRAME_PICKS, moveImages, SpriteGenerator } from '../../src/gan/variants/videogan.js';
+import { gradCheck } from '../engine/gradcheck.js';
 import { InputError } from '../../src/errors.js';
 
 const video = () =>
@@ -48,5 +49,53 @@ describe('video GAN', () => {
     expect(() => buildModel(d, { shape: [8, 1, 32, 32], kind: 'moving-mnist' })).toThrow(new InputError('data "moving-mnist" holds video clips; use model kind "video", not "dcgan"'));
     const many = validateConfig({ data: { kind: 'moving-mnist' }, model: { kind: 'video', frames: 9 } }, 't').model;
     expect(() => buildModel(many, { shape: [8, 1, 32, 32], kind: 'moving-mnist' })).toThrow(new InputError("model.frames 9 is more than the clip's 8 frames"));
+  });
+});
+
+describe('sprite generator', () => {
+  const run = async (outputs: Record<string, E.Tensor>, feeds: Record<string, Float32Array>) => {
+    const p = await E.Program.compile({ outputs }, new E.StateStore());
+    return p.run(feeds);
+  };
+
+  it('moves an image by whole pixels exactly (zeros shifted in) and by half pixels as the mean of its neighbours', async () => {
+    const img = Float32Array.from({ length: 16 }, (_, i) => i + 1);
+    const moved = moveImages(E.input('img', [1, 1, 1, 4, 4]), E.input('dy', [1, 3, 1, 1, 1]), E.input('dx', [1, 3, 1, 1, 1]));
+    expect(moved.shape).toEqual([1, 3, 1, 4, 4]);
+    const out = await run({ moved }, { img, dy: Float32Array.from([0, 1, 0]), dx: Float32Array.from([0, -2, 0.5]) });
+    const m = Array.from(out.moved!.data as Float32Array);
+    expect(m.slice(0, 16)).toEqual(Array.from(img));
+    // Down 1, left 2: row r, column c holds the source's row r-1, column c+2.
+    expect(m.slice(16, 32)).toEqual([0, 0, 0, 0, 3, 4, 0, 0, 7, 8, 0, 0, 11, 12, 0, 0]);
+    // Right 0.5: each pixel the mean of itself and its left neighbour (0 beyond the edge).
+    expect(m.slice(32, 36)).toEqual([0.5, 1.5, 2.5, 3.5]);
+  });
+
+  it('its gradients with respect to the image and the shifts match finite differences', async () => {
+    // Shifts at least 0.2 from whole pixels, where the bilinear weights have kinks.
+    const away = (rng: E.Rng, n: number) => Float32Array.from({ length: n }, () => rng.int(5) - 2 + 0.2 + 0.6 * rng.uniform());
+    await gradCheck((img, dy, dx) => moveImages(img!, dy!, dx!), [{ shape: [2, 1, 1, 5, 5] }, { shape: [2, 3, 1, 1, 1], gen: away }, { shape: [2, 3, 1, 1, 1], gen: away }], { eps: 1e-3 });
+  });
+
+  it('draws a clip as one image moved along a per-frame path of at most a quarter frame each way', async () => {
+    const m = buildModel(validateConfig({ data: { kind: 'moving-mnist' }, model: { kind: 'video', width: 4, generator: 'sprite' } }, 't').model, { shape: [8, 1, 32, 32], kind: 'moving-mnist' });
+    expect(m.G).toBeInstanceOf(SpriteGenerator);
+    const trace = new E.StateTrace(false);
+    const z = E.input('z', [3, 100]);
+    const clip = m.sample(z, undefined, trace);
+    expect(clip.shape).toEqual([3, 8, 1, 32, 32]);
+    const { image, dy, dx } = (m.G as SpriteGenerator).layers(z, trace);
+    const byHand = E.sub(E.mul(moveImages(image, dy, dx), 2), 1);
+    const store = new E.StateStore();
+    E.initState(store, trace.declared(), new E.Rng(1));
+    const p = await E.Program.compile({ outputs: { clip, byHand, dy, dx } }, store);
+    const out = await p.run({ z: new E.Rng(3).normal(300) });
+    const c = out.clip!.data as Float32Array;
+    const h = out.byHand!.data as Float32Array;
+    for (let i = 0; i < c.length; i++) expect(c[i]).toBeCloseTo(h[i]!, 5);
+    const shifts = [...(out.dy!.data as Float32Array), ...(out.dx!.data as Float32Array)];
+    expect(Math.max(...shifts.map(Math.abs))).toBeLessThanOrEqual(8);
+    // An untrained motion head already draws a different shift per frame: the clip moves.
+    expect(new Set(shifts.map((s) => s.toFixed(3))).size).toBeGreaterThan(40);
   });
 });

@@ -59,19 +59,28 @@ function clipGenerator(latent: number, [t, c, h, w]: number[], width: number): S
 }
 
 /**
- * Shift matrices [N, T, 1, S, S] for shifts d [N, T, 1, 1]: entry [i, j] = max(0, 1 - |j - i + d|),
- * the bilinear weight of source index j for output index i = j + d. Multiplying by them moves an
- * image by d pixels (zeros shifted in); the weights are differentiable in d.
+ * Shift matrices [N, T, 1, S, S] for shifts d [N, T, 1, 1, 1]: the bilinear (tent) weight
+ * max(0, 1 - |j - i + d|) of source index j for output index i (i = j + d moves by d), at [i, j], or
+ * at [j, i] when transposed (to multiply from the right). The weights are differentiable in d.
  */
 function shiftMatrices(d: E.Tensor, size: number, transposed: boolean): E.Tensor {
   const offsets = new Float32Array(size * size);
   for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) offsets[i * size + j] = transposed ? i - j : j - i;
   const m = E.constant(offsets, [1, 1, 1, size, size]);
-  return E.relu(E.sub(1, E.abs(E.add(m, transposed ? E.neg(d) : d))));
+  return E.relu(E.sub(1, E.abs(E.add(m, d))));
+}
+
+/**
+ * Moves images [N, 1, C, H, W] down by dy and right by dx pixels ([N, T, 1, 1, 1], any real values)
+ * with bilinear weights, giving [N, T, C, H, W]; zeros come in where the image leaves the frame.
+ */
+export function moveImages(images: E.Tensor, dy: E.Tensor, dx: E.Tensor): E.Tensor {
+  const [h, w] = images.shape.slice(-2) as [number, number];
+  return E.matmul(E.matmul(shiftMatrices(dy, h, false), images), shiftMatrices(dx, w, true));
 }
 
 /** The 'sprite' generator: one decoded image, moved along a per-frame path drawn by a motion head. */
-class SpriteGenerator extends Module {
+export class SpriteGenerator extends Module {
   private readonly sprite: Sequential;
   private readonly motion: Sequential;
 
@@ -87,16 +96,21 @@ class SpriteGenerator extends Module {
     this.motion = this.add('motion', new Sequential([new Linear(latent, 4 * width), ReLU(), new Linear(4 * width, 2 * t), Tanh()]));
   }
 
-  forward(z: E.Tensor, ctx: Ctx): E.Tensor {
+  /** The clip's image [N, 1, C, H, W] in [0, 1] and its per-frame shifts dy, dx [N, T, 1, 1, 1] in pixels. */
+  layers(z: E.Tensor, ctx: Ctx): { image: E.Tensor; dy: E.Tensor; dx: E.Tensor } {
     const [t, c, h, w] = this.clip;
     const n = z.shape[0]!;
-    // Moved in [0, 1] so the background shifted in (zeros) is the data's black (-1).
+    // In [0, 1] so that the background moved in (zeros) is the data's black (-1).
     const image = E.reshape(E.mul(E.add(this.sprite.call(z, ctx), 1), 0.5), [n, 1, c, h, w]);
     const shifts = E.reshape(this.motion.call(z, ctx), [n, t, 2]);
     const dy = E.reshape(E.mul(E.slice(shifts, [0], [1], [2]), h / 4), [n, t, 1, 1, 1]);
     const dx = E.reshape(E.mul(E.slice(shifts, [1], [2], [2]), w / 4), [n, t, 1, 1, 1]);
-    const moved = E.matmul(E.matmul(shiftMatrices(dy, h, false), image), shiftMatrices(dx, w, true));
-    return E.sub(E.mul(moved, 2), 1);
+    return { image, dy, dx };
+  }
+
+  forward(z: E.Tensor, ctx: Ctx): E.Tensor {
+    const { image, dy, dx } = this.layers(z, ctx);
+    return E.sub(E.mul(moveImages(image, dy, dx), 2), 1);
   }
 }
 
