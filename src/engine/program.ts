@@ -129,6 +129,8 @@ export class Program {
       enableCpuMemArena: true,
       enableMemPattern: true,
       logSeverityLevel: 3,
+      // A per-node timing trace (JSON, in the working directory) for finding slow operators.
+      ...(process.env.TSGAN_ORT_PROFILE ? { enableProfiling: true, profileFilePrefix: process.env.TSGAN_ORT_PROFILE } : {}),
     });
     return new Program(model, session, store);
   }
@@ -187,6 +189,7 @@ export class Program {
   }
 
   async release(): Promise<void> {
+    if (process.env.TSGAN_ORT_PROFILE) this.session.endProfiling();
     await this.session.release();
   }
 }

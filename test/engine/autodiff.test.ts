@@ -63,6 +63,16 @@ describe('autodiff', () => {
     expect(coveredOps.has('convTranspose2d')).toBe(true);
   });
 
+  it('second order through a stride-1 conv, whose input gradient is itself a conv with the flipped kernel', async () => {
+    const build = (x: E.Tensor, w: E.Tensor, v: E.Tensor) => {
+      const critic = E.reduceSum(E.mul(E.tanh(E.softplus(E.conv2d(x, w, { padding: 1 }))), v));
+      const [gx] = E.grad(critic, [x]);
+      return E.reduceSum(E.square(E.sub(E.sqrt(E.add(E.reduceSum(E.mul(gx!, gx!), [1, 2, 3]), 1e-12)), 1)));
+    };
+    const r = await gradCheck(build as (...xs: E.Tensor[]) => E.Tensor, [{ shape: [2, 2, 5, 5] }, { shape: [3, 2, 3, 3] }, { shape: [1, 3, 5, 5] }], { directions: 4, rtol: 5e-3 });
+    expect(r.checks).toHaveLength(4);
+  });
+
   it('second order through a transposed-conv generator and batch norm (R1-style penalty on x)', async () => {
     const build = (z: E.Tensor, w: E.Tensor, v: E.Tensor) => {
       const x = E.tanh(E.convTranspose2d(z, w, { stride: 2, padding: 1 }));

@@ -119,6 +119,8 @@ interface ConvCase {
 }
 const convCases: ConvCase[] = [
   { n: 2, c: 3, h: 6, w: 5, co: 4, k: [3, 3], o: {} },
+  // Stride 1, ungrouped: the input gradient is a conv with the flipped kernel (asymmetric padding here).
+  { n: 2, c: 3, h: 6, w: 5, co: 2, k: [3, 2], o: { padding: [1, 0, 2, 1] } },
   { n: 2, c: 2, h: 8, w: 8, co: 3, k: [4, 4], o: { stride: 2, padding: 1 } },
   { n: 1, c: 4, h: 7, w: 6, co: 4, k: [3, 2], o: { stride: [2, 1], padding: [1, 0, 2, 1], groups: 2 } },
   { n: 2, c: 2, h: 9, w: 9, co: 2, k: [3, 3], o: { dilation: 2, padding: 2 } },

