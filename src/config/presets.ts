@@ -77,7 +77,9 @@ const raw: Record<string, unknown> = {
     // The paper's recipe: z = 62 noise values + 2 continuous codes (the 10-way code enters as a
     // one-hot); a 1024-unit layer in G and in D, batch norm in D, non-saturating loss, G's rate 5x D's.
     // With hinge loss and spectral norm instead, the code matched digit classes only 46% of the time.
-    model: { kind: 'dcgan', variant: 'infogan', latent: 64, codes: 2, categories: 10, infoWeight: 1, width: 64, hidden: 1024, batchNormD: true },
+    // The information term at twice the paper's weight: at 1 the codes were still mixing 4s and 9s
+    // after 10 minutes (87.6% against 90.6% at 2).
+    model: { kind: 'dcgan', variant: 'infogan', latent: 64, codes: 2, categories: 10, infoWeight: 2, width: 64, hidden: 1024, batchNormD: true },
     train: { ...IMAGE_TRAIN, loss: 'nonsaturating', lrG: 1e-3, lrD: 2e-4 },
   },
   'mnist-lsgan': {
