@@ -147,6 +147,8 @@ for (const cc of convCases) {
     inputs: [{ shape: [cc.n, cc.c, Math.ceil(cc.h / 2), Math.ceil(cc.w / 2)] }, { shape: [cc.c, cc.co / g, ...cc.k] }],
   });
 }
+// Stride 1 but padding beyond k - 1: the input gradient stays a transposed conv.
+add({ name: 'conv2d stride 1, padding beyond k - 1', build: (x, w) => E.conv2d(x!, w!, { padding: 2 }), inputs: [{ shape: [1, 2, 4, 4] }, { shape: [3, 2, 2, 2] }] });
 add({ name: 'im2col', build: (x) => E.im2col(x!, [2, 3], { stride: [1, 2], padding: [1, 0, 0, 1], dilation: [1, 1] }), inputs: [{ shape: [2, 2, 5, 6] }] });
 add({ name: 'avgPool2d', build: (x) => E.avgPool2d(x!, 2), inputs: [{ shape: [2, 3, 6, 4] }] });
 add({ name: 'avgPool2d overlapping padded', build: (x) => E.avgPool2d(x!, 3, { stride: 2, padding: 1 }), inputs: [{ shape: [1, 2, 5, 5] }] });
