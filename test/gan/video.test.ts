@@ -115,3 +115,39 @@ describe('sprite generator', () => {
     expect(checked).toBeGreaterThan(10);
   });
 });
+
+describe('sprite generator, whole-pixel moves', () => {
+  it('moves the image by whole pixels, and its motion head still gets gradients (straight-through)', async () => {
+    const m = buildModel(validateConfig({ data: { kind: 'moving-mnist' }, model: { kind: 'video', width: 4, generator: 'sprite' } }, 't').model, { shape: [8, 1, 32, 32], kind: 'moving-mnist' });
+    const G = m.G as SpriteGenerator;
+    const trace = new E.StateTrace(true);
+    const z = E.input('z', [2, 100]);
+    const clip = G.call(z, trace);
+    const { image, dy, dx } = G.layers(z, trace);
+    const motionWeights = trace.declared().filter((d) => d.name.startsWith('G.motion') && d.name.endsWith('weight'));
+    expect(motionWeights.length).toBe(2);
+    const loss = E.reduceSum(E.mul(clip, E.constant(new E.Rng(5).normal(clip.size), clip.shape)));
+    const grads = E.grad(loss, motionWeights.map((d) => trace.read(d.name, d.shape, d.init)));
+    const store = new E.StateStore();
+    E.initState(store, trace.declared(), new E.Rng(1));
+    const outputs: Record<string, E.Tensor> = { clip, image, dy, dx };
+    grads.forEach((g, i) => (outputs[`g${i}`] = g!));
+    const out = await (await E.Program.compile({ outputs }, store)).run({ z: new E.Rng(3).normal(200) });
+    const c = out.clip!.data as Float32Array;
+    const img = out.image!.data as Float32Array;
+    const dys = out.dy!.data as Float32Array;
+    const dxs = out.dx!.data as Float32Array;
+    for (let f = 0; f < 16; f++) {
+      const n = Math.floor(f / 8);
+      const [sy, sx] = [Math.round(dys[f]!), Math.round(dxs[f]!)];
+      for (let y = 0; y < 32; y++) {
+        for (let x = 0; x < 32; x++) {
+          const [iy, ix] = [y - sy, x - sx];
+          const inside = iy >= 0 && iy < 32 && ix >= 0 && ix < 32;
+          expect(c[f * 1024 + y * 32 + x]).toBeCloseTo(inside ? 2 * img[n * 1024 + iy * 32 + ix]! - 1 : -1, 5);
+        }
+      }
+    }
+    for (const k of ['g0', 'g1']) expect(Math.max(...Array.from(out[k]!.data as Float32Array, Math.abs))).toBeGreaterThan(1e-4);
+  });
+});

@@ -10,8 +10,8 @@
 // - 'sprite': a layered generator for clips of one object moving over a still background (after
 //   the foreground stream of Vondrick et al. 2016 and spatial transformers): a decoder draws one
 //   frame and a motion head draws a per-frame 2-D shift; each frame is that image moved by its
-//   shift with bilinear (tent) weights, so G keeps the object's identity by construction and
-//   learns only its path. It can make translation paths only, not rotation, deformation or change.
+//   shift rounded to whole pixels (the shifts learn through bilinear weights), so G keeps the
+//   object's identity by construction and learns only its path. It can make translation paths only, not rotation, deformation or change.
 import * as E from '../../engine/index.js';
 import { BatchNorm, Conv2d, ConvTranspose2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../../nn/layers.js';
 import { Module, Sequential, type Ctx } from '../../nn/module.js';
@@ -79,6 +79,12 @@ export function moveImages(images: E.Tensor, dy: E.Tensor, dx: E.Tensor): E.Tens
   return E.matmul(E.matmul(shiftMatrices(dy, h, false), images), shiftMatrices(dx, w, true));
 }
 
+/** The nearest whole number (halves away from zero), as a constant: no gradient. */
+function roundHalfAway(x: E.Tensor): E.Tensor {
+  const shifted = E.add(E.stopGradient(x), E.mul(E.sign(E.stopGradient(x)), 0.5));
+  return E.cast(E.cast(shifted, 'int64'), 'float32');
+}
+
 /** The 'sprite' generator: one decoded image, moved along a per-frame path drawn by a motion head. */
 export class SpriteGenerator extends Module {
   private readonly sprite: Sequential;
@@ -108,9 +114,16 @@ export class SpriteGenerator extends Module {
     return { image, dy, dx };
   }
 
+  /**
+   * Frames move by whole pixels, as the data's digits are placed, so every frame is the image
+   * exactly (a bilinear half-pixel shift blurs it, which the spatial D learns to spot). The shifts
+   * still learn: their gradient is the bilinear move's (a straight-through estimator).
+   */
   forward(z: E.Tensor, ctx: Ctx): E.Tensor {
     const { image, dy, dx } = this.layers(z, ctx);
-    return E.sub(E.mul(moveImages(image, dy, dx), 2), 1);
+    const whole = moveImages(image, roundHalfAway(dy), roundHalfAway(dx));
+    const smooth = moveImages(E.stopGradient(image), dy, dx);
+    return E.sub(E.mul(E.add(whole, E.sub(smooth, E.stopGradient(smooth))), 2), 1);
   }
 }
 
