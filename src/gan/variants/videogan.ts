@@ -11,7 +11,8 @@
 //   the foreground stream of Vondrick et al. 2016 and spatial transformers): a decoder draws one
 //   frame and a motion head draws a per-frame 2-D shift; each frame is that image moved by its
 //   shift rounded to whole pixels (the shifts learn through bilinear weights), so G keeps the
-//   object's identity by construction and learns only its path. It can make translation paths only, not rotation, deformation or change.
+//   object's identity by construction and learns only its path. It makes translations only, not
+//   rotation, deformation or change.
 import * as E from '../../engine/index.js';
 import { BatchNorm, Conv2d, ConvTranspose2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../../nn/layers.js';
 import { Module, Sequential, type Ctx } from '../../nn/module.js';
