@@ -8,8 +8,8 @@ import { FRAME_PICKS, moveImages, SpriteGenerator } from '../../src/gan/variants
 import { gradCheck } from '../engine/gradcheck.js';
 import { InputError } from '../../src/errors.js';
 
-const video = () =>
-  buildModel(validateConfig({ data: { kind: 'moving-mnist' }, model: { kind: 'video', width: 4, frames: 3 } }, 't').model, { shape: [8, 1, 32, 32], kind: 'moving-mnist' });
+const video = (model: Record<string, unknown> = { frames: 3 }) =>
+  buildModel(validateConfig({ data: { kind: 'moving-mnist' }, model: { kind: 'video', width: 4, ...model } }, 't').model, { shape: [8, 1, 32, 32], kind: 'moving-mnist' });
 
 describe('video GAN', () => {
   it('G draws clips [T, C, H, W] from one noise vector', () => {
@@ -78,7 +78,7 @@ describe('sprite generator', () => {
   });
 
   it('draws a clip as one image moved along a per-frame path: what moves in from the edge is black', async () => {
-    const m = buildModel(validateConfig({ data: { kind: 'moving-mnist' }, model: { kind: 'video', width: 4, generator: 'sprite' } }, 't').model, { shape: [8, 1, 32, 32], kind: 'moving-mnist' });
+    const m = video({ generator: 'sprite' });
     expect(m.G).toBeInstanceOf(SpriteGenerator);
     const trace = new E.StateTrace(false);
     const z = E.input('z', [3, 100]);
@@ -114,11 +114,9 @@ describe('sprite generator', () => {
     }
     expect(checked).toBeGreaterThan(10);
   });
-});
 
-describe('sprite generator, whole-pixel moves', () => {
   it('moves the image by whole pixels, and its motion head still gets gradients (straight-through)', async () => {
-    const m = buildModel(validateConfig({ data: { kind: 'moving-mnist' }, model: { kind: 'video', width: 4, generator: 'sprite' } }, 't').model, { shape: [8, 1, 32, 32], kind: 'moving-mnist' });
+    const m = video({ generator: 'sprite' });
     const G = m.G as SpriteGenerator;
     const trace = new E.StateTrace(true);
     const z = E.input('z', [2, 100]);
