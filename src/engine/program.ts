@@ -129,7 +129,7 @@ export class Program {
       enableCpuMemArena: true,
       enableMemPattern: true,
       logSeverityLevel: 3,
-      // A per-node timing trace (JSON, in the working directory) for finding slow operators.
+      // TSGAN_ORT_PROFILE=prefix: a per-node timing trace (prefix_<date>.json) for finding slow operators.
       ...(process.env.TSGAN_ORT_PROFILE ? { enableProfiling: true, profileFilePrefix: process.env.TSGAN_ORT_PROFILE } : {}),
     });
     return new Program(model, session, store);

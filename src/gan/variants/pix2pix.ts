@@ -25,9 +25,10 @@ export interface Pix2PixOptions {
  * U-Net for images whose sides divide by 4: two stride-2 levels down, a 3x3 block, two levels up
  * with skips. With `globalSize` (the input's [H, W]) a third level reduces the quarter-size maps to
  * one 1x1 cell and back, as the Pix2Pix U-Net goes down to 1x1: without it an output pixel sees
- * only about 26 pixels around it, too little to complete a digit from its far half. Its output is linear, clipped to [-1, 1] only for inference (`translate`): with
- * tanh, the L1 term, whose gradient keeps its size up to the target, drove the background towards
- * exactly -1 until tanh saturated everywhere and G stopped learning (all-black outputs).
+ * only about 26 pixels around it, too little to complete a digit from its far half.
+ * Its output is linear, clipped to [-1, 1] only for inference (`translate`): with tanh, the L1
+ * term, whose gradient keeps its size up to the target, drove the background towards exactly -1
+ * until tanh saturated everywhere and G stopped learning (all-black outputs).
  */
 export class UNet extends Module {
   private readonly down1: Sequential;
