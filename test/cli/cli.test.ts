@@ -1,9 +1,9 @@
 // The `gan` command end to end, as a user runs it (a child process per command).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../tempdir.js';
 import * as ortWeb from 'onnxruntime-web';
 import { readNpy } from '../../src/run/npy.js';
 import { RunDir } from '../../src/run/rundir.js';
@@ -12,7 +12,7 @@ const ENTRY = join(process.cwd(), 'src', 'cli', 'entry.ts');
 // node itself runs the CLI (with tsx's loader), as bin/gan.js does: no wrapper process between the
 // test and the signals it sends.
 const NODE_ARGS = ['--import', 'tsx', ENTRY];
-const tmp = () => mkdtempSync(join(tmpdir(), 'tsgan-cli-'));
+const tmp = () => tempDir('cli');
 
 function gan(...args: string[]) {
   const r = spawnSync(process.execPath, [...NODE_ARGS, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });

@@ -1,13 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../tempdir.js';
 import { Rng } from '../../src/engine/index.js';
 import { loadCsvDataset, loadImageFolder } from '../../src/data/files.js';
 import { DatasetSource, openSource } from '../../src/data/source.js';
 import { encodePng } from '../../src/run/png.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'tsgan-data-'));
+const tmp = () => tempDir('data');
 
 function solid(width: number, height: number, rgb: [number, number, number]) {
   const rgba = new Uint8Array(width * height * 4);

@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../tempdir.js';
 import { validateConfig, type GanConfig } from '../../src/config/schema.js';
 import { stepConfig, Trainer } from '../../src/gan/trainer.js';
 import { decodeCheckpoint, encodeCheckpoint, readCheckpoint } from '../../src/run/checkpoint.js';
 import { RunDir } from '../../src/run/rundir.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'tsgan-trainer-'));
+const tmp = () => tempDir('trainer');
 
 /** A small ring8 run: every schedule and stream the real presets use, at a size that trains in a second. */
 function smallConfig(over: Record<string, unknown> = {}): GanConfig {

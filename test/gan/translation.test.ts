@@ -1,9 +1,7 @@
 // The paired image-to-image types (Pix2Pix, SRGAN): their shapes, G's content terms, what they
 // refuse, and that a short SRGAN run beats bicubic upscaling on held-out digits.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../tempdir.js';
 import * as E from '../../src/engine/index.js';
 import { validateConfig } from '../../src/config/schema.js';
 import { buildModel } from '../../src/gan/build.js';
@@ -116,7 +114,7 @@ describe('SRGAN', () => {
       },
       't',
     );
-    const t = await Trainer.open(cfg, mkdtempSync(join(tmpdir(), 'tsgan-sr-')));
+    const t = await Trainer.open(cfg, tempDir('sr'));
     await t.train();
     const n = 500;
     const targets = sampleRange(loadMnist('test'), 0, n);

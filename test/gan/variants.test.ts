@@ -1,9 +1,7 @@
 // The GAN types beyond the plain one: their objective terms, their inputs, and that each learns
 // what it exists for, measured on small 2-D runs (labels = the mode of the ring a point belongs to).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../tempdir.js';
 import * as E from '../../src/engine/index.js';
 import { validateConfig, type GanConfig } from '../../src/config/schema.js';
 import { RING8 } from '../../src/data/mixtures.js';
@@ -16,7 +14,7 @@ import { nearestModes } from '../../src/metrics/modes.js';
 import { codeAccuracy, labelAccuracy } from '../../src/metrics/labels.js';
 import { InputError } from '../../src/errors.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'tsgan-variants-'));
+const tmp = () => tempDir('variants');
 
 function ringConfig(model: Record<string, unknown>, train: Record<string, unknown> = {}): GanConfig {
   return validateConfig(
