@@ -84,7 +84,7 @@ export const ModelConfig = z.discriminatedUnion('kind', [
     kind: z.literal('lapgan'),
     /** Noise size of the coarsest level's generator. */
     latent: int(1).max(4096).default(100),
-    /** Channels of the finest level's convolutions (the middle level has four times as many). */
+    /** Channels of the finest level's generator (the middle generator and the finer discriminators have four times as many). */
     width: int(4).max(1024).default(32),
     spectralNorm: z.boolean().default(false),
     /** Training condition of the finer levels: the real coarser level (the paper) or the generated one (joint training). */

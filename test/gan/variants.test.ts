@@ -149,6 +149,25 @@ describe('Laplacian-pyramid GAN', () => {
     expect(a.some((v, i) => Math.abs(v - Math.max(-1, Math.min(1, c[i]!))) > 1e-3)).toBe(true);
   });
 
+  it("the middle level's generator sees the whole 14x14 image from its centre; the finest sees 9x9 pixels", async () => {
+    const parts = (lap().G as unknown as { parts: Record<string, { call: (t: E.Tensor, c: E.StateTrace) => E.Tensor }> }).parts;
+    // How many pixels of the condition channel the centre output pixel depends on.
+    const seen = async (level: string, size: number) => {
+      const trace = new E.StateTrace(true);
+      const x = E.input('x', [1, 2, size, size]);
+      const m = size / 2;
+      const centre = E.reduceSum(E.slice(parts[level]!.call(x, trace), [m, m], [m + 1, m + 1], [2, 3]));
+      const [g] = E.grad(centre, [x]);
+      const store = new E.StateStore();
+      E.initState(store, trace.declared(), new E.Rng(1));
+      const p = await E.Program.compile({ outputs: { g: g! } }, store);
+      const d = (await p.run({ x: new E.Rng(2).normal(2 * size * size) })).g!.data as Float32Array;
+      return d.subarray(0, size * size).filter((v) => v !== 0).length;
+    };
+    expect(await seen('level1', 14)).toBe(14 * 14);
+    expect(await seen('level2', 28)).toBe(9 * 9);
+  });
+
   it('shows each discriminator its level of the real image with the upsampled coarser level as condition', async () => {
     const model = lap();
     const x = E.input('x', [2, 1, 28, 28]);

@@ -7,8 +7,8 @@
 // level it will refine when sampling (jointly trained); sampling composes the pyramid.
 import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
-import { BatchNorm, Conv2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../../nn/layers.js';
-import { Sequential, type Ctx, type Module } from '../../nn/module.js';
+import { BatchNorm, Conv2d, ConvTranspose2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../../nn/layers.js';
+import { Module, Sequential, type Ctx } from '../../nn/module.js';
 import { Networks, type GanModel } from '../model.js';
 import { InputError } from '../../errors.js';
 
@@ -17,7 +17,7 @@ export interface LapganOptions {
   sampleShape: number[];
   /** Noise size of the coarsest generator. */
   latent: number;
-  /** Channels of the finest level's convolutions; the middle level, with a quarter of the pixels, has four times as many. */
+  /** Channels of the finest level's generator; the middle level's generator and both finer discriminators have four times as many. */
   width: number;
   spectralNorm?: boolean;
   /**
@@ -30,11 +30,12 @@ export interface LapganOptions {
 
 export const LEVELS = 3;
 /**
- * The middle level's channels per finest-level channel. The middle level decides the digit's
- * shape from a blurry 7x7 image; the finest mostly sharpens strokes, and its 28x28 maps are the
- * costliest per channel, so it is kept narrow.
+ * Channels of the middle generator and of the finer discriminators per `width` channel. The middle
+ * generator decides the digit's shape from a blurry 7x7 image, and both discriminators judge that
+ * shape; the finest generator mostly sharpens strokes, and its 28x28 maps are the costliest per
+ * channel, so it alone is kept narrow.
  */
-const MIDDLE_WIDTH = 4;
+const WIDE = 4;
 
 const down = (x: Tensor) => E.avgPool2d(x, 2, { stride: 2 });
 const up = (x: Tensor) => E.upsample(x, 2, 'bilinear');
@@ -73,6 +74,37 @@ function residualGenerator(c: number, width: number): Sequential {
   return new Sequential([...hidden(c + 1), ...hidden(width), ...hidden(width), new Conv2d(width, c, 3, { padding: 1 })]);
 }
 
+/**
+ * The middle level's generator: two 3x3 convs, then a path through half-size maps (a strided conv,
+ * two 3x3 convs, a transposed conv) whose output joins the full-size maps before the last two
+ * convs. An output pixel near the middle of a 14x14 image sees all of it, where four 3x3 convs
+ * alone see 9x9 pixels, so the residual can follow the digit's overall shape, which the blurry 7x7
+ * condition leaves open.
+ */
+export class ContextResidualGenerator extends Module {
+  private readonly local: Sequential;
+  private readonly context: Sequential;
+  private readonly out: Sequential;
+
+  constructor(c: number, width: number) {
+    super();
+    const w = width;
+    this.local = this.add('local', new Sequential([new Conv2d(c + 1, w, 3, { padding: 1 }), ReLU(), new Conv2d(w, w, 3, { padding: 1 }), ReLU()]));
+    this.context = this.add('context', new Sequential([
+      new Conv2d(w, 2 * w, 4, { stride: 2, padding: 1 }), ReLU(),
+      new Conv2d(2 * w, 2 * w, 3, { padding: 1 }), ReLU(),
+      new Conv2d(2 * w, 2 * w, 3, { padding: 1 }), ReLU(),
+      new ConvTranspose2d(2 * w, w, 4, { stride: 2, padding: 1 }), ReLU(),
+    ]));
+    this.out = this.add('out', new Sequential([new Conv2d(2 * w, w, 3, { padding: 1 }), ReLU(), new Conv2d(w, c, 3, { padding: 1 })]));
+  }
+
+  forward(x: Tensor, ctx: Ctx): Tensor {
+    const l = this.local.call(x, ctx);
+    return this.out.call(E.concat([l, this.context.call(l, ctx)], 1), ctx);
+  }
+}
+
 /** A finer discriminator: [image, condition] -> a 3x3 conv, strided convs (down to about 7x7) -> logit. */
 function levelDiscriminator(c: number, h: number, w: number, width: number, sn?: boolean): Sequential {
   const layers: Module[] = [new Conv2d(2 * c, width, 3, { padding: 1, spectralNorm: sn }), LeakyReLU(0.2)];
@@ -104,13 +136,13 @@ export function lapGan(o: LapganOptions): GanModel {
   const shapes = [4, 2, 1].map((f) => [c, h / f, w / f]);
   const G = new Networks({
     level0: coarseGenerator(o.latent, shapes[0]!),
-    level1: residualGenerator(c, MIDDLE_WIDTH * o.width),
+    level1: new ContextResidualGenerator(c, WIDE * o.width),
     level2: residualGenerator(c, o.width),
   }).named('G');
   const D = new Networks({
     level0: coarseDiscriminator(shapes[0]!, o.spectralNorm),
-    level1: levelDiscriminator(c, h / 2, w / 2, MIDDLE_WIDTH * o.width, o.spectralNorm),
-    level2: levelDiscriminator(c, h, w, o.width, o.spectralNorm),
+    level1: levelDiscriminator(c, h / 2, w / 2, WIDE * o.width, o.spectralNorm),
+    level2: levelDiscriminator(c, h, w, WIDE * o.width, o.spectralNorm),
   }).named('D');
   const gs = [G.parts.level0, G.parts.level1, G.parts.level2];
   const ds = [D.parts.level0, D.parts.level1, D.parts.level2];
