@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 
 const made: string[] = [];
-// Vitest evaluates this module once per test file, so the hook belongs to the importing file.
+// Vitest (with isolate on, its default) evaluates this module once per test file, so the hook
+// belongs to the importing file.
 afterAll(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });

@@ -32,8 +32,9 @@ export const LEVELS = 3;
 /**
  * Channels of the middle generator and of the finer discriminators per `width` channel. The middle
  * generator decides the digit's shape from a blurry 7x7 image, and both discriminators judge that
- * shape; the finest generator mostly sharpens strokes, and its 28x28 maps are the costliest per
- * channel, so it alone is kept narrow.
+ * shape (the finest one was widened together with the middle generator's 7x7 path; the two were
+ * measured only together). The finest generator mostly sharpens strokes, and its 28x28 maps are
+ * the costliest per channel, so it alone is kept narrow.
  */
 const WIDE = 4;
 
@@ -79,7 +80,7 @@ function residualGenerator(c: number, width: number): Sequential {
  * two 3x3 convs, a transposed conv) whose output joins the full-size maps before the last two
  * convs. An output pixel near the middle of a 14x14 image sees all of it, where four 3x3 convs
  * alone see 9x9 pixels, so the residual can follow the digit's overall shape, which the blurry 7x7
- * condition leaves open.
+ * condition leaves open. The input's sides must be even (the model's middle level always is).
  */
 export class ContextResidualGenerator extends Module {
   private readonly local: Sequential;
