@@ -11,6 +11,7 @@ import { RunDir } from '../run/rundir.js';
 import { exportGenerator, sampleToFile, translateFile } from './outputs.js';
 import { evaluateRun } from './evaluate.js';
 import { GraphBuildError } from '../engine/index.js';
+import type { Direction } from '../gan/model.js';
 
 /** A usage mistake on the command line (exit code 2). */
 export class UsageError extends InputError {}
@@ -19,6 +20,10 @@ const int = (name: string, min: number) => (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${v}"`);
   return n;
+};
+const direction = (v: string): Direction => {
+  if (v !== 'a2b' && v !== 'b2a') throw new UsageError(`--direction must be a2b or b2a, got "${v}"`);
+  return v;
 };
 const num = (name: string) => (v: string) => {
   const n = Number(v);
@@ -158,10 +163,9 @@ export function buildCli(): Command {
     .requiredOption('--run <dir>', 'run directory')
     .requiredOption('--in <file>', 'input images: .npy, float32 NCHW in [-1, 1]')
     .requiredOption('--out <file>', 'output file: .npy or .png')
-    .option('--direction <d>', 'a2b (paired types; CycleGAN also b2a)', 'a2b')
+    .option('--direction <d>', 'a2b (paired types; CycleGAN also b2a)', direction, 'a2b')
     .option('--no-ema', "use G's weights rather than their moving average")
-    .action(async (f: { run: string; in: string; out: string; direction: string; ema: boolean }) => {
-      if (f.direction !== 'a2b' && f.direction !== 'b2a') throw new UsageError(`--direction must be a2b or b2a, got "${f.direction}"`);
+    .action(async (f: { run: string; in: string; out: string; direction: Direction; ema: boolean }) => {
       const r = await translateFile(f.run, f.in, f.out, { direction: f.direction, ema: f.ema });
       process.stderr.write(`wrote ${JSON.stringify(r.shape)} translated images to ${f.out}\n`);
     });
@@ -172,8 +176,9 @@ export function buildCli(): Command {
     .requiredOption('--run <dir>', 'run directory')
     .requiredOption('--out <file>', 'output .onnx file')
     .option('--no-ema', "export G's weights rather than their moving average")
-    .action(async (f: { run: string; out: string; ema: boolean }) => {
-      const meta = await exportGenerator(f.run, f.out, f.ema);
+    .option('--direction <d>', 'which generator an image-to-image run exports: a2b (CycleGAN also b2a)', direction, 'a2b')
+    .action(async (f: { run: string; out: string; ema: boolean; direction: Direction }) => {
+      const meta = await exportGenerator(f.run, f.out, f.ema, f.direction);
       const from = meta.input_shape ? `x [batch, ${meta.input_shape}] -> y` : `z [batch, ${meta.latent_shape}] -> x`;
       process.stderr.write(`wrote ${f.out}: ${from} [batch, ${meta.output_shape}]\n`);
     });

@@ -125,17 +125,19 @@ export interface ExportMetadata {
 }
 
 /** The generator alone (weights baked in, eval mode, symbolic batch): input "z" (and "y" labels for class-aware types), output "x". */
-export async function exportGenerator(dir: string, out: string, ema: boolean): Promise<ExportMetadata> {
+export async function exportGenerator(dir: string, out: string, ema: boolean, direction: Direction = 'a2b'): Promise<ExportMetadata> {
   if (extname(out).toLowerCase() !== '.onnx') throw new InputError(`--out ${out}: expected an .onnx file`);
   const r = await loadRun(dir);
   const averaged = useEma(r.store, ema);
   const trace = new E.StateTrace(false, averaged ? emaName : undefined);
   if (r.model.translate && r.model.translation) {
     const t = r.model.translation;
-    const y = r.model.translate(E.input('x', [1, ...t.input]), trace, 'a2b');
+    checkDirection(r.model.type, t.directions, direction);
+    const y = r.model.translate(E.input('x', [1, ...t.input]), trace, direction);
     const meta: ExportMetadata = {
       producer: 'tsgan 0.1.0',
       gan_type: r.model.type,
+      direction,
       latent_shape: '',
       input_shape: t.input.join(','),
       output_shape: t.output.join(','),
@@ -191,6 +193,10 @@ function writeOnnx(out: string, outputs: Record<string, E.Tensor>, meta: ExportM
   atomicWriteFile(out, model.bytes);
 }
 
+function checkDirection(type: string, directions: readonly Direction[], direction: Direction): void {
+  if (!directions.includes(direction)) throw new InputError(`--direction ${direction}: a ${type} run translates ${directions.join(' or ')} only`);
+}
+
 export interface TranslateOptions {
   direction: Direction;
   ema: boolean;
@@ -204,7 +210,7 @@ export async function translateFile(dir: string, inPath: string, out: string, o:
   const r = await loadRun(dir);
   const t = r.model.translation;
   if (!t) throw new InputError(`run ${dir} (model type "${r.model.type}") draws samples from noise; gan translate needs an image-to-image run (pix2pix, srgan, cyclegan)`);
-  if (!t.directions.includes(o.direction)) throw new InputError(`--direction ${o.direction}: a ${r.model.type} run translates ${t.directions.join(' or ')} only`);
+  checkDirection(r.model.type, t.directions, o.direction);
   const { data, shape } = readNpy(inPath);
   const want = `[N, ${t.input.join(', ')}]`;
   if (!(data instanceof Float32Array) || shape.length !== t.input.length + 1 || t.input.some((d, i) => shape[i + 1] !== d) || shape[0] === 0) {

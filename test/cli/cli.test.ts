@@ -227,6 +227,40 @@ describe('image-to-image runs: gan translate, export and eval', () => {
     for (let i = 0; i < viaWeb.length; i += 97) expect(viaWeb[i]!).toBeCloseTo(viaCli[i]!, 4);
   });
 
+  it('exports either CycleGAN generator (--direction), matching gan translate; a one-way run refuses b2a', async () => {
+    const cgCfg = join(dir, 'cg.yaml');
+    writeFileSync(cgCfg, 'data: {kind: mnist, task: dilate-unpaired}\nmodel: {kind: cyclegan, width: 4}\ntrain: {steps: 2, batch: 4}\n');
+    const cg = join(dir, 'cg');
+    expect(gan('train', '--config', cgCfg, '--out', cg, '--no-progress').code).toBe(0);
+    const { Rng } = await import('../../src/engine/index.js');
+    const { writeNpy } = await import('../../src/run/npy.js');
+    const thick = join(dir, 'thick.npy');
+    const x = new Rng(5).fillUniform(new Float32Array(3 * 784), -1, 1);
+    writeNpy(thick, x, [3, 1, 28, 28]);
+    ortWeb.env.wasm.numThreads = 1;
+    const viaWeb = async (d: string) => {
+      const file = join(dir, `cg-${d}.onnx`);
+      const r = gan('export', '--run', cg, '--out', file, '--direction', d);
+      expect(r.code).toBe(0);
+      const session = await ortWeb.InferenceSession.create(readFileSync(file));
+      return (await session.run({ x: new ortWeb.Tensor('float32', x, [3, 1, 28, 28]) })).y!.data as Float32Array;
+    };
+    expect(gan('translate', '--run', cg, '--in', thick, '--out', join(dir, 'thin.npy'), '--direction', 'b2a').code).toBe(0);
+    const viaCli = readNpy(join(dir, 'thin.npy')).data as Float32Array;
+    const b2a = await viaWeb('b2a');
+    const a2b = await viaWeb('a2b');
+    for (let i = 0; i < viaCli.length; i += 53) expect(b2a[i]!).toBeCloseTo(viaCli[i]!, 4);
+    // The two directions are different networks.
+    expect(a2b.some((v, i) => Math.abs(v - b2a[i]!) > 1e-3)).toBe(true);
+    const bad = gan('export', '--run', out, '--out', join(dir, 'no.onnx'), '--direction', 'b2a');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('gan: --direction b2a: a srgan run translates a2b only');
+    expect(existsSync(join(dir, 'no.onnx'))).toBe(false);
+    const typo = gan('export', '--run', cg, '--out', join(dir, 'no.onnx'), '--direction', 'ab');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr.trim()).toBe('gan: --direction must be a2b or b2a, got "ab"');
+  });
+
   it('eval compares outputs and bicubic upscaling with the held-out images', () => {
     const r = gan('eval', '--run', out, '--count', '40');
     expect(r.code).toBe(0);
