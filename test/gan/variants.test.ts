@@ -106,6 +106,8 @@ function baseStep(cfg: GanConfig) {
 
 describe('Laplacian-pyramid GAN', () => {
   const lap = () => buildModel(validateConfig({ data: { kind: 'mnist' }, model: { kind: 'lapgan', latent: 8, width: 4 } }, 't').model, { shape: [1, 28, 28] });
+  // The per-level generators (G is a Networks of level0..level2).
+  const levels = (model: ReturnType<typeof lap>) => (model.G as unknown as { parts: Record<string, { call: (t: E.Tensor, c: E.StateTrace) => E.Tensor }> }).parts;
 
   it('refuses input-gradient penalties and images it cannot halve twice, by name', () => {
     const m = validateConfig({ data: { kind: 'mnist' }, model: { kind: 'lapgan' } }, 't').model;
@@ -129,7 +131,7 @@ describe('Laplacian-pyramid GAN', () => {
     const z = E.input('z', [3, ...model.latentShape]);
     const x = model.sample(z, undefined, trace);
     // The same networks called level by level, by hand.
-    const parts = (model.G as unknown as { parts: Record<string, { call: (t: E.Tensor, c: E.StateTrace) => E.Tensor }> }).parts;
+    const parts = levels(model);
     const z0 = E.slice(z, [0], [8], [1]);
     const n1 = E.reshape(E.slice(z, [8], [8 + 196], [1]), [3, 1, 14, 14]);
     const n2 = E.reshape(E.slice(z, [8 + 196], [8 + 196 + 784], [1]), [3, 1, 28, 28]);
@@ -150,7 +152,7 @@ describe('Laplacian-pyramid GAN', () => {
   });
 
   it("the middle level's generator sees the whole 14x14 image from its centre; the finest sees 9x9 pixels", async () => {
-    const parts = (lap().G as unknown as { parts: Record<string, { call: (t: E.Tensor, c: E.StateTrace) => E.Tensor }> }).parts;
+    const parts = levels(lap());
     // How many pixels of the condition channel the centre output pixel depends on.
     const seen = async (level: string, size: number) => {
       const trace = new E.StateTrace(true);

@@ -1,8 +1,8 @@
 // Checks the shipped classifier weights (assets/classifiers/) and the FCD built on them.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../tempdir.js';
 import { Rng } from '../../src/engine/index.js';
 import { loadFashionMnist, loadMnist, type Dataset } from '../../src/data/datasets.js';
 import {
@@ -33,8 +33,7 @@ function strided(d: Dataset, n: number): { images: Float32Array; labels: Int32Ar
 const HALVES_BOUND = 5;
 
 const mnistTest = loadMnist('test');
-const tmp = mkdtempSync(join(tmpdir(), 'tsgan-classifier-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('classifier');
 
 describe('shipped classifiers', () => {
   it('classify MNIST test digits (>= 98% of 2,000)', async () => {
