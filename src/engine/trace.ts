@@ -4,7 +4,7 @@
 // then a generator step through the updated discriminator). A StateTrace gives every read the
 // value most recently written in the same program, and at the end lists the final value of every
 // state that was written: those become the program's state updates.
-import { state } from './ops/leaves.js';
+import { input, state } from './ops/leaves.js';
 import type { Rng } from './random.js';
 import type { StateStore } from './program.js';
 import { fmtShape, shapeSize, type Shape, type Tensor } from './tensor.js';
@@ -25,6 +25,7 @@ export class StateTrace {
   private current = new Map<string, Tensor>();
   private written = new Set<string>();
   private decl = new Map<string, DeclaredState>();
+  private uniforms = new Map<string, Tensor>();
 
   /**
    * training: whether layers behave as in training (batch statistics, dropout, power iterations).
@@ -73,6 +74,24 @@ export class StateTrace {
 
   declared(): DeclaredState[] {
     return [...this.decl.values()];
+  }
+
+  /**
+   * A program input of uniform [0, 1) draws that whoever runs the program must feed (dropout masks):
+   * declared here so that the trainer finds it without a naming convention.
+   */
+  uniformInput(name: string, shape: Shape): Tensor {
+    let t = this.uniforms.get(name);
+    if (!t) {
+      t = input(name, shape);
+      this.uniforms.set(name, t);
+    }
+    if (!sameShape(t.shape, shape)) throw new Error(`uniform input "${name}" is asked for as ${fmtShape(shape)} but was declared ${fmtShape(t.shape)}`);
+    return t;
+  }
+
+  uniformInputs(): { name: string; shape: Shape }[] {
+    return [...this.uniforms].map(([name, t]) => ({ name, shape: t.shape }));
   }
 }
 

@@ -62,11 +62,6 @@ export function classifierNet(): ClassifierNet {
     trunk,
     head,
     params() {
-      if (trunk.allParams().length === 0) {
-        // Parameters are declared on the first forward pass: trace one to list them.
-        const ctx = new E.StateTrace(false);
-        head.call(trunk.call(E.input('x', [1, 1, 28, 28]), ctx), ctx);
-      }
       return [...trunk.allParams(), ...head.allParams()].map((p) => ({ name: p.name, shape: [...p.shape] }));
     },
     features: (x, ctx) => trunk.call(x, ctx),

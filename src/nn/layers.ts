@@ -25,16 +25,18 @@ export class Linear extends Module {
     readonly opts: WeightOptions = {},
   ) {
     super();
+    const fans = { fanIn: inFeatures, fanOut: outFeatures };
+    this.param('weight', [inFeatures, outFeatures], weightInit(opts.init ?? 'default', fans));
+    if (opts.spectralNorm) this.buffer('sn_u', [outFeatures], normalInit(0, 1));
+    if (opts.bias ?? true) this.param('bias', [outFeatures], biasInit(opts.init, inFeatures));
   }
   forward(x: Tensor, ctx: Ctx): Tensor {
-    const fans = { fanIn: this.inFeatures, fanOut: this.outFeatures };
-    let w = this.param(ctx, 'weight', [this.inFeatures, this.outFeatures], weightInit(this.opts.init ?? 'default', fans));
+    let w = this.read(ctx, 'weight');
     if (this.opts.spectralNorm) {
-      const u = this.buffer(ctx, 'sn_u', [this.outFeatures], normalInit(0, 1));
-      w = E.transpose(spectralNormalize(E.transpose(w), u, ctx, (v) => this.writeBuffer(ctx, 'sn_u', v)));
+      w = E.transpose(spectralNormalize(E.transpose(w), this.read(ctx, 'sn_u'), ctx, (v) => this.writeBuffer(ctx, 'sn_u', v)));
     }
     let y = E.matmul(x, w);
-    if (this.opts.bias ?? true) y = E.add(y, this.param(ctx, 'bias', [this.outFeatures], biasInit(this.opts.init, this.inFeatures)));
+    if (this.opts.bias ?? true) y = E.add(y, this.read(ctx, 'bias'));
     return y;
   }
   override describe(): string {
@@ -62,20 +64,25 @@ abstract class ConvLayer extends Module {
   ) {
     super();
     this.kernel = kpair(kernel);
+    const { shape, fans } = this.weightLayout();
+    this.param('weight', shape, weightInit(opts.init ?? 'default', fans));
+    if (opts.spectralNorm) this.buffer('sn_u', [shape[0]!], normalInit(0, 1));
+    if (opts.bias ?? true) this.param('bias', [outChannels], biasInit(opts.init, fans.fanIn));
   }
 
-  /** The weight of the given shape; with spectral norm, divided by the norm of its [shape[0], -1] matrix. */
-  protected weight(ctx: Ctx, shape: number[], fans: { fanIn: number; fanOut: number }): Tensor {
-    const w = this.param(ctx, 'weight', shape, weightInit(this.opts.init ?? 'default', fans));
+  /** The weight's shape and the fans its initialiser uses. */
+  protected abstract weightLayout(): { shape: number[]; fans: { fanIn: number; fanOut: number } };
+
+  /** The weight; with spectral norm, divided by the norm of its [shape[0], -1] matrix. */
+  protected weight(ctx: Ctx): Tensor {
+    const w = this.read(ctx, 'weight');
     if (!this.opts.spectralNorm) return w;
-    const u = this.buffer(ctx, 'sn_u', [shape[0]!], normalInit(0, 1));
-    return E.reshape(spectralNormalize(E.reshape(w, [shape[0]!, -1]), u, ctx, (v) => this.writeBuffer(ctx, 'sn_u', v)), shape);
+    return E.reshape(spectralNormalize(E.reshape(w, [w.shape[0]!, -1]), this.read(ctx, 'sn_u'), ctx, (v) => this.writeBuffer(ctx, 'sn_u', v)), w.shape);
   }
 
-  protected withBias(ctx: Ctx, y: Tensor, fanIn: number): Tensor {
+  protected withBias(ctx: Ctx, y: Tensor): Tensor {
     if (!(this.opts.bias ?? true)) return y;
-    const b = this.param(ctx, 'bias', [this.outChannels], biasInit(this.opts.init, fanIn));
-    return E.add(y, E.reshape(b, [1, this.outChannels, 1, 1]));
+    return E.add(y, E.reshape(this.read(ctx, 'bias'), [1, this.outChannels, 1, 1]));
   }
 
   protected label(kind: string): string {
@@ -84,11 +91,12 @@ abstract class ConvLayer extends Module {
 }
 
 export class Conv2d extends ConvLayer {
-  forward(x: Tensor, ctx: Ctx): Tensor {
+  protected weightLayout() {
     const g = this.opts.groups ?? 1;
-    const fans = convFans(this.inChannels, this.outChannels, this.kernel, g);
-    const w = this.weight(ctx, [this.outChannels, this.inChannels / g, ...this.kernel], fans);
-    return this.withBias(ctx, E.conv2d(x, w, this.opts), fans.fanIn);
+    return { shape: [this.outChannels, this.inChannels / g, ...this.kernel], fans: convFans(this.inChannels, this.outChannels, this.kernel, g) };
+  }
+  forward(x: Tensor, ctx: Ctx): Tensor {
+    return this.withBias(ctx, E.conv2d(x, this.weight(ctx), this.opts));
   }
   override describe(): string {
     return this.label('Conv2d');
@@ -96,13 +104,14 @@ export class Conv2d extends ConvLayer {
 }
 
 export class ConvTranspose2d extends ConvLayer {
-  forward(x: Tensor, ctx: Ctx): Tensor {
+  protected weightLayout() {
     const g = this.opts.groups ?? 1;
     // PyTorch computes a transposed conv's fans from its weight [in, out/g, k, k] as if it were a conv.
     const k = this.kernel[0] * this.kernel[1];
-    const fans = { fanIn: (this.outChannels / g) * k, fanOut: this.inChannels * k };
-    const w = this.weight(ctx, [this.inChannels, this.outChannels / g, ...this.kernel], fans);
-    return this.withBias(ctx, E.convTranspose2d(x, w, this.opts), fans.fanIn);
+    return { shape: [this.inChannels, this.outChannels / g, ...this.kernel], fans: { fanIn: (this.outChannels / g) * k, fanOut: this.inChannels * k } };
+  }
+  forward(x: Tensor, ctx: Ctx): Tensor {
+    return this.withBias(ctx, E.convTranspose2d(x, this.weight(ctx), this.opts));
   }
   override describe(): string {
     return this.label('ConvTranspose2d');
@@ -124,13 +133,19 @@ export class BatchNorm extends Module {
     readonly opts: NormOptions = {},
   ) {
     super();
+    if (opts.affine ?? true) {
+      this.param('weight', [channels], opts.scaleInit ?? onesInit);
+      this.param('bias', [channels], zerosInit);
+    }
+    this.buffer('running_mean', [channels], zerosInit);
+    this.buffer('running_var', [channels], onesInit);
   }
   forward(x: Tensor, ctx: Ctx): Tensor {
     const affine = this.opts.affine ?? true;
-    const gamma = affine ? this.param(ctx, 'weight', [this.channels], this.opts.scaleInit ?? onesInit) : undefined;
-    const beta = affine ? this.param(ctx, 'bias', [this.channels], zerosInit) : undefined;
-    const runningMean = this.buffer(ctx, 'running_mean', [this.channels], zerosInit);
-    const runningVar = this.buffer(ctx, 'running_var', [this.channels], onesInit);
+    const gamma = affine ? this.read(ctx, 'weight') : undefined;
+    const beta = affine ? this.read(ctx, 'bias') : undefined;
+    const runningMean = this.read(ctx, 'running_mean');
+    const runningVar = this.read(ctx, 'running_var');
     const r = E.batchNorm(x, { gamma, beta, eps: this.opts.eps, momentum: this.opts.momentum, training: ctx.training, runningMean, runningVar });
     if (r.newRunningMean) this.writeBuffer(ctx, 'running_mean', r.newRunningMean);
     if (r.newRunningVar) this.writeBuffer(ctx, 'running_var', r.newRunningVar);
@@ -148,11 +163,15 @@ export class LayerNorm extends Module {
     readonly opts: NormOptions = {},
   ) {
     super();
+    if (opts.affine ?? true) {
+      this.param('weight', shape, onesInit);
+      this.param('bias', shape, zerosInit);
+    }
   }
   forward(x: Tensor, ctx: Ctx): Tensor {
     const affine = this.opts.affine ?? true;
-    const g = affine ? this.param(ctx, 'weight', this.shape, onesInit) : undefined;
-    const b = affine ? this.param(ctx, 'bias', this.shape, zerosInit) : undefined;
+    const g = affine ? this.read(ctx, 'weight') : undefined;
+    const b = affine ? this.read(ctx, 'bias') : undefined;
     return E.layerNorm(x, this.shape.length, g, b, this.opts.eps);
   }
   override describe(): string {
@@ -166,11 +185,15 @@ export class InstanceNorm extends Module {
     readonly opts: NormOptions = {},
   ) {
     super();
+    if (opts.affine ?? false) {
+      this.param('weight', [channels], onesInit);
+      this.param('bias', [channels], zerosInit);
+    }
   }
   forward(x: Tensor, ctx: Ctx): Tensor {
     const affine = this.opts.affine ?? false;
-    const g = affine ? this.param(ctx, 'weight', [this.channels], onesInit) : undefined;
-    const b = affine ? this.param(ctx, 'bias', [this.channels], zerosInit) : undefined;
+    const g = affine ? this.read(ctx, 'weight') : undefined;
+    const b = affine ? this.read(ctx, 'bias') : undefined;
     return E.instanceNorm(x, g, b, this.opts.eps);
   }
   override describe(): string {
@@ -183,12 +206,13 @@ export class Embedding extends Module {
   constructor(
     readonly count: number,
     readonly dim: number,
-    readonly init: Initializer = normalInit(0, 1),
+    init: Initializer = normalInit(0, 1),
   ) {
     super();
+    this.param('weight', [count, dim], init);
   }
   forward(idx: Tensor, ctx: Ctx): Tensor {
-    return E.embedding(this.param(ctx, 'weight', [this.count, this.dim], this.init), idx);
+    return E.embedding(this.read(ctx, 'weight'), idx);
   }
   override describe(): string {
     return `Embedding(${this.count}, ${this.dim})`;
@@ -196,8 +220,9 @@ export class Embedding extends Module {
 }
 
 /**
- * Inverted dropout. Its random mask enters as a program input named `${path}.mask`, filled with
- * U(0,1) draws from the run's PRNG (see dropoutInputs); in eval mode it is the identity.
+ * Inverted dropout. Its random mask enters as a uniform program input declared on the trace
+ * (`${path}.mask`), which the trainer fills with U(0,1) draws from the run's PRNG; in eval mode it
+ * is the identity.
  */
 export class Dropout extends Module {
   constructor(readonly p: number) {
@@ -206,7 +231,7 @@ export class Dropout extends Module {
   }
   forward(x: Tensor, ctx: Ctx): Tensor {
     if (!ctx.training || this.p === 0) return x;
-    return E.dropout(x, E.input(`${this.path}.mask`, x.shape), this.p);
+    return E.dropout(x, ctx.uniformInput(`${this.path}.mask`, x.shape), this.p);
   }
   override describe(): string {
     return `Dropout(${this.p})`;

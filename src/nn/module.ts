@@ -1,7 +1,9 @@
 // Modules own their parameters and are called like functions (PyTorch nn.Module / Keras layers).
-// Parameters are engine state named by the module's path ("G.fc1.weight"); a forward pass reads
-// their current values through a StateTrace (Ctx), so the same module can run before and after
-// an in-graph optimizer update.
+// A module declares its parameters in its constructor, where their shapes are known, so a model's
+// parameters can be listed, counted, loaded and exported without tracing a pass. Parameters are
+// engine state named by the module's path ("G.fc1.weight"); a forward pass reads their current
+// values through a StateTrace (Ctx), so the same module can run before and after an in-graph
+// optimizer update.
 import { StateTrace, type Initializer, type Shape, type Tensor } from '../engine/index.js';
 
 export type { Initializer };
@@ -22,7 +24,8 @@ export interface ParamInfo {
 export abstract class Module {
   private pathName = '';
   private readonly children: [string, Module][] = [];
-  private readonly own = new Map<string, ParamInfo>();
+  /** Parameters and buffers by local name, declared in the constructor (their shapes are known there). */
+  private readonly own = new Map<string, Omit<ParamInfo, 'name'>>();
   /** Output shape of the last traced call, for summaries. */
   lastOutShape?: Shape;
 
@@ -39,11 +42,8 @@ export abstract class Module {
     return this.pathName;
   }
 
-  /** Names this module (and, recursively, its children). Must happen before the first forward. */
+  /** Names this module (and, recursively, its children); parameter names follow the path ("G.fc1.weight"). */
   named(path: string): this {
-    if (this.own.size > 0 && path !== this.pathName) {
-      throw new Error(`module "${this.pathName}" already declared its parameters and cannot be renamed to "${path}"`);
-    }
     this.pathName = path;
     for (const [n, c] of this.children) c.named(`${path}.${n}`);
     return this;
@@ -59,37 +59,43 @@ export abstract class Module {
     return this.children;
   }
 
-  private info(local: string, shape: Shape, init: Initializer, trainable: boolean): ParamInfo {
-    let info = this.own.get(local);
-    if (!info) {
-      if (!this.pathName) throw new Error(`${this.constructor.name} must be named (module.named("G")) before it is called`);
-      info = { name: `${this.pathName}.${local}`, shape: [...shape], init, trainable };
-      this.own.set(local, info);
-    }
-    return info;
+  /** Declares a trainable parameter (in the constructor). */
+  protected param(local: string, shape: Shape, init: Initializer): void {
+    this.declare(local, shape, init, true);
   }
 
-  /** The current value of one of this module's parameters (declared on first use). */
-  protected param(ctx: Ctx, local: string, shape: Shape, init: Initializer): Tensor {
-    const p = this.info(local, shape, init, true);
-    return ctx.read(p.name, p.shape, p.init);
+  /** Declares a non-trainable buffer (running statistics, power-iteration vectors). */
+  protected buffer(local: string, shape: Shape, init: Initializer): void {
+    this.declare(local, shape, init, false);
   }
 
-  /** The current value of a non-trainable buffer. */
-  protected buffer(ctx: Ctx, local: string, shape: Shape, init: Initializer): Tensor {
-    const p = this.info(local, shape, init, false);
-    return ctx.read(p.name, p.shape, p.init);
+  private declare(local: string, shape: Shape, init: Initializer, trainable: boolean): void {
+    if (this.own.has(local)) throw new Error(`${this.constructor.name} declares "${local}" twice`);
+    this.own.set(local, { shape: [...shape], init, trainable });
+  }
+
+  private fullName(local: string): string {
+    if (!this.pathName) throw new Error(`${this.constructor.name} must be named (module.named("G")) before it is used`);
+    return `${this.pathName}.${local}`;
+  }
+
+  /** The current value of one of this module's declared parameters or buffers in a pass. */
+  protected read(ctx: Ctx, local: string): Tensor {
+    const p = this.own.get(local);
+    if (!p) throw new Error(`${this.constructor.name} reads "${local}", which it never declared`);
+    return ctx.read(this.fullName(local), p.shape, p.init);
   }
 
   protected writeBuffer(ctx: Ctx, local: string, value: Tensor): void {
     const p = this.own.get(local);
     if (!p || p.trainable) throw new Error(`${this.path}: "${local}" is not a buffer`);
-    ctx.write(p.name, value);
+    ctx.write(this.fullName(local), value);
   }
 
-  /** Every parameter and buffer declared so far by this module and its children, in a fixed order. */
+  /** Every parameter and buffer of this module and its children, in a fixed order (own first, then children in order). */
   allParams(): ParamInfo[] {
-    return [...this.own.values(), ...this.children.flatMap(([, c]) => c.allParams())];
+    const own = [...this.own].map(([local, p]) => ({ name: this.fullName(local), ...p }));
+    return [...own, ...this.children.flatMap(([, c]) => c.allParams())];
   }
 
   parameters(): ParamInfo[] {
@@ -134,5 +140,18 @@ export class Lambda extends Module {
   }
   override describe(): string {
     return this.label;
+  }
+}
+
+/** Several named networks under one name ("G" or "D"); whoever holds them calls the parts (PyTorch's ModuleDict). */
+export class Networks<K extends string = string> extends Module {
+  readonly parts: Record<K, Module>;
+  constructor(parts: Record<K, Module>) {
+    super();
+    this.parts = parts;
+    for (const [name, m] of Object.entries<Module>(parts)) this.add(name, m);
+  }
+  forward(): Tensor {
+    throw new Error(`${this.path} holds several networks; call its parts`);
   }
 }
