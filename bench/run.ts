@@ -7,13 +7,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as E from '../src/engine/index.js';
 import { buildTrainStep, type StepConfig } from '../src/gan/step.js';
-import type { GanNets } from '../src/gan/model.js';
+import type { GanRecipe } from '../src/gan/recipe.js';
+import { gan } from '../src/gan/types/gan.js';
 import { dcganDiscriminator28, dcganGenerator28, mlpDiscriminator, mlpGenerator } from '../src/gan/nets.js';
 import { countFlops } from './flops.js';
 
 interface BenchCase {
   name: string;
-  nets: () => GanNets;
+  nets: () => GanRecipe;
+  sampleShape: number[];
   step: Partial<StepConfig>;
 }
 
@@ -22,22 +24,26 @@ const adam = { kind: 'adam' as const, lr: 2e-4, beta1: 0.5, beta2: 0.999 };
 const CASES: BenchCase[] = [
   {
     name: 'mlp',
-    nets: () => ({
+    nets: () => gan({
       G: mlpGenerator(100, 784, { hidden: [256, 512], slope: 0.2 }).named('G'),
       D: mlpDiscriminator(784, { hidden: [512, 256], slope: 0.2 }).named('D'),
-      latentShape: [100],
+      latent: 100,
       sampleShape: [784],
+      range: '[-1, 1]',
     }),
+    sampleShape: [784],
     step: {},
   },
   {
     name: 'dcgan',
-    nets: () => ({
+    nets: () => gan({
       G: dcganGenerator28(100).named('G'),
       D: dcganDiscriminator28().named('D'),
-      latentShape: [100],
+      latent: 100,
       sampleShape: [1, 28, 28],
+      range: '[-1, 1]',
     }),
+    sampleShape: [1, 28, 28],
     step: {},
   },
 ];
@@ -73,21 +79,20 @@ export async function benchOurs(
     r1Gamma: 0,
     weightClip: 0,
     emaDecay: 0,
-    joinRealFake: true,
     optG: adam,
     optD: adam,
     ...c.step,
     ...overrides,
   };
   const t0 = performance.now();
-  const built = buildTrainStep(nets, cfg);
+  const built = buildTrainStep(nets, { x: { shape: c.sampleShape, dtype: 'float32' } }, cfg);
   const store = new E.StateStore();
   E.initState(store, built.trace.declared(), new E.Rng(0));
-  const loop = stepsPerRun > 1 ? { steps: stepsPerRun, perStep: ['real', 'z'] } : undefined;
+  const loop = stepsPerRun > 1 ? { steps: stepsPerRun, perStep: ['x', 'z'] } : undefined;
   const prog = await E.Program.compile(built.spec, store, { loop });
   const compileMs = performance.now() - t0;
   const rng = new E.Rng(1);
-  const sampleSize = nets.sampleShape.reduce((a, b) => a * b, 1);
+  const sampleSize = c.sampleShape.reduce((a, b) => a * b, 1);
   const pool = Array.from({ length: 8 }, () => rng.fillUniform(new Float32Array(stepsPerRun * batch * sampleSize), -1, 1));
   const z = new Float32Array(stepsPerRun * batch * 100);
   const times: number[] = [];
@@ -96,7 +101,7 @@ export async function benchOurs(
   for (let i = 0; i < warmRuns + runs; i++) {
     const s = performance.now();
     rng.fillNormal(z);
-    await prog.run({ real: pool[i % pool.length]!, z, lr_G: 2e-4, lr_D: 2e-4 });
+    await prog.run({ x: pool[i % pool.length]!, z, lr_G: 2e-4, lr_D: 2e-4 });
     if (i >= warmRuns) times.push((performance.now() - s) / stepsPerRun);
   }
   await prog.release();
@@ -184,21 +189,21 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 async function memorySoak(steps: number, json: boolean): Promise<void> {
   const c = CASES.find((x) => x.name === 'mlp')!;
   const nets = c.nets();
-  const built = buildTrainStep(nets, {
+  const built = buildTrainStep(nets, { x: { shape: c.sampleShape, dtype: 'float32' } }, {
     batch: 64, loss: 'nonsaturating', dSteps: 1, realLabel: 1, gpWeight: 10, r1Gamma: 0, weightClip: 0, emaDecay: 0.999,
-    joinRealFake: true, optG: adam, optD: adam,
+    optG: adam, optD: adam,
   });
   const store = new E.StateStore();
   E.initState(store, built.trace.declared(), new E.Rng(0));
   const perRun = 8;
-  const prog = await E.Program.compile(built.spec, store, { loop: { steps: perRun, perStep: ['real', 'z'] } });
+  const prog = await E.Program.compile(built.spec, store, { loop: { steps: perRun, perStep: ['x', 'z'] } });
   const rng = new E.Rng(1);
   const real = rng.fillUniform(new Float32Array(perRun * 64 * 784), -1, 1);
   const z = new Float32Array(perRun * 64 * 100);
   const rss: Record<number, number> = {};
   for (let i = 1; i <= steps / perRun; i++) {
     rng.fillNormal(z);
-    await prog.run({ real, z, lr_G: 2e-4, lr_D: 2e-4 });
+    await prog.run({ x: real, z, lr_G: 2e-4, lr_D: 2e-4 });
     const step = i * perRun;
     if (step === 1000 || step === steps || step % 2000 === 0) {
       global.gc?.();

@@ -17,10 +17,10 @@ if (!('variant' in cfg) || cfg.variant !== 'infogan' || cfg.codes === 0) {
   process.stderr.write(`${dir}: not an InfoGAN run with continuous codes\n`);
   process.exit(2);
 }
-const rows = r.model.classes!;
+const rows = r.recipe.sampler!.labels!.classes;
 const cols = 9;
-const latent = r.model.latentShape[0]!;
-const sampler = await compileSampler(r.model, rows * cols, r.store, { ema: r.store.names().some((n) => n.endsWith('/ema')) });
+const latent = r.recipe.sampler!.latent[0]!;
+const sampler = await compileSampler(r.recipe, rows * cols, r.store, { ema: r.store.names().some((n) => n.endsWith('/ema')) });
 const noise = new E.Rng(1).normal(latent);
 for (let code = 0; code < cfg.codes; code++) {
   const z = new Float32Array(rows * cols * latent);

@@ -16,7 +16,7 @@ if (!dir) {
 const r = await loadRun(dir);
 const B = 500;
 const N = 5000;
-const G = (r.model.G as any).parts;
+const G = (r.recipe.G as any).parts;
 const down = (x: E.Tensor) => E.avgPool2d(x, 2, { stride: 2 });
 const up = (x: E.Tensor) => E.upsample(x, 2, 'bilinear');
 const lat = (r.cfg.model as any).latent as number;

@@ -4,12 +4,12 @@ import { modeMetrics, nearestModes } from '../metrics/modes.js';
 import { codeAccuracy, labelAccuracy } from '../metrics/labels.js';
 import { RunDir } from '../run/rundir.js';
 import { generate, useEma } from './outputs.js';
-import type { GanModel } from '../gan/model.js';
+import type { GanRecipe } from '../gan/recipe.js';
 import { loadRun } from '../gan/trainer.js';
 import { compileTranslator, translateAll } from '../gan/sampler.js';
 import { loadFashionMnist, loadMnist, sampleRange } from '../data/datasets.js';
 import { exampleTranslations } from '../data/tasks.js';
-import type { Direction } from '../gan/model.js';
+import type { Direction } from '../gan/recipe.js';
 import { psnr, ssim, upscaleBicubic } from '../metrics/similarity.js';
 import { clipMetrics, type ClipMetrics } from '../metrics/video.js';
 import { openSource } from '../data/source.js';
@@ -28,12 +28,12 @@ export async function evaluateRun(dir: string, o: EvalOptions): Promise<Record<s
   const count = o.count ?? (dataCfg.kind === 'mixture' ? 2500 : 10000);
   // Class-aware types draw labels from their prior (uniform), so the metrics describe the whole distribution.
   const r = await generate(dir, count, { seed: o.seed, ema: o.ema, randomLabels: true });
-  const base = { run: dir, step: r.step, gan_type: r.model.type, data: r.cfg.data, samples: count };
+  const base = { run: dir, step: r.step, gan_type: r.recipe.type, data: r.cfg.data, samples: count };
   if (r.source.mixture) {
     const m = modeMetrics(r.x, r.source.mixture);
     return {
       ...base,
-      ...labelMetrics(r.model, r.labels, nearestModes(r.x, r.source.mixture), r.source.mixture.centers.length),
+      ...labelMetrics(r.recipe, r.labels, nearestModes(r.x, r.source.mixture), r.source.mixture.centers.length),
       modes: m.modes,
       modes_captured: m.modesCaptured,
       high_quality_fraction: m.highQualityFraction,
@@ -51,7 +51,7 @@ export async function evaluateRun(dir: string, o: EvalOptions): Promise<Record<s
       class_entropy: m.classEntropy,
       mean_max_prob: m.meanMaxProb,
     };
-    return { ...out, ...labelMetrics(r.model, r.labels, m.predicted, m.classHistogram.length) };
+    return { ...out, ...labelMetrics(r.recipe, r.labels, m.predicted, m.classHistogram.length) };
   }
   // Other data: per-dimension mean and standard deviation of samples and data, side by side.
   const d = r.source.shape.reduce((a, b) => a * b, 1);
@@ -73,11 +73,12 @@ export async function evaluateRun(dir: string, o: EvalOptions): Promise<Record<s
  * Class-aware types (samples drawn with uniformly random labels): the share classified
  * as their label (CGAN, ACGAN), or InfoGAN's code accuracy under the best code-to-class matching.
  */
-function labelMetrics(model: GanModel, labels: BigInt64Array | undefined, predicted: Int32Array, classes: number): Record<string, unknown> {
-  if (!labels) return {};
-  if (model.type !== 'infogan') return { label_accuracy: labelAccuracy(predicted, labels) };
+function labelMetrics(recipe: GanRecipe, labels: BigInt64Array | undefined, predicted: Int32Array, classes: number): Record<string, unknown> {
+  const meaning = recipe.sampler?.labels;
+  if (!labels || !meaning) return {};
+  if (meaning.meaning === 'class') return { label_accuracy: labelAccuracy(predicted, labels) };
   // The matching is one-to-one: it needs as many code values as classes.
-  if (model.classes !== classes) return {};
+  if (meaning.classes !== classes) return {};
   const c = codeAccuracy(predicted, labels, classes);
   return { code_accuracy: c.accuracy, code_to_class: c.mapping };
 }
@@ -100,7 +101,7 @@ async function evaluateTranslation(dir: string, o: EvalOptions): Promise<Record<
   const { inputs, targets } = exampleTranslations(pair, sampleRange(data, 0, n), n);
   const ema = useEma(r.store, o.ema);
   const run = async (direction: Direction, ...inputs: Float32Array[]) => {
-    const translator = await compileTranslator(r.model, Math.min(n, 500), r.store, { ema, direction });
+    const translator = await compileTranslator(r.recipe, Math.min(n, 500), r.store, { ema, direction });
     const ys: Float32Array[] = [];
     for (const x of inputs) ys.push(await translateAll(translator, x, n));
     await translator.release();
@@ -120,7 +121,7 @@ async function evaluateTranslation(dir: string, o: EvalOptions): Promise<Record<
   const result: Record<string, unknown> = {
     run: dir,
     step: r.step,
-    gan_type: r.model.type,
+    gan_type: r.recipe.type,
     data: r.cfg.data,
     images: n,
     held_out: classified ? 'test split' : 'first training images',
@@ -160,12 +161,12 @@ async function evaluateVideo(dir: string, o: EvalOptions): Promise<Record<string
   const r = await generate(dir, count, { seed: o.seed, ema: o.ema });
   const shape = r.source.shape;
   const real = new Float32Array(count * shape.reduce((a, b) => a * b, 1));
-  openSource(r.cfg.data, new Rng(o.seed + 1)).next(real, count);
+  openSource(r.cfg.data, new Rng(o.seed + 1)).next({ x: real }, count);
   const describe = (m: ClipMetrics) => ({ same_digit_fraction: m.sameDigitFraction, moving_fraction: m.movingFraction, mean_max_shift: m.meanMaxShift, digit_histogram: m.digitHistogram });
   return {
     run: dir,
     step: r.step,
-    gan_type: r.model.type,
+    gan_type: r.recipe.type,
     data: r.cfg.data,
     clips: count,
     generated: describe(await clipMetrics(r.x, count, shape)),

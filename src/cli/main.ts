@@ -11,7 +11,7 @@ import { RunDir } from '../run/rundir.js';
 import { exportGenerator, sampleToFile, translateFile } from './outputs.js';
 import { evaluateRun } from './evaluate.js';
 import { GraphBuildError } from '../engine/index.js';
-import type { Direction } from '../gan/model.js';
+import type { Direction } from '../gan/recipe.js';
 
 /** A usage mistake on the command line (exit code 2). */
 export class UsageError extends InputError {}

@@ -4,7 +4,7 @@ import * as E from '../engine/index.js';
 import { InputError } from '../errors.js';
 import { writeClipAnimation, writeSamplePicture, writeTranslationPicture } from '../gan/artifacts.js';
 import { compileSampler, compileTranslator, cyclingLabels, drawSamples, translateAll } from '../gan/sampler.js';
-import type { Direction } from '../gan/model.js';
+import { translation, type Direction } from '../gan/recipe.js';
 import { emaName } from '../gan/step.js';
 import { loadRun } from '../gan/trainer.js';
 import { atomicWriteFile } from '../run/atomic.js';
@@ -40,10 +40,11 @@ export interface GenerateOptions {
 /** Draws `count` samples from a run; for class-aware runs also the label each was drawn with. */
 export async function generate(dir: string, count: number, o: GenerateOptions) {
   const r = await loadRun(dir);
-  if (r.model.translation) throw new InputError(`run ${dir} (model type "${r.model.type}") translates images rather than drawing them from noise: use gan translate --run ${dir} --in IN.npy --out OUT.npy`);
-  const classes = r.model.classes;
+  const type = r.recipe.type;
+  if (!r.recipe.sampler) throw new InputError(`run ${dir} (model type "${type}") translates images rather than drawing them from noise: use gan translate --run ${dir} --in IN.npy --out OUT.npy`);
+  const classes = r.recipe.sampler.labels?.classes;
   if (o.label !== undefined) {
-    if (!classes) throw new InputError(`--label: run ${dir} (model type "${r.model.type}") does not draw samples by label`);
+    if (!classes) throw new InputError(`--label: run ${dir} (model type "${type}") does not draw samples by label`);
     if (!Number.isInteger(o.label) || o.label < 0 || o.label >= classes) {
       throw new InputError(`--label ${o.label}: expected an integer from 0 to ${classes - 1}`);
     }
@@ -55,7 +56,7 @@ export async function generate(dir: string, count: number, o: GenerateOptions) {
   } else if (classes) {
     labels = cyclingLabels(count, classes, o.label);
   }
-  const sampler = await compileSampler(r.model, Math.min(count, 500), r.store, { ema: useEma(r.store, o.ema) });
+  const sampler = await compileSampler(r.recipe, Math.min(count, 500), r.store, { ema: useEma(r.store, o.ema) });
   const x = await drawSamples(sampler, count, new E.Rng(o.seed), labels);
   await sampler.release();
   return { ...r, x, labels };
@@ -106,7 +107,7 @@ export async function sampleToFile(dir: string, count: number, out: string, o: G
     atomicWriteFile(out, formatCsv(toDataScale(r.x, r.source), [count, d], header));
   } else {
     if (r.labels && r.source.kind === 'image') {
-      const g = byLabel(r.x, r.labels, r.model.classes!);
+      const g = byLabel(r.x, r.labels, r.recipe.sampler!.labels!.classes);
       writeSamplePicture(out, g.x, g.n, r.source, undefined, g.cols);
     } else {
       const real = r.source.mixture ? sampleMixture(r.source.mixture, new E.Rng(o.seed + 1), Math.min(count, 5000)) : undefined;
@@ -130,53 +131,45 @@ export async function exportGenerator(dir: string, out: string, ema: boolean, di
   const r = await loadRun(dir);
   const averaged = useEma(r.store, ema);
   const trace = new E.StateTrace(false, averaged ? emaName : undefined);
-  if (r.model.translate && r.model.translation) {
-    const t = r.model.translation;
-    checkDirection(r.model.type, t.directions, direction);
-    const y = r.model.translate(E.input('x', [1, ...t.input]), trace, direction);
+  const type = r.recipe.type;
+  const common = { data: JSON.stringify(r.cfg.data), step: String(r.step), weights: averaged ? 'exponential moving average' : 'raw' };
+  const t = r.recipe.translator;
+  if (t) {
+    const y = translation(type, t, direction)(E.input('x', [1, ...t.input]), trace);
     const meta: ExportMetadata = {
       producer: 'tsgan 0.1.0',
-      gan_type: r.model.type,
+      gan_type: type,
       direction,
       latent_shape: '',
       input_shape: t.input.join(','),
       output_shape: t.output.join(','),
       io: 'x: float32 [batch, ...input_shape] -> y: float32 [batch, ...output_shape], NCHW',
       value_range: '[-1, 1]',
-      data: JSON.stringify(r.cfg.data),
-      step: String(r.step),
-      weights: averaged ? 'exponential moving average' : 'raw',
+      ...common,
     };
     writeOnnx(out, { y }, meta, r.store);
     return meta;
   }
-  const z = E.input('z', [1, ...r.model.latentShape]);
-  const classes = r.model.classes;
-  const y = classes ? E.input('y', [1], 'int64') : undefined;
-  const x = r.model.sample(z, y, trace);
+  const s = r.recipe.sampler!;
+  const z = E.input('z', [1, ...s.latent]);
+  const labels = s.labels;
+  const x = s.sample(z, labels ? E.input('y', [1], 'int64') : undefined, trace);
   const st = r.source.standardization;
-  const linear = r.cfg.model.kind === 'mlp' && r.cfg.model.output === 'linear';
   const meta: ExportMetadata = {
     producer: 'tsgan 0.1.0',
-    latent_shape: r.model.latentShape.join(','),
+    latent_shape: s.latent.join(','),
     latent_distribution: 'standard normal',
-    gan_type: r.model.type,
-    output_shape: r.source.shape.join(','),
+    gan_type: type,
+    output_shape: s.output.join(','),
     output_layout: r.source.kind === 'image' ? 'NCHW' : 'ND',
-    value_range: linear ? 'unbounded' : '[-1, 1]',
-    data: JSON.stringify(r.cfg.data),
-    step: String(r.step),
-    weights: averaged ? 'exponential moving average' : 'raw',
+    value_range: s.range,
+    ...common,
+    ...s.metadata,
   };
-  const m = r.cfg.model;
-  if ('variant' in m && m.variant === 'infogan' && m.codes > 0) {
-    const l = r.model.latentShape[0]!;
-    meta.continuous_codes = `z[:, ${l - m.codes}:${l}] (InfoGAN's continuous codes, standard normal)`;
-  }
-  if (classes) {
-    meta.label_input = `y: int64 [batch], 0..${classes - 1} (${r.model.type === 'infogan' ? 'the categorical code' : 'the class'})`;
+  if (labels) {
+    meta.label_input = `y: int64 [batch], 0..${labels.classes - 1} (${labels.meaning === 'code' ? 'the categorical code' : 'the class'})`;
     const names = r.source.dataset?.classNames;
-    if (names && r.model.type !== 'infogan') meta.class_names = JSON.stringify(names);
+    if (names && labels.meaning === 'class') meta.class_names = JSON.stringify(names);
   }
   if (st) meta.standardization = JSON.stringify({ columns: st.header, mean: st.mean, std: st.std, note: 'data = x * std + mean' });
   writeOnnx(out, { x }, meta, r.store);
@@ -193,10 +186,6 @@ function writeOnnx(out: string, outputs: Record<string, E.Tensor>, meta: ExportM
   atomicWriteFile(out, model.bytes);
 }
 
-function checkDirection(type: string, directions: readonly Direction[], direction: Direction): void {
-  if (!directions.includes(direction)) throw new InputError(`--direction ${direction}: a ${type} run translates ${directions.join(' or ')} only`);
-}
-
 export interface TranslateOptions {
   direction: Direction;
   ema: boolean;
@@ -208,16 +197,16 @@ export async function translateFile(dir: string, inPath: string, out: string, o:
   if (ext !== '.npy' && ext !== '.png') throw new InputError(`--out ${out}: expected a .npy or .png file`);
   if (extname(inPath).toLowerCase() !== '.npy') throw new InputError(`--in ${inPath}: expected a .npy file of float32 images`);
   const r = await loadRun(dir);
-  const t = r.model.translation;
-  if (!t) throw new InputError(`run ${dir} (model type "${r.model.type}") draws samples from noise; gan translate needs an image-to-image run (pix2pix, srgan, cyclegan)`);
-  checkDirection(r.model.type, t.directions, o.direction);
+  const t = r.recipe.translator;
+  if (!t) throw new InputError(`run ${dir} (model type "${r.recipe.type}") draws samples from noise; gan translate needs an image-to-image run (pix2pix, srgan, cyclegan)`);
+  translation(r.recipe.type, t, o.direction);
   const { data, shape } = readNpy(inPath);
   const want = `[N, ${t.input.join(', ')}]`;
   if (!(data instanceof Float32Array) || shape.length !== t.input.length + 1 || t.input.some((d, i) => shape[i + 1] !== d) || shape[0] === 0) {
     throw new InputError(`--in ${inPath}: expected float32 images of shape ${want} (NCHW, values in [-1, 1]), got ${data instanceof Float32Array ? 'float32' : 'non-float32'} [${shape.join(', ')}]`);
   }
   const n = shape[0]!;
-  const translator = await compileTranslator(r.model, Math.min(n, 500), r.store, { ema: useEma(r.store, o.ema), direction: o.direction });
+  const translator = await compileTranslator(r.recipe, Math.min(n, 500), r.store, { ema: useEma(r.store, o.ema), direction: o.direction });
   const y = await translateAll(translator, data, n);
   await translator.release();
   const outShape = [n, ...t.output];

@@ -1,49 +1,23 @@
 // Data sources turn a config's data section into batches. A source's position (its PRNG state and,
 // for finite datasets, the epoch's shuffled order and how far it has got) is saved in checkpoints,
 // so a resumed run draws exactly the batches an uninterrupted one would.
-import { Rng, type RngState } from '../engine/index.js';
+import type { Rng, RngState } from '../engine/index.js';
 import type { DataConfig } from '../config/schema.js';
 import { GRID25, RING8, sampleMixture, sampleSpiral, sampleTwoMoons, type Mixture } from './mixtures.js';
 import { loadFashionMnist, loadMnist, type Dataset } from './datasets.js';
 import { loadCsvDataset, loadImageFolder } from './files.js';
-import { domainHalves, PairedSource, taskMismatch, UnpairedSource, type PairShapes } from './tasks.js';
+import { domainHalves, PairedSource, taskMismatch, UnpairedSource } from './tasks.js';
 import { InputError } from '../errors.js';
 import { MovingDigitsSource } from './video.js';
+import { floatField, labelField, sampleFields, type DataSource, type FieldInfo, type FieldBuffers, type SourceState } from './types.js';
 
-export interface SourceState {
-  rng: RngState;
-  /** Finite datasets: the PRNG state the current epoch's order was drawn from, and the position in it. */
-  epochRng?: RngState;
-  position?: number;
-  epoch?: number;
-  /** Sources made of several (CycleGAN's two domains): each one's state. */
-  parts?: SourceState[];
-}
 
-export interface DataSource {
-  /** Shape of one sample. */
-  shape: number[];
-  /** vector: [D]; image: [C, H, W]; video: [T, C, H, W] clips. */
-  kind: 'vector' | 'image' | 'video';
-  /** The mixture behind a synthetic 2-D source (for mode metrics). */
-  mixture?: Mixture;
-  /** The dataset behind a finite source. */
-  dataset?: Dataset;
-  /** Per-column mean and standard deviation a CSV source standardised its data with. */
-  standardization?: { mean: number[]; std: number[]; header: string[] };
-  /** Number of classes when samples are labelled (mnist, fashion). */
-  classes?: number;
-  /** Paired image-to-image data (data.task): each sample is [input | target], flattened. */
-  pair?: PairShapes;
-  /** Writes the next n samples into out (at offset, in samples), and their labels into `labels` if given. */
-  next(out: Float32Array, n: number, offset?: number, labels?: BigInt64Array): void;
-  getState(): SourceState;
-  setState(s: SourceState): void;
-}
+export type { DataSource, SourceState } from './types.js';
 
 class GeneratorSource implements DataSource {
   kind = 'vector' as const;
   shape = [2];
+  readonly fields: Record<string, FieldInfo>;
   /** A mixture's samples are labelled with the index of their mode. */
   readonly classes?: number;
   constructor(
@@ -52,11 +26,14 @@ class GeneratorSource implements DataSource {
     readonly mixture?: Mixture,
   ) {
     this.classes = mixture?.centers.length;
+    this.fields = sampleFields(this.shape, mixture !== undefined);
   }
-  next(out: Float32Array, n: number, offset = 0, labels?: BigInt64Array): void {
+  next(out: FieldBuffers, n: number, offset = 0): void {
     const m = this.mixture;
+    const labels = labelField(out);
     if (labels && !m) throw new Error('this data source has no labels');
-    out.set(m ? sampleMixture(m, this.rng, n, labels, offset) : this.draw(this.rng, n), offset * 2);
+    const x = m ? sampleMixture(m, this.rng, n, labels, offset) : this.draw(this.rng, n);
+    floatField(out, 'x')?.set(x, offset * 2);
   }
   getState(): SourceState {
     return { rng: this.rng.getState() };
@@ -69,6 +46,7 @@ class GeneratorSource implements DataSource {
 /** Shuffled passes over a finite dataset; a new permutation each epoch. */
 export class DatasetSource implements DataSource {
   readonly shape: number[];
+  readonly fields: Record<string, FieldInfo>;
   readonly kind: 'vector' | 'image';
   private order!: Int32Array;
   private position = 0;
@@ -86,6 +64,7 @@ export class DatasetSource implements DataSource {
     this.kind = dataset.shape.length === 3 ? 'image' : 'vector';
     this.size = dataset.shape.reduce((a, b) => a * b, 1);
     if (dataset.labels) this.classes = dataset.classNames?.length ?? dataset.labels.reduce((a, b) => Math.max(a, b), 0) + 1;
+    this.fields = sampleFields(this.shape, dataset.labels !== undefined);
     this.shuffle();
   }
 
@@ -95,7 +74,9 @@ export class DatasetSource implements DataSource {
     this.position = 0;
   }
 
-  next(out: Float32Array, n: number, offset = 0, labels?: BigInt64Array): void {
+  next(out: FieldBuffers, n: number, offset = 0): void {
+    const x = floatField(out, 'x');
+    const labels = labelField(out);
     if (labels && !this.dataset.labels) throw new Error(`dataset ${this.dataset.name} has no labels`);
     for (let i = 0; i < n; i++) {
       if (this.position >= this.order.length) {
@@ -103,7 +84,7 @@ export class DatasetSource implements DataSource {
         this.shuffle();
       }
       const j = this.order[this.position++]!;
-      out.set(this.dataset.data.subarray(j * this.size, (j + 1) * this.size), (offset + i) * this.size);
+      x?.set(this.dataset.data.subarray(j * this.size, (j + 1) * this.size), (offset + i) * this.size);
       if (labels) labels[offset + i] = BigInt(this.dataset.labels![j]!);
     }
   }

@@ -1,10 +1,10 @@
 // Image-to-image tasks made from an image dataset. Paired tasks: each image is the target, and the
 // task derives the input from it (the bottom half blanked out, or a 4x downscaled copy). The
 // unpaired task (CycleGAN's) splits the dataset into two domains: A, the first half as it is, and
-// B, the second half dilated. A source delivers [input | target] (paired) or [a | b] (unpaired,
-// independent draws) flattened into one row per sample, the form the translation types take apart.
+// B, the second half dilated. A source delivers named fields: "input" and "target" (paired), or
+// "a" and "b" (unpaired, drawn independently).
 import type { Dataset } from './datasets.js';
-import type { DataSource, SourceState } from './source.js';
+import { floatField, labelField, type DataSource, type FieldBuffers, type FieldInfo, type SourceState } from './types.js';
 
 export const TASKS = ['inpaint-bottom', 'downscale4', 'dilate-unpaired'] as const;
 export type Task = (typeof TASKS)[number];
@@ -33,7 +33,7 @@ export function taskShapes(task: Task, [c, h, w]: number[]): PairShapes {
  * - downscale4: the mean of each 4x4 block.
  * - dilate-unpaired: the image in domain B, dilated (what an A -> B translation should produce).
  */
-export function taskInputs(task: Task, images: Float32Array, n: number, [c, h, w]: number[], out = new Float32Array(n * size(taskShapes(task, [c!, h!, w!]).input))): Float32Array {
+export function taskInputs(task: Task, images: Float32Array, n: number, [c, h, w]: number[], out: Float32Array = new Float32Array(n * size(taskShapes(task, [c!, h!, w!]).input))): Float32Array {
   if (task === 'dilate-unpaired') return dilate3(images, n, [c!, h!, w!], out);
   if (task === 'inpaint-bottom') {
     out.set(images.subarray(0, n * c! * h! * w!));
@@ -66,7 +66,7 @@ export function exampleTranslations(pair: PairShapes, images: Float32Array, n: n
 }
 
 /** The maximum over each pixel's 3x3 neighbourhood (within the image): thicker strokes. */
-export function dilate3(images: Float32Array, n: number, [c, h, w]: number[], out = new Float32Array(n * c! * h! * w!)): Float32Array {
+export function dilate3(images: Float32Array, n: number, [c, h, w]: number[], out: Float32Array = new Float32Array(n * c! * h! * w!)): Float32Array {
   for (let p = 0; p < n * c!; p++) {
     const at = p * h! * w!;
     for (let y = 0; y < h!; y++) {
@@ -91,41 +91,21 @@ export function taskMismatch(task: Task, shape: number[]): string | undefined {
   return undefined;
 }
 
-/** Splits packed rows [n, input | target] into inputs and targets. */
-export function unpackPairs(rows: Float32Array, n: number, p: PairShapes): { inputs: Float32Array; targets: Float32Array } {
-  const a = size(p.input);
-  const b = size(p.target);
-  const inputs = new Float32Array(n * a);
-  const targets = new Float32Array(n * b);
-  for (let i = 0; i < n; i++) {
-    inputs.set(rows.subarray(i * (a + b), i * (a + b) + a), i * a);
-    targets.set(rows.subarray(i * (a + b) + a, (i + 1) * (a + b)), i * b);
-  }
-  return { inputs, targets };
-}
-
-/** Writes rows [first_i | second_i] for i < n into out, from row `offset` on. */
-function writeRows(out: Float32Array, offset: number, n: number, first: Float32Array, firstSize: number, second: Float32Array, secondSize: number): void {
-  const row = firstSize + secondSize;
-  for (let i = 0; i < n; i++) {
-    out.set(first.subarray(i * firstSize, (i + 1) * firstSize), (offset + i) * row);
-    out.set(second.subarray(i * secondSize, (i + 1) * secondSize), (offset + i) * row + firstSize);
-  }
-}
-
-/** What the task sources share: rows of two flattened images, the task's shapes, and the labels and dataset of the (first) image source. */
-abstract class TaskRows implements DataSource {
-  readonly kind = 'vector' as const;
+/** What the task sources share: the task's shapes, and the labels and dataset of the (first) image source. */
+abstract class TaskSource implements DataSource {
+  readonly kind = 'image' as const;
+  /** Shape of one target image. */
   readonly shape: number[];
   readonly pair: PairShapes;
   readonly classes?: number;
   readonly dataset?: Dataset;
+  abstract readonly fields: Record<string, FieldInfo>;
   private buf = new Float32Array(0);
 
   constructor(images: DataSource, task: Task) {
     this.dataset = images.dataset;
     this.pair = taskShapes(task, images.shape);
-    this.shape = [size(this.pair.input) + size(this.pair.target)];
+    this.shape = this.pair.target;
     this.classes = images.classes;
   }
 
@@ -135,27 +115,35 @@ abstract class TaskRows implements DataSource {
     return this.buf.subarray(0, length);
   }
 
-  abstract next(out: Float32Array, n: number, offset?: number, labels?: BigInt64Array): void;
+  abstract next(out: FieldBuffers, n: number, offset?: number): void;
   abstract getState(): SourceState;
   abstract setState(s: SourceState): void;
 }
 
-/** A dataset's images as (task input, image) pairs, packed one pair per row; the pairs are made as batches are drawn. */
-export class PairedSource extends TaskRows {
+const image = (shape: number[]): FieldInfo => ({ shape, dtype: 'float32' });
+
+/** A dataset's images as (task input, image) pairs, fields "input" and "target" (and "y", the image's label); the pairs are made as batches are drawn. */
+export class PairedSource extends TaskSource {
+  readonly fields: Record<string, FieldInfo>;
+
   /** `images`: a source of images (its position is this source's position). */
   constructor(
     private readonly images: DataSource,
     task: Task,
   ) {
     super(images, task);
+    this.fields = { input: image(this.pair.input), target: image(this.pair.target), ...(images.fields.y ? { y: images.fields.y } : {}) };
   }
 
-  next(out: Float32Array, n: number, offset = 0, labels?: BigInt64Array): void {
+  next(out: FieldBuffers, n: number, offset = 0): void {
     const t = size(this.pair.target);
-    const images = this.scratch(n * t);
+    const target = floatField(out, 'target');
+    const images = target ? target.subarray(offset * t, (offset + n) * t) : this.scratch(n * t);
+    const labels = labelField(out);
     // Labels land at [offset, offset + n) as the image source writes them.
-    this.images.next(images, n, 0, labels ? labels.subarray(offset) : undefined);
-    writeRows(out, offset, n, taskInputs(this.pair.task, images, n, this.pair.target), size(this.pair.input), images, t);
+    this.images.next({ x: images, ...(labels ? { y: labels.subarray(offset) } : {}) }, n, 0);
+    const input = floatField(out, 'input');
+    if (input) taskInputs(this.pair.task, images, n, this.pair.target, input.subarray(offset * size(this.pair.input), (offset + n) * size(this.pair.input)));
   }
 
   getState(): SourceState {
@@ -181,24 +169,28 @@ export function domainHalves(d: Dataset): [Dataset, Dataset] {
   return [part(0, half), part(half, d.count - half)];
 }
 
-/** Two image sources as unpaired domains: rows [a | dilate(b)], a and b drawn independently. Labels are a's. */
-export class UnpairedSource extends TaskRows {
+/** Two image sources as unpaired domains: fields "a" and "b" (b dilated), drawn independently. */
+export class UnpairedSource extends TaskSource {
+  readonly fields: Record<string, FieldInfo>;
+
   constructor(
     private readonly a: DataSource,
     private readonly b: DataSource,
     task: Task,
   ) {
     super(a, task);
+    this.fields = { a: image(this.pair.input), b: image(this.pair.target) };
   }
 
-  next(out: Float32Array, n: number, offset = 0, labels?: BigInt64Array): void {
+  next(out: FieldBuffers, n: number, offset = 0): void {
     const s = size(this.pair.target);
-    const both = this.scratch(2 * n * s);
-    const a = both.subarray(0, n * s);
-    const b = both.subarray(n * s);
-    this.a.next(a, n, 0, labels ? labels.subarray(offset) : undefined);
-    this.b.next(b, n, 0);
-    writeRows(out, offset, n, a, s, taskInputs(this.pair.task, b, n, this.pair.target), s);
+    const at = (name: string) => floatField(out, name)?.subarray(offset * s, (offset + n) * s);
+    // Both domains advance whichever fields are asked for, so their positions never depend on it.
+    this.a.next({ x: at('a') ?? this.scratch(n * s) }, n, 0);
+    const b = this.scratch(n * s);
+    this.b.next({ x: b }, n, 0);
+    const outB = at('b');
+    if (outB) taskInputs(this.pair.task, b, n, this.pair.target, outB);
   }
 
   getState(): SourceState {

@@ -4,7 +4,7 @@
 import type { Rng } from '../engine/index.js';
 import { interpolationMatrix } from '../engine/functional.js';
 import type { Dataset } from './datasets.js';
-import type { DataSource, SourceState } from './source.js';
+import { floatField, labelField, sampleFields, type DataSource, type FieldBuffers, type FieldInfo, type SourceState } from './types.js';
 
 export const CLIP = { frames: 8, size: 32, digit: 20, minSpeed: 1, maxSpeed: 2 } as const;
 
@@ -64,6 +64,7 @@ export function renderClip(digit: Float32Array, path: [number, number][], out: F
 export class MovingDigitsSource implements DataSource {
   readonly kind = 'video' as const;
   readonly shape = [CLIP.frames, 1, CLIP.size, CLIP.size];
+  readonly fields: Record<string, FieldInfo>;
   readonly classes?: number;
   readonly dataset?: Dataset;
   private digits = new Float32Array(0);
@@ -74,11 +75,15 @@ export class MovingDigitsSource implements DataSource {
   ) {
     this.classes = images.classes;
     this.dataset = images.dataset;
+    this.fields = sampleFields(this.shape, images.fields.y !== undefined);
   }
 
-  next(out: Float32Array, n: number, offset = 0, labels?: BigInt64Array): void {
+  /** Clips in "x" (the digit's label in "y"). */
+  next(out: FieldBuffers, n: number, offset = 0): void {
     if (this.digits.length < n * 784) this.digits = new Float32Array(n * 784);
-    this.images.next(this.digits, n, 0, labels ? labels.subarray(offset) : undefined);
+    const labels = labelField(out);
+    this.images.next({ x: this.digits, ...(labels ? { y: labels.subarray(offset) } : {}) }, n, 0);
+    const clips = floatField(out, 'x') ?? new Float32Array((offset + n) * CLIP.frames * CLIP.size * CLIP.size);
     const per = CLIP.frames * CLIP.size * CLIP.size;
     const span = CLIP.size - CLIP.digit;
     for (let i = 0; i < n; i++) {
@@ -86,7 +91,7 @@ export class MovingDigitsSource implements DataSource {
       const angle = this.rng.uniform() * 2 * Math.PI;
       const speed = CLIP.minSpeed + this.rng.uniform() * (CLIP.maxSpeed - CLIP.minSpeed);
       const path = bouncingPath(this.rng.uniform() * span, this.rng.uniform() * span, speed * Math.cos(angle), speed * Math.sin(angle), CLIP.frames, span);
-      renderClip(digit, path, out, (offset + i) * per);
+      renderClip(digit, path, clips, (offset + i) * per);
     }
   }
 

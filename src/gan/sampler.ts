@@ -1,6 +1,7 @@
 // Sampling programs: the generator alone, in inference mode, optionally with its moving-average weights.
 import * as E from '../engine/index.js';
-import type { Direction, GanModel } from './model.js';
+import { InputError } from '../errors.js';
+import { translation, type Direction, type GanRecipe } from './recipe.js';
 import { emaName } from './step.js';
 
 export interface SamplerOptions {
@@ -10,11 +11,13 @@ export interface SamplerOptions {
 }
 
 /** Compiles G for batches of `batch`: input "z" [batch, ...latent] (and "y" [batch] int64 labels for class-aware types), output "x". */
-export async function compileSampler(model: GanModel, batch: number, store: E.StateStore, o: SamplerOptions = {}): Promise<E.Program> {
+export async function compileSampler(recipe: GanRecipe, batch: number, store: E.StateStore, o: SamplerOptions = {}): Promise<E.Program> {
+  const s = recipe.sampler;
+  if (!s) throw new InputError(`a ${recipe.type} generator translates images: use translate (gan translate), not noise sampling`);
   const trace = new E.StateTrace(false, o.ema ? emaName : undefined);
-  const z = E.input('z', [batch, ...model.latentShape]);
-  const y = model.classes ? E.input('y', [batch], 'int64') : undefined;
-  const x = model.sample(z, y, trace);
+  const z = E.input('z', [batch, ...s.latent]);
+  const y = s.labels ? E.input('y', [batch], 'int64') : undefined;
+  const x = s.sample(z, y, trace);
   return E.Program.compile({ outputs: { x } }, store, { threads: o.threads });
 }
 
@@ -51,11 +54,13 @@ export async function drawSamples(sampler: E.Program, n: number, rng: E.Rng, lab
 }
 
 /** Compiles an image-to-image generator for batches of `batch`: input "x" [batch, ...input], output "y" [batch, ...output]. */
-export async function compileTranslator(model: GanModel, batch: number, store: E.StateStore, o: SamplerOptions & { direction?: Direction } = {}): Promise<E.Program> {
-  if (!model.translate || !model.translation) throw new Error(`a ${model.type} generator draws from noise; it does not translate images`);
+export async function compileTranslator(recipe: GanRecipe, batch: number, store: E.StateStore, o: SamplerOptions & { direction?: Direction } = {}): Promise<E.Program> {
+  const t = recipe.translator;
+  if (!t) throw new InputError(`a ${recipe.type} generator draws from noise; it does not translate images`);
+  const translate = translation(recipe.type, t, o.direction ?? 'a2b');
   const trace = new E.StateTrace(false, o.ema ? emaName : undefined);
-  const x = E.input('x', [batch, ...model.translation.input]);
-  const y = model.translate(x, trace, o.direction ?? 'a2b');
+  const x = E.input('x', [batch, ...t.input]);
+  const y = translate(x, trace);
   return E.Program.compile({ outputs: { y } }, store, { threads: o.threads });
 }
 

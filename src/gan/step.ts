@@ -1,14 +1,18 @@
-// One whole adversarial training iteration as one program, as the seeds describe it:
-//   k times: draw noise, generate, train D on real (label 1) and generated (label 0) samples with
-//            G frozen (the generated batch is a constant for D's gradient);
+// The step library: one whole adversarial training iteration as one program, as the seeds describe it:
+//   k times: draw the type's inputs, generate, train D on real (label 1) and generated (label 0)
+//            samples with G frozen (the generated batch is a constant for D's gradient);
 //   then:    train G through the just-updated, frozen D to make D call its samples real.
-// Forward passes, losses, gradients and optimizer updates all live in a single ONNX graph.
+// A GAN type (src/gan/types/) states its networks and objectives; this file supplies what they
+// share: the loop, freezing, optimizers, EMA of G's weights, penalties and clipping, and the
+// adversarial terms of the configured loss. Everything lives in a single ONNX graph.
 import * as E from '../engine/index.js';
-import type { LowerSpec, Tensor } from '../engine/index.js';
+import type { DType, LowerSpec, Shape, Tensor } from '../engine/index.js';
 import type { Module } from '../nn/module.js';
-import { isModel, plainGan, type DOutput, type GanModel, type GanNets } from './model.js';
 import { adam, clipByGlobalNorm, globalNorm, sgd, type ParamRef } from '../optim/optimizers.js';
 import { discriminatorLoss, generatorLoss, gradientPenalty, outputIsLogit, r1Penalty, type LossName } from './losses.js';
+import type { Adversary, Batch, GanRecipe, Given, Heads, InputSpec, Judge } from './recipe.js';
+import { InputError } from '../errors.js';
+import type { FieldInfo } from '../data/types.js';
 
 export interface OptimizerConfig {
   kind: 'adam' | 'adamw' | 'sgd';
@@ -37,20 +41,31 @@ export interface StepConfig {
   weightClip: number;
   /** Decay of the exponential moving average of G's weights (0 = off). */
   emaDecay: number;
-  /** Run D once on concat(real, fake) instead of twice (same result unless D has batch norm). */
-  joinRealFake: boolean;
   optG: OptimizerConfig;
   optD: OptimizerConfig;
 }
 
-/** Names of the program's inputs and outputs. */
-export const STEP_INPUTS = { real: 'real', z: 'z', lrG: 'lr_G', lrD: 'lr_D', gpAlpha: 'gp_alpha', realLabels: 'real_y', fakeLabels: 'fake_y' } as const;
+/** Names of the inputs the step library itself adds to every type's. */
+export const STEP_INPUTS = { lrG: 'lr_G', lrD: 'lr_D', gpAlpha: 'gp_alpha' } as const;
 export const STEP_METRICS = ['loss_D', 'loss_G', 'd_real', 'd_fake', 'grad_norm_D', 'grad_norm_G'] as const;
 export type StepMetric = (typeof STEP_METRICS)[number];
+
+/** One input of the step program and how the trainer fills it. */
+export interface StepInput {
+  name: string;
+  spec: InputSpec | { from: 'penalty' };
+  /** Per sample (per D step inputs) or per training step (uniform draws). */
+  shape: Shape;
+  dtype: DType;
+  /** Drawn for each of the k D steps and each sample (else once per training step). */
+  perSample: boolean;
+}
 
 export interface BuiltStep {
   spec: LowerSpec;
   trace: E.StateTrace;
+  /** Every input the trainer feeds, in the order it draws them. */
+  inputs: StepInput[];
   /** [EMA state, parameter] name pairs; the EMA starts as a copy of the parameter. */
   emaPairs: [string, string][];
 }
@@ -71,89 +86,135 @@ function optimize(trace: E.StateTrace, params: ParamRef[], grads: Tensor[], o: O
   return norm;
 }
 
-/** Splits D's output on a joined batch back into its real and fake halves (D may pack samples). */
-function halves(out: Tensor): [Tensor, Tensor] {
-  const h = out.shape[0]! / 2;
-  return [E.slice(out, [0], [h], [0]), E.slice(out, [h], [2 * h], [0])];
-}
+/** The order the trainer draws inputs in: data, then noise, then labels; uniform draws per training step last. */
+const DRAW_ORDER: InputSpec['from'][] = ['data', 'normal', 'label', 'uniform'];
 
-function splitOutput(o: DOutput): [DOutput, DOutput] {
-  const real: DOutput = { logit: halves(o.logit)[0] };
-  const fake: DOutput = { logit: halves(o.logit)[1] };
-  for (const k of ['classLogits', 'codes'] as const) {
-    const t = o[k];
-    if (t) [real[k], fake[k]] = halves(t);
+/** The step's inputs for a recipe, with shapes from the data's fields. */
+function stepInputs(recipe: GanRecipe, fields: Record<string, FieldInfo>, penalty: boolean): StepInput[] {
+  const out: StepInput[] = [];
+  for (const from of DRAW_ORDER) {
+    for (const [name, spec] of Object.entries(recipe.inputs)) {
+      if (spec.from !== from) continue;
+      if (spec.from === 'data') {
+        const f = fields[spec.field];
+        if (!f) throw new InputError(`model "${recipe.type}" needs the data field "${spec.field}"; the data gives ${Object.keys(fields).map((k) => `"${k}"`).join(', ')}`);
+        out.push({ name, spec, shape: f.shape, dtype: f.dtype, perSample: true });
+      } else if (spec.from === 'normal') out.push({ name, spec, shape: spec.shape, dtype: 'float32', perSample: true });
+      else if (spec.from === 'label') out.push({ name, spec, shape: [], dtype: 'int64', perSample: true });
+      else out.push({ name, spec, shape: spec.shape, dtype: 'float32', perSample: false });
+    }
+    // The penalty's interpolation weights come after the labels, from their own stream.
+    if (from === 'label' && penalty) out.push({ name: STEP_INPUTS.gpAlpha, spec: { from: 'penalty' }, shape: [], dtype: 'float32', perSample: true });
   }
-  return [real, fake];
+  return out;
 }
 
-/** Builds the step for a GAN type (a plain G/D pair is the plain GAN). */
-export function buildTrainStep(m: GanModel | GanNets, cfg: StepConfig): BuiltStep {
-  const model = isModel(m) ? m : plainGan(m);
-  const { G, D } = model;
+const toHeads = (out: Tensor | Heads): Heads => ('logit' in out ? out : { logit: out as Tensor });
+
+/** Splits [2N', ...] on axis 0 into its real and fake halves (D may pack samples, so N' may be N / pack). */
+function halves(t: Tensor): [Tensor, Tensor] {
+  const h = t.shape[0]! / 2;
+  return [E.slice(t, [0], [h], [0]), E.slice(t, [h], [2 * h], [0])];
+}
+
+/** The adversarial terms for one pass, recording D's verdicts of D steps for the metrics. */
+class StepAdversary implements Adversary {
+  /** D's mean verdicts on real and on generated samples, one per `d` call of the current D step. */
+  verdicts: { real: Tensor; fake: Tensor }[] = [];
+
+  constructor(
+    readonly ctx: E.StateTrace,
+    private readonly cfg: StepConfig,
+    private readonly join: boolean,
+    private readonly gpAlpha?: Tensor,
+  ) {}
+
+  private judge(j: Judge, x: Tensor, given: Tensor[]): Heads {
+    return toHeads(typeof j === 'function' ? j(x, this.ctx, ...given) : j.call(x, this.ctx));
+  }
+
+  d(judge: Judge, real: Tensor, fake: Tensor, given: Given = []): { loss: Tensor; real: Heads; fake: Heads } {
+    const g = Array.isArray(given) ? { real: given, fake: given } : given;
+    let onReal: Heads;
+    let onFake: Heads;
+    if (this.join) {
+      const both = this.judge(judge, E.concat([real, fake], 0), g.real.map((r, i) => E.concat([r, g.fake[i]!], 0)));
+      onReal = { logit: halves(both.logit)[0] };
+      onFake = { logit: halves(both.logit)[1] };
+      for (const [k, t] of Object.entries(both)) if (k !== 'logit') [onReal[k], onFake[k]] = halves(t);
+    } else {
+      onReal = this.judge(judge, real, g.real);
+      onFake = this.judge(judge, fake, g.fake);
+    }
+    let loss = discriminatorLoss(this.cfg.loss, onReal.logit, onFake.logit, { realLabel: this.cfg.realLabel });
+    if (this.gpAlpha) {
+      const n = real.shape[0]!;
+      const a = E.reshape(this.gpAlpha, [n, ...real.shape.slice(1).map(() => 1)]);
+      const interp = E.add(E.mul(a, real), E.mul(E.sub(1, a), fake));
+      loss = E.add(loss, E.mul(gradientPenalty(this.judge(judge, interp, g.real).logit, interp), this.cfg.gpWeight));
+    }
+    if (this.cfg.r1Gamma > 0) {
+      // R1 needs D's gradient at the real batch itself, so D sees it as a differentiable input.
+      const xr = E.add(real, 0);
+      loss = E.add(loss, E.mul(r1Penalty(this.judge(judge, xr, g.real).logit, xr), this.cfg.r1Gamma / 2));
+    }
+    const asProb = outputIsLogit(this.cfg.loss) ? E.sigmoid : (t: Tensor) => t;
+    this.verdicts.push({ real: E.reduceMean(asProb(onReal.logit)), fake: E.reduceMean(asProb(onFake.logit)) });
+    return { loss, real: onReal, fake: onFake };
+  }
+
+  g(judge: Judge, fake: Tensor, given: Tensor[] = []): { loss: Tensor; fake: Heads } {
+    const onFake = this.judge(judge, fake, given);
+    return { loss: generatorLoss(this.cfg.loss, onFake.logit), fake: onFake };
+  }
+}
+
+const mean = (ts: Tensor[]) => (ts.length === 1 ? ts[0]! : E.div(ts.reduce((a, b) => E.add(a, b)), ts.length));
+
+/** Builds the training step of a GAN type for data with the given fields. */
+export function buildTrainStep(recipe: GanRecipe, fields: Record<string, FieldInfo>, cfg: StepConfig): BuiltStep {
+  const inputPenalty = cfg.loss === 'wgan-gp' || cfg.r1Gamma > 0;
+  if (inputPenalty && recipe.noInputPenalty) {
+    throw new InputError(`model "${recipe.type}" does not support ${cfg.loss === 'wgan-gp' ? 'train.loss "wgan-gp"' : 'train.r1Gamma'}: ${recipe.noInputPenalty}; use another loss or R1 off`);
+  }
+  const { G, D } = recipe;
   const n = cfg.batch;
   const k = cfg.dSteps;
   const trace = new E.StateTrace(true);
-  const real = E.input(STEP_INPUTS.real, [k, n, ...model.sampleShape]);
-  const z = E.input(STEP_INPUTS.z, [k, n, ...model.latentShape]);
+  const inputs = stepInputs(recipe, fields, cfg.loss === 'wgan-gp');
+  const graphInputs = new Map(inputs.map((i) => [i.name, i.perSample ? E.input(i.name, [k, n, ...i.shape], i.dtype) : E.input(i.name, i.shape, i.dtype)]));
   const lrG = E.input(STEP_INPUTS.lrG, []);
   const lrD = E.input(STEP_INPUTS.lrD, []);
-  const realY = model.usesDataLabels ? E.input(STEP_INPUTS.realLabels, [k, n], 'int64') : undefined;
-  const fakeY = model.classes ? E.input(STEP_INPUTS.fakeLabels, [k, n], 'int64') : undefined;
-  const gpAlpha = cfg.loss === 'wgan-gp' ? E.input(STEP_INPUTS.gpAlpha, [k, n, 1]) : undefined;
   const pick = (t: Tensor, i: number) => E.reshape(E.slice(t, [i], [i + 1], [0]), t.shape.slice(1));
-  const pickOpt = (t: Tensor | undefined, i: number) => (t ? pick(t, i) : undefined);
-  const joinLabels = (a?: Tensor, b?: Tensor) => (a && b ? E.concat([a, b], 0) : undefined);
-  const aux = (player: 'D' | 'G', terms: Parameters<NonNullable<GanModel['auxLoss']>>[1], loss: Tensor) =>
-    model.auxLoss ? E.add(loss, model.auxLoss(player, terms)) : loss;
+  /** The type's inputs for D step i: per-sample inputs sliced out of their [k, n, ...] feeds. */
+  const batchAt = (i: number): Batch => Object.fromEntries(inputs.filter((s) => s.spec.from !== 'penalty').map((s) => [s.name, s.perSample ? pick(graphInputs.get(s.name)!, i) : graphInputs.get(s.name)!]));
+  const join = recipe.joinRealFake ?? true;
 
-  let fake!: Tensor;
-  let zi!: Tensor;
-  let yReal: Tensor | undefined;
-  let yFake: Tensor | undefined;
-  let xIn!: Tensor;
+  let batch!: Batch;
+  let fake!: Batch;
   let lossD!: Tensor;
-  let dReal!: DOutput;
-  let dFake!: DOutput;
   let gradNormD!: Tensor;
+  let verdicts!: StepAdversary['verdicts'];
+  const dParams = refs(D);
   for (let i = 0; i < k; i++) {
-    const x = pick(real, i);
-    zi = pick(z, i);
-    yReal = pickOpt(realY, i);
-    yFake = pickOpt(fakeY, i);
-    fake = model.generate(zi, yFake, trace, x);
-    xIn = model.realInput(x);
-    const fixedFake = E.stopGradient(fake);
-    if (cfg.joinRealFake) {
-      [dReal, dFake] = splitOutput(model.discriminate(E.concat([xIn, fixedFake], 0), joinLabels(yReal, yFake), trace));
-    } else {
-      dReal = model.discriminate(xIn, yReal, trace);
-      dFake = model.discriminate(fixedFake, yFake, trace);
-    }
-    lossD = discriminatorLoss(cfg.loss, dReal.logit, dFake.logit, { realLabel: cfg.realLabel });
-    lossD = aux('D', { real: dReal, fake: dFake, yReal, yFake, z: zi, realX: xIn, fakeX: fixedFake, ctx: trace }, lossD);
-    if (gpAlpha) {
-      const a = E.reshape(pick(gpAlpha, i), [n, ...xIn.shape.slice(1).map(() => 1)]);
-      const interp = E.add(E.mul(a, xIn), E.mul(E.sub(1, a), fixedFake));
-      lossD = E.add(lossD, E.mul(gradientPenalty(model.discriminate(interp, yReal, trace).logit, interp), cfg.gpWeight));
-    }
-    if (cfg.r1Gamma > 0) {
-      // R1 needs D's gradient at the real batch itself, so D sees it as a differentiable input.
-      const xr = E.add(xIn, 0);
-      lossD = E.add(lossD, E.mul(r1Penalty(model.discriminate(xr, yReal, trace).logit, xr), cfg.r1Gamma / 2));
-    }
-    const dParams = refs(D);
+    batch = batchAt(i);
+    fake = recipe.generate(batch, trace);
+    const alpha = graphInputs.get(STEP_INPUTS.gpAlpha);
+    const adv = new StepAdversary(trace, cfg, join, alpha && pick(alpha, i));
+    // G is frozen for D's update: D learns from the generated batch as a constant.
+    const fixed = Object.fromEntries(Object.entries(fake).map(([name, t]) => [name, E.stopGradient(t)]));
+    lossD = recipe.dLoss(batch, fixed, adv);
+    verdicts = adv.verdicts;
     const dGrads = E.grad(lossD, dParams.map((p) => trace.read(p.name, p.shape)));
     gradNormD = optimize(trace, dParams, dGrads, cfg.optD, lrD, 'D.opt');
     if (cfg.weightClip > 0) {
       for (const p of dParams) trace.write(p.name, E.clip(trace.read(p.name, p.shape), -cfg.weightClip, cfg.weightClip));
     }
   }
+  if (verdicts.length === 0) throw new Error(`model "${recipe.type}": dLoss made no adversarial term (adv.d)`);
 
   // G step through the updated D, on the last generated batch (as the PyTorch DCGAN example does).
-  const dOnFake = model.discriminate(fake, yFake, trace);
-  let lossG = E.mul(generatorLoss(cfg.loss, dOnFake.logit), model.adversarialWeight ?? 1);
-  lossG = aux('G', { real: dReal, fake: dOnFake, yReal, yFake, z: zi, realX: xIn, fakeX: fake, ctx: trace }, lossG);
+  const lossG = recipe.gLoss(batch, fake, new StepAdversary(trace, cfg, join));
   const gParams = refs(G);
   const gGrads = E.grad(lossG, gParams.map((p) => trace.read(p.name, p.shape)));
   const gradNormG = optimize(trace, gParams, gGrads, cfg.optG, lrG, 'G.opt');
@@ -169,14 +230,15 @@ export function buildTrainStep(m: GanModel | GanNets, cfg: StepConfig): BuiltSte
     }
   }
 
-  const asProb = outputIsLogit(cfg.loss) ? E.sigmoid : (t: Tensor) => t;
   const outputs: Record<StepMetric, Tensor> = {
     loss_D: lossD,
     loss_G: lossG,
-    d_real: E.reduceMean(asProb(dReal.logit)),
-    d_fake: E.reduceMean(asProb(dFake.logit)),
+    d_real: mean(verdicts.map((v) => v.real)),
+    d_fake: mean(verdicts.map((v) => v.fake)),
     grad_norm_D: gradNormD,
     grad_norm_G: gradNormG,
   };
-  return { spec: { outputs, updates: trace.updates() }, trace, emaPairs };
+  // Layers that draw their own uniform inputs (dropout masks) declare them on the trace.
+  for (const u of trace.uniformInputs()) inputs.push({ name: u.name, spec: { from: 'uniform', shape: [...u.shape] }, shape: u.shape, dtype: 'float32', perSample: false });
+  return { spec: { outputs, updates: trace.updates() }, trace, inputs, emaPairs };
 }

@@ -10,17 +10,18 @@ import { appendLine } from '../run/atomic.js';
 import type { Checkpoint } from '../run/checkpoint.js';
 import { writeCheckpoint } from '../run/checkpoint.js';
 import { RunDir } from '../run/rundir.js';
-import { buildModel } from './build.js';
-import type { GanModel } from './model.js';
+import { buildRecipe, type DataInfo } from './registry.js';
+import type { GanRecipe } from './recipe.js';
 import { writeLossPlot, writeSamplePicture, writeTranslationPicture } from './artifacts.js';
 import { compileSampler, compileTranslator, cyclingLabels, drawSamples, translateAll } from './sampler.js';
 import { sampleMixture } from '../data/mixtures.js';
 import { sampleRange } from '../data/datasets.js';
 import { exampleTranslations } from '../data/tasks.js';
-import { buildTrainStep, STEP_INPUTS, STEP_METRICS, type BuiltStep, type StepConfig } from './step.js';
+import { buildTrainStep, STEP_INPUTS, STEP_METRICS, type BuiltStep, type StepConfig, type StepInput } from './step.js';
 
 /** Sub-streams of the run's seed, one per purpose, so adding draws to one never shifts another. */
-export const RNG_STREAMS = { init: 1, data: 2, noise: 3, penalty: 4, dropout: 5 } as const;
+/** `perStep`: uniform draws once per training step (the video GAN's frame picks, dropout masks). */
+export const RNG_STREAMS = { init: 1, data: 2, noise: 3, penalty: 4, perStep: 5 } as const;
 /** The fixed noise of the sample grids: derived from the seed afresh, never advanced by training. */
 const PREVIEW_STREAM = 6;
 
@@ -57,8 +58,6 @@ export function stepConfig(cfg: GanConfig): StepConfig {
     r1Gamma: t.r1Gamma,
     weightClip: t.weightClip || (t.loss === 'wgan' ? 0.01 : 0),
     emaDecay: t.emaDecay,
-    // One D pass over real and fake together is exact only without batch statistics in D.
-    joinRealFake: !(cfg.model.kind === 'dcgan' && cfg.model.batchNormD),
     optG: opt(t.lrG),
     optD: opt(t.lrD),
   };
@@ -73,13 +72,13 @@ export class Trainer {
     readonly cfg: GanConfig,
     readonly run: RunDir,
     readonly source: DataSource,
-    readonly model: GanModel,
+    readonly recipe: GanRecipe,
     readonly built: BuiltStep,
     readonly store: E.StateStore,
     private readonly rngs: Record<keyof typeof RNG_STREAMS, E.Rng>,
     public step: number,
   ) {
-    const latent = model.latentShape.reduce((a, b) => a * b, 1);
+    const latent = recipe.sampler?.latent.reduce((a, b) => a * b, 1) ?? 0;
     this.previewZ = new E.Rng(cfg.seed).fork(PREVIEW_STREAM).normal(this.previewCount() * latent);
   }
 
@@ -93,8 +92,8 @@ export class Trainer {
     const root = new E.Rng(cfg.seed);
     const rngs = Object.fromEntries(Object.entries(RNG_STREAMS).map(([k, salt]) => [k, root.fork(salt)])) as Record<keyof typeof RNG_STREAMS, E.Rng>;
     const source = openSource(cfg.data, rngs.data);
-    const model = buildModel(cfg.model, { shape: source.shape, classes: source.classes, kind: cfg.data.kind, pair: source.pair }, cfg.train);
-    const built = buildTrainStep(model, stepConfig(cfg));
+    const recipe = buildRecipe(cfg.model, dataInfo(cfg, source));
+    const built = buildTrainStep(recipe, source.fields, stepConfig(cfg));
     const store = new E.StateStore();
     let step = 0;
     const found = opts.resume ? run.latestGoodCheckpoint(log) : undefined;
@@ -116,7 +115,7 @@ export class Trainer {
       run.truncateMetrics(0);
     }
     run.writeConfig(cfg);
-    return new Trainer(cfg, run, source, model, built, store, rngs, step);
+    return new Trainer(cfg, run, source, recipe, built, store, rngs, step);
   }
 
   /** Asks the loop to stop after the current call and write a checkpoint. */
@@ -143,43 +142,36 @@ export class Trainer {
   }
 
   /** Feeds for `n` steps, drawn step by step so any split into calls draws the same numbers. */
-  private feeds(prog: E.Program, n: number): Record<string, E.Feed> {
+  private feeds(n: number, prog: E.Program): Record<string, E.Feed> {
     const { batch, dSteps } = this.cfg.train;
-    const sampleSize = this.source.shape.reduce((a, b) => a * b, 1);
-    const latent = this.model.latentShape.reduce((a, b) => a * b, 1);
-    const real = new Float32Array(n * dSteps * batch * sampleSize);
-    const z = new Float32Array(n * dSteps * batch * latent);
-    const hasGp = prog.inputs.some((i) => i.name === STEP_INPUTS.gpAlpha);
-    const gp = hasGp ? new Float32Array(n * dSteps * batch) : undefined;
-    const realY = this.model.usesDataLabels ? new BigInt64Array(n * dSteps * batch) : undefined;
-    const classes = this.model.classes;
-    const fakeY = classes ? new BigInt64Array(n * dSteps * batch) : undefined;
-    const masks = prog.inputs.filter((i) => i.name.endsWith('.mask'));
-    const maskData = masks.map((m) => new Float32Array(m.shape.reduce((a, b) => a * b, 1)));
+    const inputs = this.built.inputs;
+    const sizeOf = (i: StepInput) => i.shape.reduce((a, b) => a * b, 1) * (i.perSample ? batch : 1);
+    // Per-sample inputs hold [n, dSteps, batch, ...shape]; per-step ones [n, ...shape].
+    const buffers = new Map(inputs.map((i) => [i.name, i.dtype === 'int64' ? new BigInt64Array(n * (i.perSample ? dSteps : 1) * sizeOf(i)) : new Float32Array(n * (i.perSample ? dSteps : 1) * sizeOf(i))]));
+    const floats = (i: StepInput) => buffers.get(i.name) as Float32Array;
+    const dataInputs = inputs.filter((i) => i.spec.from === 'data');
     for (let s = 0; s < n; s++) {
       for (let d = 0; d < dSteps; d++) {
         const k = s * dSteps + d;
-        this.source.next(real, batch, k * batch, realY);
-        this.rngs.noise.fillNormal(z.subarray(k * batch * latent, (k + 1) * batch * latent));
-        // Generated samples' labels (or InfoGAN codes) are drawn uniformly, from the noise stream.
-        if (fakeY) for (let i = k * batch; i < (k + 1) * batch; i++) fakeY[i] = BigInt(this.rngs.noise.int(classes!));
-        if (gp) this.rngs.penalty.fillUniform(gp.subarray(k * batch, (k + 1) * batch));
+        // One draw of every data field the type needs, then noise, labels and penalty weights.
+        this.source.next(Object.fromEntries(dataInputs.map((i) => [(i.spec as { field: string }).field, buffers.get(i.name)!])), batch, k * batch);
+        for (const i of inputs) {
+          const at = k * sizeOf(i);
+          if (i.spec.from === 'normal') this.rngs.noise.fillNormal(floats(i).subarray(at, at + sizeOf(i)));
+          else if (i.spec.from === 'label') {
+            const labels = buffers.get(i.name) as BigInt64Array;
+            for (let j = at; j < at + batch; j++) labels[j] = BigInt(this.rngs.noise.int(i.spec.classes));
+          } else if (i.spec.from === 'penalty') this.rngs.penalty.fillUniform(floats(i).subarray(at, at + sizeOf(i)));
+        }
       }
-      maskData.forEach((m) => {
-        const per = m.length / n;
-        this.rngs.dropout.fillUniform(m.subarray(s * per, (s + 1) * per));
-      });
+      for (const i of inputs) if (!i.perSample) this.rngs.perStep.fillUniform(floats(i).subarray(s * sizeOf(i), (s + 1) * sizeOf(i)));
     }
     // The schedule is evaluated at every step, so how steps are grouped into calls never matters.
     const lrG = new Float32Array(n);
     const lrD = new Float32Array(n);
     for (let s = 0; s < n; s++) ({ lrG: lrG[s], lrD: lrD[s] } = this.learningRates(this.step + s));
-    const feeds: Record<string, E.Feed> = { real, z, [STEP_INPUTS.lrG]: lrG, [STEP_INPUTS.lrD]: lrD };
-    if (gp) feeds[STEP_INPUTS.gpAlpha] = gp;
-    if (realY) feeds[STEP_INPUTS.realLabels] = realY;
-    if (fakeY) feeds[STEP_INPUTS.fakeLabels] = fakeY;
-    masks.forEach((m, i) => (feeds[m.name] = maskData[i]!));
-    // A graph that never reads an input (the noise of a translation type) does not declare it.
+    const feeds: Record<string, E.Feed> = { ...Object.fromEntries(buffers), [STEP_INPUTS.lrG]: lrG, [STEP_INPUTS.lrD]: lrD };
+    // An input the graph never reads (a data field only some settings use) is not the program's.
     for (const name of Object.keys(feeds)) if (!prog.inputs.some((i) => i.name === name)) delete feeds[name];
     return feeds;
   }
@@ -199,7 +191,8 @@ export class Trainer {
   /** Images in the preview grid: 8 per row, one class per row for class-aware types. */
   private previewCount(): number {
     if (this.source.kind === 'video') return 8;
-    return this.model.classes ? 8 * Math.min(this.model.classes, 16) : 64;
+    const classes = this.recipe.sampler?.labels?.classes;
+    return classes ? 8 * Math.min(classes, 16) : 64;
   }
 
   /** A picture of the current generator: a fixed grid of images, or 2,000 points over real data. */
@@ -210,7 +203,7 @@ export class Trainer {
       // Translation: inputs made from the first 16 training images, G's outputs, and the targets.
       const n = 16;
       const { inputs, targets } = exampleTranslations(pair, sampleRange(this.source.dataset, 0, n), n);
-      const translator = await compileTranslator(this.model, n, this.store, { ema });
+      const translator = await compileTranslator(this.recipe, n, this.store, { ema });
       const outputs = await translateAll(translator, inputs, n);
       await translator.release();
       writeTranslationPicture(this.run.samplePath(this.step), inputs, outputs, targets, n, pair.input, pair.target);
@@ -219,10 +212,10 @@ export class Trainer {
     // Images and clips: a fixed grid from fixed noise; vectors: 2,000 points over real data.
     const image = this.source.kind !== 'vector';
     const n = image ? this.previewCount() : 2000;
-    const classes = this.model.classes;
+    const classes = this.recipe.sampler?.labels?.classes;
     // Class-aware previews: row r holds class r.
     const labels = classes ? BigInt64Array.from({ length: n }, (_, i) => BigInt(image ? Math.floor(i / 8) : i % classes)) : undefined;
-    const sampler = await compileSampler(this.model, image ? n : 500, this.store, { ema });
+    const sampler = await compileSampler(this.recipe, image ? n : 500, this.store, { ema });
     const x = image ? ((await sampler.run(labels ? { z: this.previewZ, y: labels } : { z: this.previewZ })).x!.data as Float32Array) : await drawSamples(sampler, n, new E.Rng(this.cfg.seed + 1), labels && cyclingLabels(n, classes!));
     await sampler.release();
     let real: Float32Array | undefined;
@@ -242,7 +235,7 @@ export class Trainer {
     while (this.step < total) {
       const n = Math.min(K, total - this.step);
       const prog = await this.program(n);
-      const out = await prog.run(this.feeds(prog, n));
+      const out = await prog.run(this.feeds(n, prog));
       const before = this.step;
       const lines: string[] = [];
       let bad: string | undefined;
@@ -302,18 +295,20 @@ function restore(c: Checkpoint, store: E.StateStore, rngs: Record<string, E.Rng>
   source.setState(meta.source);
 }
 
+/** What the GAN types are told about a config's data. */
+export function dataInfo(cfg: GanConfig, source: DataSource): DataInfo {
+  return { kind: cfg.data.kind, fields: source.fields, shape: source.shape, classes: source.classes, pair: source.pair };
+}
+
 /** Loads a run's networks and its latest good checkpoint into a store (for sample, export, eval). */
-export async function loadRun(dir: string, log: (m: string) => void = () => {}): Promise<{ cfg: GanConfig; model: GanModel; store: E.StateStore; step: number; source: DataSource; run: RunDir }> {
+export async function loadRun(dir: string, log: (m: string) => void = () => {}): Promise<{ cfg: GanConfig; recipe: GanRecipe; store: E.StateStore; step: number; source: DataSource; run: RunDir }> {
   const run = new RunDir(dir);
   const cfg = run.readConfig();
   const source = openSource(cfg.data, new E.Rng(cfg.seed));
-  const model = buildModel(cfg.model, { shape: source.shape, classes: source.classes, kind: cfg.data.kind, pair: source.pair }, cfg.train);
-  // Trace the step once so every module declares its parameters (names and shapes).
-  buildTrainStep(model, stepConfig(cfg));
+  const recipe = buildRecipe(cfg.model, dataInfo(cfg, source));
   const found = run.latestGoodCheckpoint(log);
   if (!found) throw new InputError(`run ${dir} has no usable checkpoint`);
   const store = new E.StateStore();
   for (const [name, t] of Object.entries(found.checkpoint.tensors)) store.set(name, t.data, t.shape, t.dtype);
-  return { cfg, model, store, step: found.step, source, run };
+  return { cfg, recipe, store, step: found.step, source, run };
 }
-

@@ -19,13 +19,13 @@ describe('data sources', () => {
   it('draw the same batches again after restoring a saved position (mixture and finite dataset)', () => {
     for (const src of [openSource({ kind: 'mixture', name: 'grid25' }, new Rng(1)), new DatasetSource({ name: 't', shape: [2], count: 7, data: Float32Array.from({ length: 14 }, (_, i) => i) }, new Rng(2))]) {
       const a = new Float32Array(10);
-      src.next(a, 5);
+      src.next({ x: a }, 5);
       const saved = JSON.parse(JSON.stringify(src.getState()));
       const next1 = new Float32Array(20);
-      src.next(next1, 10);
+      src.next({ x: next1 }, 10);
       src.setState(saved);
       const next2 = new Float32Array(20);
-      src.next(next2, 10);
+      src.next({ x: next2 }, 10);
       expect(Array.from(next2)).toEqual(Array.from(next1));
     }
   });
@@ -35,8 +35,8 @@ describe('data sources', () => {
     const src = new DatasetSource({ name: 't', shape: [1], count: 50, data }, new Rng(3));
     const e1 = new Float32Array(50);
     const e2 = new Float32Array(50);
-    src.next(e1, 50);
-    src.next(e2, 50);
+    src.next({ x: e1 }, 50);
+    src.next({ x: e2 }, 50);
     expect([...e1].sort((a, b) => a - b)).toEqual([...data]);
     expect([...e2].sort((a, b) => a - b)).toEqual([...data]);
     expect(Array.from(e1)).not.toEqual(Array.from(e2));

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/index.js';
 import { DatasetSource } from '../../src/data/source.js';
-import { dilate3, exampleTranslations, domainHalves, PairedSource, taskInputs, taskMismatch, taskShapes, UnpairedSource, unpackPairs } from '../../src/data/tasks.js';
+import { dilate3, exampleTranslations, domainHalves, PairedSource, taskInputs, taskMismatch, taskShapes, UnpairedSource } from '../../src/data/tasks.js';
 
 const images = (n: number, seed = 1) => new Rng(seed).fillUniform(new Float32Array(n * 784), -1, 1);
 
@@ -40,14 +40,15 @@ describe('data tasks', () => {
     const data = images(10, 3);
     const dataset = { name: 't', shape: [1, 28, 28], count: 10, data, labels: Int32Array.from({ length: 10 }, (_, i) => i) };
     const src = new PairedSource(new DatasetSource(dataset, new Rng(5)), 'downscale4');
-    expect(src.shape).toEqual([49 + 784]);
+    expect(src.shape).toEqual([1, 28, 28]);
+    expect(src.fields).toEqual({ input: { shape: [1, 7, 7], dtype: 'float32' }, target: { shape: [1, 28, 28], dtype: 'float32' }, y: { shape: [], dtype: 'int64' } });
     expect(src.pair).toEqual({ task: 'downscale4', input: [1, 7, 7], target: [1, 28, 28], unpaired: false });
-    const rows = new Float32Array(6 * 833);
+    const inputs = new Float32Array(6 * 49);
+    const targets = new Float32Array(6 * 784);
     const labels = new BigInt64Array(6);
-    src.next(rows, 3, 0, labels);
+    src.next({ input: inputs, target: targets, y: labels }, 3, 0);
     const state = src.getState();
-    src.next(rows, 3, 3, labels);
-    const { inputs, targets } = unpackPairs(rows, 6, src.pair);
+    src.next({ input: inputs, target: targets, y: labels }, 3, 3);
     for (let i = 0; i < 6; i++) {
       const j = Number(labels[i]);
       // The target is the labelled image itself, the input its block means.
@@ -56,9 +57,11 @@ describe('data tasks', () => {
     }
     const again = new PairedSource(new DatasetSource(dataset, new Rng(99)), 'downscale4');
     again.setState(state);
-    const rows2 = new Float32Array(3 * 833);
-    again.next(rows2, 3);
-    expect(Array.from(rows2)).toEqual(Array.from(rows.subarray(3 * 833)));
+    const inputs2 = new Float32Array(3 * 49);
+    const targets2 = new Float32Array(3 * 784);
+    again.next({ input: inputs2, target: targets2 }, 3);
+    expect(Array.from(inputs2)).toEqual(Array.from(inputs.subarray(3 * 49)));
+    expect(Array.from(targets2)).toEqual(Array.from(targets.subarray(3 * 784)));
   });
 
   it('dilate3 takes the maximum over each 3x3 neighbourhood inside the image', () => {
@@ -77,26 +80,30 @@ describe('data tasks', () => {
     expect([a.count, b.count, b.labels![0]]).toEqual([4, 4, 4]);
     const src = new UnpairedSource(new DatasetSource(a, new Rng(1)), new DatasetSource(b, new Rng(2)), 'dilate-unpaired');
     expect(src.pair).toEqual({ task: 'dilate-unpaired', input: [1, 28, 28], target: [1, 28, 28], unpaired: true });
-    const rows = new Float32Array(4 * 2 * 784);
-    const labels = new BigInt64Array(4);
-    src.next(rows, 2, 0, labels);
+    expect(Object.keys(src.fields)).toEqual(['a', 'b']);
+    const fromA = new Float32Array(4 * 784);
+    const fromB = new Float32Array(4 * 784);
+    src.next({ a: fromA, b: fromB }, 2, 0);
     const state = src.getState();
-    src.next(rows, 2, 2, labels.subarray(0));
-    const { inputs, targets } = unpackPairs(rows, 4, src.pair);
+    src.next({ a: fromA, b: fromB }, 2, 2);
     const dilatedB = dilate3(b.data, 4, [1, 28, 28]);
+    /** Which of the 4 images of `pool` the i-th image of `batch` is (-1: none). */
+    const which = (batch: Float32Array, i: number, pool: Float32Array) => {
+      const img = Array.from(batch.subarray(i * 784, (i + 1) * 784));
+      return [0, 1, 2, 3].findIndex((k) => img.every((v, q) => v === pool[k * 784 + q]));
+    };
     for (let i = 0; i < 4; i++) {
-      const j = Number(labels[i]);
-      expect(j).toBeLessThan(4);
-      expect(Array.from(inputs.subarray(i * 784, (i + 1) * 784))).toEqual(Array.from(data.subarray(j * 784, (j + 1) * 784)));
-      // The B half is one of domain B's dilated images.
-      const tb = Array.from(targets.subarray(i * 784, (i + 1) * 784));
-      expect([0, 1, 2, 3].some((k) => tb.every((v, q) => v === dilatedB[k * 784 + q]))).toBe(true);
+      // A is one of the first half's images as they are; B one of the second half's, dilated.
+      expect(which(fromA, i, a.data)).toBeGreaterThanOrEqual(0);
+      expect(which(fromB, i, dilatedB)).toBeGreaterThanOrEqual(0);
     }
     const again = new UnpairedSource(new DatasetSource(a, new Rng(5)), new DatasetSource(b, new Rng(6)), 'dilate-unpaired');
     again.setState(state);
-    const rows2 = new Float32Array(2 * 2 * 784);
-    again.next(rows2, 2);
-    expect(Array.from(rows2)).toEqual(Array.from(rows.subarray(2 * 2 * 784)));
+    const a2 = new Float32Array(2 * 784);
+    const b2 = new Float32Array(2 * 784);
+    again.next({ a: a2, b: b2 }, 2);
+    expect(Array.from(a2)).toEqual(Array.from(fromA.subarray(2 * 784)));
+    expect(Array.from(b2)).toEqual(Array.from(fromB.subarray(2 * 784)));
   });
 
   it('translation examples: paired tasks derive inputs from images, the unpaired one targets their dilation', () => {

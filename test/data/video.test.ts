@@ -49,7 +49,7 @@ describe('moving digits', () => {
     const n = 100;
     const clips = new Float32Array(n * 8 * 1024);
     const labels = new BigInt64Array(n);
-    src.next(clips, n, 0, labels);
+    src.next({ x: clips, y: labels }, n, 0);
     const m = await clipMetrics(clips, n, src.shape);
     expect(m.sameDigitFraction).toBeGreaterThanOrEqual(0.95);
     expect(m.movingFraction).toBeGreaterThanOrEqual(0.95);
@@ -62,13 +62,13 @@ describe('moving digits', () => {
   it('a resumed source draws the same clips', () => {
     const a = openSource({ kind: 'moving-mnist' }, new Rng(9));
     const x = new Float32Array(3 * 8 * 1024);
-    a.next(x, 1);
+    a.next({ x }, 1);
     const state = a.getState();
-    a.next(x, 2, 1);
+    a.next({ x }, 2, 1);
     const b = openSource({ kind: 'moving-mnist' }, new Rng(1));
     b.setState(state);
     const y = new Float32Array(2 * 8 * 1024);
-    b.next(y, 2);
+    b.next({ x: y }, 2);
     expect(Array.from(y)).toEqual(Array.from(x.subarray(8 * 1024)));
   });
 });

@@ -4,6 +4,7 @@ import * as E from '../../src/engine/index.js';
 import { discriminatorLoss, generatorLoss, gradientPenalty, LOSSES, r1Penalty } from '../../src/gan/losses.js';
 import { buildTrainStep, type StepConfig } from '../../src/gan/step.js';
 import { mlpDiscriminator, mlpGenerator } from '../../src/gan/nets.js';
+import { gan } from '../../src/gan/types/gan.js';
 
 const r = [2, -1, 0.5];
 const f = [-3, 0.25, 1];
@@ -63,15 +64,16 @@ describe('losses', () => {
 
 describe('the training step', () => {
   function build(over: Partial<StepConfig>) {
-    const nets = {
+    const nets = gan({
       G: mlpGenerator(2, 2, { hidden: [8], linearOut: true }).named('G'),
       D: mlpDiscriminator(2, { hidden: [8] }).named('D'),
-      latentShape: [2],
+      latent: 2,
       sampleShape: [2],
-    };
+      range: 'unbounded',
+    });
     const opt = { kind: 'adam' as const, lr: 1e-2, beta1: 0.5, beta2: 0.999 };
-    const cfg: StepConfig = { batch: 4, loss: 'nonsaturating', dSteps: 1, realLabel: 1, gpWeight: 10, r1Gamma: 0, weightClip: 0, emaDecay: 0, joinRealFake: true, optG: opt, optD: opt, ...over };
-    return { nets, built: buildTrainStep(nets, cfg), cfg };
+    const cfg: StepConfig = { batch: 4, loss: 'nonsaturating', dSteps: 1, realLabel: 1, gpWeight: 10, r1Gamma: 0, weightClip: 0, emaDecay: 0, optG: opt, optD: opt, ...over };
+    return { nets, built: buildTrainStep(nets, { x: { shape: [2], dtype: 'float32' } }, cfg), cfg };
   }
 
   async function runOnce(over: Partial<StepConfig>) {
@@ -83,7 +85,7 @@ describe('the training step', () => {
     const before = store.snapshot();
     const p = await E.Program.compile(built.spec, store, { threads: 1 });
     const rng = new E.Rng(2);
-    const feeds: Record<string, E.Feed> = { real: rng.normal(cfg.dSteps * 8), z: rng.normal(cfg.dSteps * 8), lr_G: 1e-2, lr_D: 1e-2 };
+    const feeds: Record<string, E.Feed> = { x: rng.normal(cfg.dSteps * 8), z: rng.normal(cfg.dSteps * 8), lr_G: 1e-2, lr_D: 1e-2 };
     if (cfg.loss === 'wgan-gp') feeds.gp_alpha = rng.fillUniform(new Float32Array(cfg.dSteps * 4));
     const out = await p.run(feeds);
     await p.release();

@@ -6,7 +6,7 @@ import { RING8, sampleMixture } from '../../src/data/mixtures.js';
 import { mlpDiscriminator, mlpGenerator } from '../../src/gan/nets.js';
 import { compileSampler, drawSamples } from '../../src/gan/sampler.js';
 import { buildTrainStep } from '../../src/gan/step.js';
-import { plainGan } from '../../src/gan/model.js';
+import { gan } from '../../src/gan/types/gan.js';
 import { modeMetrics } from '../../src/metrics/modes.js';
 
 describe('MLP GAN on the 8-Gaussian ring', () => {
@@ -14,21 +14,22 @@ describe('MLP GAN on the 8-Gaussian ring', () => {
     const batch = 256;
     const steps = 5000;
     const K = 8;
-    const nets = plainGan({
+    const nets = gan({
       G: mlpGenerator(2, 2, { hidden: [128, 128, 128], slope: 0, linearOut: true }).named('G'),
       D: mlpDiscriminator(2, { hidden: [128, 128, 128], slope: 0.2 }).named('D'),
-      latentShape: [2],
+      latent: 2,
       sampleShape: [2],
+      range: 'unbounded',
     });
     const opt = { kind: 'adam' as const, lr: 5e-4, beta1: 0.5, beta2: 0.999 };
-    const built = buildTrainStep(nets, {
+    const built = buildTrainStep(nets, { x: { shape: [2], dtype: 'float32' } }, {
       batch, loss: 'nonsaturating', dSteps: 1, realLabel: 1, gpWeight: 0, r1Gamma: 0, weightClip: 0, emaDecay: 0,
-      joinRealFake: true, optG: opt, optD: opt,
+      optG: opt, optD: opt,
     });
     const store = new E.StateStore();
     const rng = new E.Rng(1);
     E.initState(store, built.trace.declared(), rng);
-    const prog = await E.Program.compile(built.spec, store, { loop: { steps: K, perStep: ['real', 'z'] } });
+    const prog = await E.Program.compile(built.spec, store, { loop: { steps: K, perStep: ['x', 'z'] } });
     const dataRng = rng.fork(1);
     const zRng = rng.fork(2);
     const z = new Float32Array(K * batch * 2);
@@ -37,7 +38,7 @@ describe('MLP GAN on the 8-Gaussian ring', () => {
       zRng.fillNormal(z);
       // Learning rate decays linearly to 2% of its start: the modes are narrow (sd 0.01).
       const lr = opt.lr * Math.max(0.02, 1 - (i * K) / steps);
-      last = await prog.run({ real: sampleMixture(RING8, dataRng, K * batch), z, lr_G: lr, lr_D: lr });
+      last = await prog.run({ x: sampleMixture(RING8, dataRng, K * batch), z, lr_G: lr, lr_D: lr });
     }
     await prog.release();
     // Per-step metrics come back for each of the K steps of a run.

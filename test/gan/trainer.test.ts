@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../tempdir.js';
 import { validateConfig, type GanConfig } from '../../src/config/schema.js';
-import { stepConfig, Trainer } from '../../src/gan/trainer.js';
+import { Trainer } from '../../src/gan/trainer.js';
+import { buildRecipe, type DataInfo } from '../../src/gan/registry.js';
 import { decodeCheckpoint, encodeCheckpoint, readCheckpoint } from '../../src/run/checkpoint.js';
 import { RunDir } from '../../src/run/rundir.js';
 
@@ -174,10 +175,13 @@ describe('checkpoint files', () => {
   });
 });
 
-describe('step settings from a config', () => {
+const MNIST_INFO: DataInfo = { kind: 'mnist', fields: { x: { shape: [1, 28, 28], dtype: 'float32' }, y: { shape: [], dtype: 'int64' } }, shape: [1, 28, 28], classes: 10 };
+
+describe('GAN types built from a config', () => {
   it('D sees real and generated batches in one pass unless it has batch norm (whose statistics would mix them)', () => {
-    const cfg = (model: Record<string, unknown>) => validateConfig({ data: { kind: 'mnist' }, model: { kind: 'dcgan', ...model } }, 't');
-    expect(stepConfig(cfg({})).joinRealFake).toBe(true);
-    expect(stepConfig(cfg({ batchNormD: true })).joinRealFake).toBe(false);
+    const recipe = (model: Record<string, unknown>) => buildRecipe(validateConfig({ data: { kind: 'mnist' }, model: { kind: 'dcgan', ...model } }, 't').model, MNIST_INFO);
+    expect(recipe({}).joinRealFake).toBe(true);
+    expect(recipe({ batchNormD: true }).joinRealFake).toBe(false);
+    expect(recipe({ variant: 'acgan', batchNormD: true }).joinRealFake).toBe(false);
   });
 });

@@ -6,15 +6,21 @@ import * as E from '../../src/engine/index.js';
 import { validateConfig, type GanConfig } from '../../src/config/schema.js';
 import { RING8 } from '../../src/data/mixtures.js';
 import { Trainer } from '../../src/gan/trainer.js';
-import { buildModel } from '../../src/gan/build.js';
+import { buildRecipe, type DataInfo } from '../../src/gan/registry.js';
+import type { GanRecipe } from '../../src/gan/recipe.js';
+import { silentAdversary, type ShownToD } from './adversary.js';
 import { classCrossEntropy } from '../../src/gan/losses.js';
 import { compileSampler, cyclingLabels, drawSamples } from '../../src/gan/sampler.js';
-import { buildTrainStep, STEP_INPUTS } from '../../src/gan/step.js';
+import { buildTrainStep } from '../../src/gan/step.js';
 import { nearestModes } from '../../src/metrics/modes.js';
 import { codeAccuracy, labelAccuracy } from '../../src/metrics/labels.js';
 import { InputError } from '../../src/errors.js';
 
 const tmp = () => tempDir('variants');
+
+/** What the types are told about ring8: 2-D points labelled by mode. */
+const RING_INFO: DataInfo = { kind: 'mixture', fields: { x: { shape: [2], dtype: 'float32' }, y: { shape: [], dtype: 'int64' } }, shape: [2], classes: 8 };
+const imagesInfo = (shape: number[]): DataInfo => ({ kind: 'mnist', fields: { x: { shape, dtype: 'float32' } }, shape });
 
 function ringConfig(model: Record<string, unknown>, train: Record<string, unknown> = {}): GanConfig {
   return validateConfig(
@@ -32,7 +38,7 @@ function ringConfig(model: Record<string, unknown>, train: Record<string, unknow
 async function trainAndSample(cfg: GanConfig) {
   const t = await Trainer.open(cfg, tmp());
   await t.train();
-  const sampler = await compileSampler(t.model, 400, t.store);
+  const sampler = await compileSampler(t.recipe, 400, t.store);
   const labels = cyclingLabels(800, 8);
   const x = await drawSamples(sampler, 800, new E.Rng(5), labels);
   await sampler.release();
@@ -71,29 +77,28 @@ describe('GAN type objectives', () => {
     expect(got).toBeCloseTo(want, 6);
   });
 
-  it('labelled types take the real batch labels and draw labels for generated samples; InfoGAN only the latter', () => {
+  it('labelled types take the real batch labels and draw labels for generated samples; InfoGAN only the latter (its code)', () => {
     const cfg = ringConfig({ variant: 'cgan' });
     const step = (variant: string) => {
       const c = ringConfig({ variant, ...(variant === 'infogan' ? { latent: 3, codes: 1, categories: 8 } : {}) });
-      const b = buildTrainStep(buildModel(c.model, { shape: [2], classes: 8 }), { ...baseStep(cfg) });
-      return E.programInputs(b.spec).map((i) => `${i.name}:${i.dtype}`);
+      const b = buildTrainStep(buildRecipe(c.model, RING_INFO), RING_INFO.fields, { ...baseStep(cfg) });
+      return E.programInputs(b.spec).map((i) => `${i.name}:${i.dtype}`).sort();
     };
-    expect(step('gan')).not.toContain(`${STEP_INPUTS.fakeLabels}:int64`);
-    expect(step('cgan')).toEqual(expect.arrayContaining([`${STEP_INPUTS.realLabels}:int64`, `${STEP_INPUTS.fakeLabels}:int64`]));
-    expect(step('acgan')).toEqual(expect.arrayContaining([`${STEP_INPUTS.realLabels}:int64`, `${STEP_INPUTS.fakeLabels}:int64`]));
-    expect(step('infogan')).toContain(`${STEP_INPUTS.fakeLabels}:int64`);
-    expect(step('infogan')).not.toContain(`${STEP_INPUTS.realLabels}:int64`);
+    expect(step('gan')).toEqual(['lr_D:float32', 'lr_G:float32', 'x:float32', 'z:float32']);
+    expect(step('cgan')).toEqual(['lr_D:float32', 'lr_G:float32', 'x:float32', 'y:int64', 'yFake:int64', 'z:float32']);
+    expect(step('acgan')).toEqual(['lr_D:float32', 'lr_G:float32', 'x:float32', 'y:int64', 'yFake:int64', 'z:float32']);
+    expect(step('infogan')).toEqual(['c:int64', 'lr_D:float32', 'lr_G:float32', 'x:float32', 'z:float32']);
   });
 
   it('refuses a labelled type on data without labels, by name', () => {
     const cfg = ringConfig({ variant: 'acgan' });
-    expect(() => buildModel(cfg.model, { shape: [2], kind: 'csv' })).toThrow(
+    expect(() => buildRecipe(cfg.model, { kind: 'csv', fields: { x: RING_INFO.fields.x! }, shape: [2] })).toThrow(
       new InputError('model.variant "acgan" needs labelled data (mnist, fashion, or the mixtures ring8 and grid25, labelled by mode); data of kind "csv" has no labels'),
     );
-    expect(() => buildModel(ringConfig({ variant: 'cgan', pack: 2 }).model, { shape: [2], classes: 8 })).toThrow(
+    expect(() => buildRecipe(ringConfig({ variant: 'cgan', pack: 2 }).model, RING_INFO)).toThrow(
       'model.pack must be 1 for model.variant "cgan" (packing mixes the labels of several samples)',
     );
-    expect(() => buildModel(ringConfig({ variant: 'infogan', latent: 2, codes: 2 }).model, { shape: [2] })).toThrow(
+    expect(() => buildRecipe(ringConfig({ variant: 'infogan', latent: 2, codes: 2 }).model, RING_INFO)).toThrow(
       'model.codes (2) must be less than model.latent (2): the continuous codes are part of z',
     );
   });
@@ -101,35 +106,40 @@ describe('GAN type objectives', () => {
 
 function baseStep(cfg: GanConfig) {
   const opt = { kind: 'adam' as const, lr: 1e-3 };
-  return { batch: cfg.train.batch, loss: cfg.train.loss, dSteps: 1, realLabel: 1, gpWeight: 10, r1Gamma: 0, weightClip: 0, emaDecay: 0, joinRealFake: true, optG: opt, optD: opt };
+  return { batch: cfg.train.batch, loss: cfg.train.loss, dSteps: 1, realLabel: 1, gpWeight: 10, r1Gamma: 0, weightClip: 0, emaDecay: 0, optG: opt, optD: opt };
 }
 
 describe('Laplacian-pyramid GAN', () => {
-  const lap = () => buildModel(validateConfig({ data: { kind: 'mnist' }, model: { kind: 'lapgan', latent: 8, width: 4 } }, 't').model, { shape: [1, 28, 28] });
+  const lap = () => buildRecipe(validateConfig({ data: { kind: 'mnist' }, model: { kind: 'lapgan', latent: 8, width: 4 } }, 't').model, imagesInfo([1, 28, 28]));
   // The per-level generators (G is a Networks of level0..level2).
-  const levels = (model: ReturnType<typeof lap>) => (model.G as unknown as { parts: Record<string, { call: (t: E.Tensor, c: E.StateTrace) => E.Tensor }> }).parts;
+  const levels = (model: GanRecipe) => (model.G as unknown as { parts: Record<string, { call: (t: E.Tensor, c: E.StateTrace) => E.Tensor }> }).parts;
 
   it('refuses input-gradient penalties and images it cannot halve twice, by name', () => {
     const m = validateConfig({ data: { kind: 'mnist' }, model: { kind: 'lapgan' } }, 't').model;
-    expect(() => buildModel(m, { shape: [1, 28, 28] }, { loss: 'wgan-gp', r1Gamma: 0 })).toThrow(
-      new InputError('model "lapgan" does not support train.loss "wgan-gp"; use another loss or R1 off'),
+    const info = imagesInfo([1, 28, 28]);
+    const penalised = { ...baseStep(ringConfig({})), loss: 'wgan-gp' as const };
+    expect(() => buildTrainStep(buildRecipe(m, info), info.fields, penalised)).toThrow(
+      new InputError('model "lapgan" does not support train.loss "wgan-gp": an input-gradient penalty would have to be taken per level, with respect to the level\'s image only; use another loss or R1 off'),
     );
-    expect(() => buildModel(m, { shape: [1, 30, 30] })).toThrow(
+    expect(() => buildRecipe(m, imagesInfo([1, 30, 30]))).toThrow(
       new InputError('model "lapgan" builds a 3-level pyramid of images whose size is divisible by 4; the data\'s samples have shape [1, 30, 30]'),
     );
     // Sizes whose halves are odd build consistent discriminators (36 -> 18 -> 9 -> 4).
-    const big = buildModel(m, { shape: [3, 36, 44] });
+    const big = buildRecipe(m, imagesInfo([3, 36, 44]));
     const trace = new E.StateTrace(true);
-    const x = E.input('x', [2, 3, 36, 44]);
-    expect(big.discriminate(big.realInput(x), undefined, trace).logit.shape).toEqual([2, 3]);
+    const batch = { x: E.input('x', [2, 3, 36, 44]), z: E.input('z', [2, 100 + 18 * 22 + 36 * 44]) };
+    const adv = silentAdversary(trace);
+    big.dLoss(batch, big.generate(batch, trace), adv);
+    expect(adv.shown.map((s) => s.logit.shape)).toEqual([[2, 1], [2, 1], [2, 1]]);
   });
 
   it('composes the pyramid: a sample is the coarse image upsampled twice plus each level residual', async () => {
     const model = lap();
-    expect(model.latentShape).toEqual([8 + 14 * 14 + 28 * 28]);
+    const latent = model.sampler!.latent;
+    expect(latent).toEqual([8 + 14 * 14 + 28 * 28]);
     const trace = new E.StateTrace(false);
-    const z = E.input('z', [3, ...model.latentShape]);
-    const x = model.sample(z, undefined, trace);
+    const z = E.input('z', [3, ...latent]);
+    const x = model.sampler!.sample(z, undefined, trace);
     // The same networks called level by level, by hand.
     const parts = levels(model);
     const z0 = E.slice(z, [0], [8], [1]);
@@ -142,7 +152,7 @@ describe('Laplacian-pyramid GAN', () => {
     const store = new E.StateStore();
     E.initState(store, trace.declared(), new E.Rng(1));
     const p = await E.Program.compile({ outputs: { x, byHand, c28 } }, store);
-    const out = await p.run({ z: new E.Rng(2).normal(3 * model.latentShape[0]!) });
+    const out = await p.run({ z: new E.Rng(2).normal(3 * latent[0]!) });
     const a = out.x!.data as Float32Array;
     expect(out.x!.shape).toEqual([3, 1, 28, 28]);
     expect(Array.from(a)).toEqual(Array.from(out.byHand!.data as Float32Array));
@@ -172,18 +182,22 @@ describe('Laplacian-pyramid GAN', () => {
 
   it('shows each discriminator its level of the real image with the upsampled coarser level as condition', async () => {
     const model = lap();
-    const x = E.input('x', [2, 1, 28, 28]);
-    const packed = model.realInput(x);
-    expect(packed.shape).toEqual([2, 49 + 2 * 196 + 2 * 784]);
-    const p = await E.Program.compile({ outputs: { packed } }, new E.StateStore());
+    const trace = new E.StateTrace(true);
+    const batch = { x: E.input('x', [2, 1, 28, 28]), z: E.input('z', [2, 8 + 196 + 784]) };
+    const adv = silentAdversary(trace);
+    model.dLoss(batch, model.generate(batch, trace), adv);
+    const [l0, l1, l2] = adv.shown as [ShownToD, ShownToD, ShownToD];
+    expect([l0.real!.shape, l1.real!.shape, l2.real!.shape]).toEqual([[2, 1, 7, 7], [2, 1, 14, 14], [2, 1, 28, 28]]);
+    expect([l0.given.length, l1.given[0]!.shape, l2.given[0]!.shape]).toEqual([0, [2, 1, 14, 14], [2, 1, 28, 28]]);
+    const p = await E.Program.compile({ outputs: { level0: l0.real!, level2: l2.real!, cond1: l1.given[0]!, up0: E.upsample(l0.real!, 2, 'bilinear') } }, new E.StateStore());
     const img = new E.Rng(3).fillUniform(new Float32Array(2 * 784), -1, 1);
-    const got = (await p.run({ x: img })).packed!.data as Float32Array;
+    const got = await p.run({ x: img });
     // Level 0 of sample 1, pixel (2, 5): the mean of the 4x4 block of the 28x28 image.
     let mean = 0;
     for (let dy = 0; dy < 4; dy++) for (let dx = 0; dx < 4; dx++) mean += img[784 + (2 * 4 + dy) * 28 + 5 * 4 + dx]!;
-    expect(got[2009 + 2 * 7 + 5]).toBeCloseTo(mean / 16, 5);
-    // The finest level holds the image itself.
-    const at28 = 2009 + 49 + 2 * 196;
-    expect(Array.from(got.subarray(at28, at28 + 784))).toEqual(Array.from(img.subarray(784, 1568)));
+    expect((got.level0!.data as Float32Array)[49 + 2 * 7 + 5]).toBeCloseTo(mean / 16, 5);
+    // The middle level's condition is the coarsest level upsampled; the finest level is the image itself.
+    expect(Array.from(got.cond1!.data as Float32Array)).toEqual(Array.from(got.up0!.data as Float32Array));
+    expect(Array.from(got.level2!.data as Float32Array)).toEqual(Array.from(img));
   });
 });

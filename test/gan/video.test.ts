@@ -3,52 +3,60 @@
 import { describe, expect, it } from 'vitest';
 import * as E from '../../src/engine/index.js';
 import { validateConfig } from '../../src/config/schema.js';
-import { buildModel } from '../../src/gan/build.js';
-import { FRAME_PICKS, moveImages, SpriteGenerator } from '../../src/gan/variants/videogan.js';
+import { buildRecipe, type DataInfo } from '../../src/gan/registry.js';
+import { moveImages, SpriteGenerator } from '../../src/gan/types/video.js';
+import { silentAdversary } from './adversary.js';
 import { gradCheck } from '../engine/gradcheck.js';
 import { InputError } from '../../src/errors.js';
 
+const info = (kind: string, shape: number[]): DataInfo => ({ kind, fields: { x: { shape, dtype: 'float32' } }, shape });
+const CLIPS = info('moving-mnist', [8, 1, 32, 32]);
 const video = (model: Record<string, unknown> = { frames: 3 }) =>
-  buildModel(validateConfig({ data: { kind: 'moving-mnist' }, model: { kind: 'video', width: 4, ...model } }, 't').model, { shape: [8, 1, 32, 32], kind: 'moving-mnist' });
+  buildRecipe(validateConfig({ data: { kind: 'moving-mnist' }, model: { kind: 'video', width: 4, ...model } }, 't').model, CLIPS);
 
 describe('video GAN', () => {
   it('G draws clips [T, C, H, W] from one noise vector', () => {
     const m = video();
-    expect(m.sample(E.input('z', [2, 100]), undefined, new E.StateTrace(false)).shape).toEqual([2, 8, 1, 32, 32]);
+    expect(m.sampler!.sample(E.input('z', [2, 100]), undefined, new E.StateTrace(false)).shape).toEqual([2, 8, 1, 32, 32]);
   });
 
-  it('the spatial D judges the frames the step draws (floor(u * T)); the temporal logit counts as much as they do', async () => {
+  it('the spatial D judges the frames the step draws (floor(u * T)); the temporal D counts as much as they do', async () => {
     const m = video();
     // Inference mode: spectral norm's power iteration does not move between the calls compared.
     const trace = new E.StateTrace(false);
     const x = E.input('x', [2, 8, 1, 32, 32]);
-    const { logit } = m.discriminate(x, undefined, trace);
-    expect(logit.shape).toEqual([2, 6]);
+    const frames = E.input('frames', [3]);
+    // Each D's term is the mean of its logits on the real clips (the fake ones do not reach the loss): the D loss is then their weighted mean.
+    const adv = silentAdversary(trace, (logit) => E.reduceMean(logit));
+    const loss = m.dLoss({ x, z: E.input('z', [2, 100]), frames }, { x: E.input('fake', [2, 8, 1, 32, 32]) }, adv);
+    const [spatialLogits, temporalLogit] = adv.shown.map((s) => s.logit) as [E.Tensor, E.Tensor];
+    expect([spatialLogits.shape, temporalLogit.shape]).toEqual([[2, 3], [2, 1]]);
     // The same D on the frames picked by hand: u = 0.999, 0, 0.5 -> frames 7, 0, 4.
     const spatial = (m.D as unknown as { parts: { spatial: { call: (t: E.Tensor, c: E.StateTrace) => E.Tensor } } }).parts.spatial;
     const byHand = [7, 0, 4].map((f) => spatial.call(E.reshape(E.slice(x, [f], [f + 1], [1]), [2, 1, 32, 32]), trace));
     const store = new E.StateStore();
     E.initState(store, trace.declared(), new E.Rng(1));
-    const p = await E.Program.compile({ outputs: { logit, a: byHand[0]!, b: byHand[1]!, c: byHand[2]! } }, store);
-    const out = await p.run({ x: new E.Rng(2).fillUniform(new Float32Array(2 * 8 * 1024), -1, 1), [FRAME_PICKS]: Float32Array.from([0.999, 0, 0.5]) });
-    const l = out.logit!.data as Float32Array;
+    const p = await E.Program.compile({ outputs: { loss, s: spatialLogits, t: temporalLogit, a: byHand[0]!, b: byHand[1]!, c: byHand[2]! } }, store);
+    const rng = new E.Rng(2);
+    const out = await p.run({ x: rng.fillUniform(new Float32Array(2 * 8 * 1024), -1, 1), frames: Float32Array.from([0.999, 0, 0.5]) });
+    const s = out.s!.data as Float32Array;
+    const t = out.t!.data as Float32Array;
     for (let i = 0; i < 2; i++) {
-      expect(l[i * 6]).toBeCloseTo((out.a!.data as Float32Array)[i]!, 5);
-      expect(l[i * 6 + 1]).toBeCloseTo((out.b!.data as Float32Array)[i]!, 5);
-      expect(l[i * 6 + 2]).toBeCloseTo((out.c!.data as Float32Array)[i]!, 5);
-      // Columns 3-5: the temporal logit, three times.
-      expect(l[i * 6 + 3]).toBe(l[i * 6 + 4]);
-      expect(l[i * 6 + 4]).toBe(l[i * 6 + 5]);
+      expect(s[i * 3]).toBeCloseTo((out.a!.data as Float32Array)[i]!, 5);
+      expect(s[i * 3 + 1]).toBeCloseTo((out.b!.data as Float32Array)[i]!, 5);
+      expect(s[i * 3 + 2]).toBeCloseTo((out.c!.data as Float32Array)[i]!, 5);
     }
+    const mean = (v: Float32Array) => v.reduce((a, b) => a + b, 0) / v.length;
+    expect(out.loss!.data[0]).toBeCloseTo((mean(s) + mean(t)) / 2, 5);
   });
 
   it('refuses image data, and image models refuse clips, by name', () => {
     const v = validateConfig({ data: { kind: 'moving-mnist' }, model: { kind: 'video' } }, 't').model;
-    expect(() => buildModel(v, { shape: [1, 28, 28], kind: 'mnist' })).toThrow(new InputError('model "video" generates clips; it needs video data (data.kind "moving-mnist"), not "mnist"'));
+    expect(() => buildRecipe(v, info('mnist', [1, 28, 28]))).toThrow(new InputError('model "video" generates clips; it needs video data (data.kind "moving-mnist"), not "mnist"'));
     const d = validateConfig({ data: { kind: 'moving-mnist' }, model: { kind: 'dcgan' } }, 't').model;
-    expect(() => buildModel(d, { shape: [8, 1, 32, 32], kind: 'moving-mnist' })).toThrow(new InputError('data "moving-mnist" holds video clips; use model kind "video", not "dcgan"'));
+    expect(() => buildRecipe(d, CLIPS)).toThrow(new InputError('data "moving-mnist" holds video clips; use model kind "video", not "dcgan"'));
     const many = validateConfig({ data: { kind: 'moving-mnist' }, model: { kind: 'video', frames: 9 } }, 't').model;
-    expect(() => buildModel(many, { shape: [8, 1, 32, 32], kind: 'moving-mnist' })).toThrow(new InputError("model.frames 9 is more than the clip's 8 frames"));
+    expect(() => buildRecipe(many, CLIPS)).toThrow(new InputError("model.frames 9 is more than the clip's 8 frames"));
   });
 });
 
@@ -82,7 +90,7 @@ describe('sprite generator', () => {
     expect(m.G).toBeInstanceOf(SpriteGenerator);
     const trace = new E.StateTrace(false);
     const z = E.input('z', [3, 100]);
-    const clip = m.sample(z, undefined, trace);
+    const clip = m.sampler!.sample(z, undefined, trace);
     expect(clip.shape).toEqual([3, 8, 1, 32, 32]);
     const { dy, dx } = (m.G as SpriteGenerator).layers(z, trace);
     const store = new E.StateStore();
@@ -122,7 +130,7 @@ describe('sprite generator', () => {
     const z = E.input('z', [2, 100]);
     const clip = G.call(z, trace);
     const { image, dy, dx } = G.layers(z, trace);
-    const motionWeights = trace.declared().filter((d) => d.name.startsWith('G.motion') && d.name.endsWith('weight'));
+    const motionWeights = G.parameters().filter((d) => d.name.startsWith('G.motion') && d.name.endsWith('weight'));
     expect(motionWeights.length).toBe(2);
     const loss = E.reduceSum(E.mul(clip, E.constant(new E.Rng(5).normal(clip.size), clip.shape)));
     const grads = E.grad(loss, motionWeights.map((d) => trace.read(d.name, d.shape, d.init)));

@@ -8,10 +8,10 @@
 import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
 import { LeakyReLU, Linear } from '../../nn/layers.js';
-import { Sequential } from '../../nn/module.js';
+import { Networks, Sequential, type Ctx } from '../../nn/module.js';
 import { classCrossEntropy } from '../losses.js';
-import { Networks, type GanModel } from '../model.js';
-import { labelledModel, type LabelledOptions } from './conditional.js';
+import { defineRecipe, field, normal, uniformLabel, type GanRecipe, type Heads } from '../recipe.js';
+import { labelledGenerator, labelledSampler, type LabelledOptions } from './labelled.js';
 
 /** `classes` is the number of values of the categorical code. */
 export interface InfoganOptions extends LabelledOptions {
@@ -29,29 +29,48 @@ export function continuousCodes(z: Tensor, codes: number): Tensor {
   return E.slice(z, [latent - codes], [latent], [1]);
 }
 
-export function infoGan(o: InfoganOptions): GanModel {
+export function infogan(o: InfoganOptions): GanRecipe {
   const head = new Linear(o.D.features, 1, { spectralNorm: o.spectralNorm });
   const q = new Sequential([new Linear(o.D.features, 128), LeakyReLU(0.2), new Linear(128, o.classes + o.codes)]);
-  return {
-    ...labelledModel('infogan', new Networks({ body: o.D.body, head, q }), o),
-    discriminate(x, _y, ctx) {
-      const h = o.D.body.call(x, ctx);
-      const qOut = q.call(h, ctx);
-      const k = o.classes;
-      return {
-        logit: head.call(h, ctx),
-        classLogits: E.slice(qOut, [0], [k], [1]),
-        codes: o.codes > 0 ? E.slice(qOut, [k], [k + o.codes], [1]) : undefined,
-      };
-    },
-    // The same term for both players: Q (part of D) learns to read the codes, G to make them readable.
-    auxLoss(_player, t) {
-      let info = classCrossEntropy(t.fake.classLogits!, t.yFake!);
-      if (o.codes > 0) {
-        const err = E.sub(t.fake.codes!, E.stopGradient(continuousCodes(t.z, o.codes)));
-        info = E.add(info, E.mul(E.reduceMean(E.reduceSum(E.square(err), 1)), 0.5 * o.codeWeight));
-      }
-      return E.mul(info, o.infoWeight);
-    },
+  const G = o.G.named('G');
+  const D = new Networks({ body: o.D.body, head, q }).named('D');
+  const generator = labelledGenerator(G, o.classes);
+  const k = o.classes;
+  // D's adversarial head, and Q's reading of the categorical code and the continuous codes.
+  const judge = (x: Tensor, ctx: Ctx): Heads => {
+    const h = o.D.body.call(x, ctx);
+    const qOut = q.call(h, ctx);
+    const heads: Heads = { logit: head.call(h, ctx), code: E.slice(qOut, [0], [k], [1]) };
+    if (o.codes > 0) heads.continuous = E.slice(qOut, [k], [k + o.codes], [1]);
+    return heads;
   };
+  /** The information term: how badly Q reads the codes G was given from the generated samples. */
+  const information = (onFake: Heads, c: Tensor, z: Tensor) => {
+    let info = classCrossEntropy(onFake.code!, c);
+    if (o.codes > 0) {
+      const err = E.sub(onFake.continuous!, E.stopGradient(continuousCodes(z, o.codes)));
+      info = E.add(info, E.mul(E.reduceMean(E.reduceSum(E.square(err), 1)), 0.5 * o.codeWeight));
+    }
+    return E.mul(info, o.infoWeight);
+  };
+  const latent = o.latent;
+  return defineRecipe({
+    type: 'infogan',
+    G,
+    D,
+    // No data labels: the categorical code c is drawn like a label, the continuous codes are part of z.
+    inputs: { x: field('x'), z: normal(latent), c: uniformLabel(o.classes) },
+    generate: ({ z, c }, ctx) => ({ x: generator(z, c, ctx) }),
+    // The same information term for both players: Q (part of D) learns to read the codes, G to make them readable.
+    dLoss({ x, z, c }, fake, adv) {
+      const d = adv.d(judge, x, fake.x);
+      return E.add(d.loss, information(d.fake, c, z));
+    },
+    gLoss({ z, c }, fake, adv) {
+      const g = adv.g(judge, fake.x);
+      return E.add(g.loss, information(g.fake, c, z));
+    },
+    joinRealFake: !o.batchStatsD,
+    sampler: labelledSampler(o, 'code', o.codes > 0 ? { continuous_codes: `z[:, ${latent - o.codes}:${latent}] (InfoGAN's continuous codes, standard normal)` } : undefined),
+  });
 }

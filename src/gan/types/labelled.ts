@@ -1,9 +1,9 @@
 // What the class-aware types share: a generator that reads its label as a one-hot vector appended
-// to the noise, and a discriminator body whose features the types' heads read.
+// to the noise (Mirza & Osindero 2014), and a discriminator body whose features the types' heads read.
 import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
 import type { Ctx, Module } from '../../nn/module.js';
-import type { GanModel } from '../model.js';
+import type { Sampler } from '../recipe.js';
 
 /** A feature extractor (D without its output layer) and the size of its features. */
 export interface DiscriminatorBody {
@@ -18,12 +18,15 @@ export interface LabelledOptions {
   D: DiscriminatorBody;
   /** Number of labels (InfoGAN: values of the categorical code). */
   classes: number;
-  latentShape: number[];
+  latent: number;
   sampleShape: number[];
+  range: Sampler['range'];
   spectralNorm?: boolean;
+  /** D uses batch statistics: it judges real and generated batches separately. */
+  batchStatsD?: boolean;
 }
 
-/** G(z, y) = G'([z, onehot(y)]): the label enters the generator with the noise (Mirza & Osindero 2014). */
+/** G(z, y) = G'([z, onehot(y)]). */
 export function labelledGenerator(G: Module, classes: number) {
   return (z: Tensor, y: Tensor | undefined, ctx: Ctx): Tensor => {
     if (!y) throw new Error(`${G.path}: this generator needs labels`);
@@ -31,13 +34,7 @@ export function labelledGenerator(G: Module, classes: number) {
   };
 }
 
-/** What the class-aware types share: G(z, y) from [z, onehot(y)], samples straight from G, D as given. */
-export function labelledModel(
-  type: string,
-  D: Module,
-  o: LabelledOptions,
-): Pick<GanModel, 'type' | 'G' | 'D' | 'latentShape' | 'sampleShape' | 'classes' | 'generate' | 'sample' | 'realInput'> {
-  const G = o.G.named('G');
-  const generate = labelledGenerator(G, o.classes);
-  return { type, G, D: D.named('D'), latentShape: o.latentShape, sampleShape: o.sampleShape, classes: o.classes, generate, sample: generate, realInput: (x) => x };
+/** Sampling from a class-aware generator: noise and a label per sample. */
+export function labelledSampler(o: LabelledOptions, meaning: 'class' | 'code', metadata?: Record<string, string>): Sampler {
+  return { latent: [o.latent], output: o.sampleShape, range: o.range, labels: { classes: o.classes, meaning }, metadata, sample: labelledGenerator(o.G, o.classes) };
 }

@@ -8,8 +8,8 @@
 import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
 import { BatchNorm, Conv2d, ConvTranspose2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../../nn/layers.js';
-import { Module, Sequential, type Ctx } from '../../nn/module.js';
-import { Networks, type GanModel } from '../model.js';
+import { Module, Networks, Sequential, type Ctx } from '../../nn/module.js';
+import { defineRecipe, field, normal, type GanRecipe } from '../recipe.js';
 import { InputError } from '../../errors.js';
 
 export interface LapganOptions {
@@ -40,7 +40,6 @@ const WIDE = 4;
 
 const down = (x: Tensor) => E.avgPool2d(x, 2, { stride: 2 });
 const up = (x: Tensor) => E.upsample(x, 2, 'bilinear');
-const flat = (x: Tensor) => E.reshape(x, [x.shape[0]!, -1]);
 
 /** The coarsest generator (DCGAN-like): noise -> Linear -> [64, h, w] -> two 3x3 convs with batch norm -> [C, h, w] in [-1, 1]. */
 function coarseGenerator(latent: number, [c, h, w]: number[]): Sequential {
@@ -122,14 +121,13 @@ function levelDiscriminator(c: number, h: number, w: number, width: number, sn?:
   return new Sequential(layers);
 }
 
-interface Pyramid {
-  /** Coarse to fine: level 0 is the coarsest image, levels 1.. the finer images. */
-  images: Tensor[];
-  /** conds[l] is the upsampled level l - 1 that level l is conditioned on (conds[0] unused). */
-  conds: Tensor[];
+/** The real image's pyramid: level 0 is the coarsest image; conds[l] is the upsampled level l - 1 that level l is conditioned on. */
+function realPyramid(x: Tensor): { images: Tensor[]; conds: Tensor[] } {
+  const images = [down(down(x)), down(x), x];
+  return { images, conds: [images[0]!, up(images[0]!), up(images[1]!)] };
 }
 
-export function lapGan(o: LapganOptions): GanModel {
+export function lapgan(o: LapganOptions): GanRecipe {
   const [c, h, w] = o.sampleShape as [number, number, number];
   if (o.sampleShape.length !== 3 || h % 4 !== 0 || w % 4 !== 0) {
     throw new InputError(`model "lapgan" builds a 3-level pyramid of images whose size is divisible by 4; the data's samples have shape [${o.sampleShape.join(', ')}]`);
@@ -149,7 +147,7 @@ export function lapGan(o: LapganOptions): GanModel {
   const ds = [D.parts.level0, D.parts.level1, D.parts.level2];
   // z = [coarse noise | a noise plane per finer level].
   const planeSizes = shapes.slice(1).map(([, ph, pw]) => ph! * pw!);
-  const latentShape = [o.latent + planeSizes.reduce((a, b) => a + b, 0)];
+  const latent = o.latent + planeSizes.reduce((a, b) => a + b, 0);
   const noise = (z: Tensor, level: number): Tensor => {
     if (level === 0) return E.slice(z, [0], [o.latent], [1]);
     const start = o.latent + planeSizes.slice(0, level - 1).reduce((a, b) => a + b, 0);
@@ -157,61 +155,50 @@ export function lapGan(o: LapganOptions): GanModel {
     return E.reshape(E.slice(z, [start], [start + planeSizes[level - 1]!], [1]), [z.shape[0]!, 1, ph!, pw!]);
   };
   const refine = (level: number, cond: Tensor, z: Tensor, ctx: Ctx) => E.add(cond, gs[level]!.call(E.concat([cond, noise(z, level)], 1), ctx));
+  // A finer level's discriminator judges its image together with its condition.
+  const judges = [ds[0]!, ...[1, 2].map((l) => (image: Tensor, ctx: Ctx, cond: Tensor) => ds[l]!.call(E.concat([image, cond], 1), ctx))] as const;
+  const meanOfLevels = (terms: Tensor[]) => E.div(E.add(E.add(terms[0]!, terms[1]!), terms[2]!), LEVELS);
 
-  const realPyramid = (x: Tensor): Pyramid => {
-    const images = [down(down(x)), down(x), x];
-    return { images, conds: [images[0]!, up(images[0]!), up(images[1]!)] };
-  };
-  // What D sees, flattened into one row per sample: level 0, then (image, condition) per finer level.
-  const pack = (p: Pyramid) => E.concat([flat(p.images[0]!), ...[1, 2].flatMap((l) => [flat(p.images[l]!), flat(p.conds[l]!)])], 1);
-  const unpack = (x: Tensor): Pyramid => {
-    const n = x.shape[0]!;
-    let at = 0;
-    const take = (shape: number[]) => {
-      const size = shape.reduce((a, b) => a * b, 1);
-      const t = E.reshape(E.slice(x, [at], [at + size], [1]), [n, ...shape]);
-      at += size;
-      return t;
-    };
-    const images = [take(shapes[0]!)];
-    const conds = [images[0]!];
-    for (const l of [1, 2]) {
-      images.push(take(shapes[l]!));
-      conds.push(take(shapes[l]!));
-    }
-    return { images, conds };
-  };
-
-  return {
+  return defineRecipe({
     type: 'lapgan',
     G,
     D,
-    latentShape,
-    sampleShape: o.sampleShape,
-    realInput: (x) => pack(realPyramid(x)),
-    generate(z, _y, ctx, real) {
+    inputs: { x: field('x'), z: normal(latent) },
+    generate({ x, z }, ctx) {
       const coarse = gs[0]!.call(noise(z, 0), ctx);
       if (o.condition === 'generated') {
         // Each level refines the level below as sampling does, and a finer level's discriminator
         // trains the coarser generators too (through its condition): the pyramid learns jointly.
-        const c1 = up(coarse);
-        const img1 = refine(1, c1, z, ctx);
-        const c2 = up(E.clip(img1, -1, 1));
-        return pack({ images: [coarse, img1, refine(2, c2, z, ctx)], conds: [coarse, c1, c2] });
+        const cond1 = up(coarse);
+        const image1 = refine(1, cond1, z, ctx);
+        const cond2 = up(E.clip(image1, -1, 1));
+        return { image0: coarse, image1, cond1, image2: refine(2, cond2, z, ctx), cond2 };
       }
-      const r = realPyramid(real);
-      return pack({ images: [coarse, refine(1, r.conds[1]!, z, ctx), refine(2, r.conds[2]!, z, ctx)], conds: r.conds });
+      const r = realPyramid(x);
+      return { image0: coarse, image1: refine(1, r.conds[1]!, z, ctx), cond1: r.conds[1]!, image2: refine(2, r.conds[2]!, z, ctx), cond2: r.conds[2]! };
     },
-    discriminate(x, _y, ctx) {
-      const p = unpack(x);
-      const logits = [ds[0]!.call(p.images[0]!, ctx), ...[1, 2].map((l) => ds[l]!.call(E.concat([p.images[l]!, p.conds[l]!], 1), ctx))];
-      return { logit: E.concat(logits, 1) };
+    // Every level's D judges its level; the levels' losses are averaged.
+    dLoss({ x }, fake, adv) {
+      const r = realPyramid(x);
+      return meanOfLevels([
+        adv.d(judges[0], r.images[0]!, fake.image0).loss,
+        adv.d(judges[1], r.images[1]!, fake.image1, { real: [r.conds[1]!], fake: [fake.cond1] }).loss,
+        adv.d(judges[2], r.images[2]!, fake.image2, { real: [r.conds[2]!], fake: [fake.cond2] }).loss,
+      ]);
     },
-    sample(z, _y, ctx) {
-      // Each level is clipped to the data's range: the finer levels were trained on conditions in it.
-      let img = gs[0]!.call(noise(z, 0), ctx);
-      for (const l of [1, 2]) img = E.clip(refine(l, up(img), z, ctx), -1, 1);
-      return img;
+    gLoss: (_, fake, adv) =>
+      meanOfLevels([adv.g(judges[0], fake.image0).loss, adv.g(judges[1], fake.image1, [fake.cond1]).loss, adv.g(judges[2], fake.image2, [fake.cond2]).loss]),
+    noInputPenalty: 'an input-gradient penalty would have to be taken per level, with respect to the level\'s image only',
+    sampler: {
+      latent: [latent],
+      output: o.sampleShape,
+      range: '[-1, 1]',
+      sample(z, _y, ctx) {
+        // Each level is clipped to the data's range: the finer levels were trained on conditions in it.
+        let img = gs[0]!.call(noise(z, 0), ctx);
+        for (const l of [1, 2]) img = E.clip(refine(l, up(img), z, ctx), -1, 1);
+        return img;
+      },
     },
-  };
+  });
 }

@@ -9,8 +9,8 @@ import { Conv2d, ConvTranspose2d, LeakyReLU, ReLU } from '../../nn/layers.js';
 import { Module, Sequential, type Ctx } from '../../nn/module.js';
 import type { PairShapes } from '../../data/tasks.js';
 import { InputError } from '../../errors.js';
-import type { GanModel } from '../model.js';
-import { pairedModel } from './paired.js';
+import { defineRecipe, type GanRecipe } from '../recipe.js';
+import { checkPaired, pairedInputs, pairedTranslator } from './paired.js';
 
 export interface Pix2PixOptions {
   pair: PairShapes;
@@ -80,19 +80,26 @@ export function patchDiscriminator(inChannels: number, width: number, sn?: boole
   ]);
 }
 
-export function pix2pix(o: Pix2PixOptions): GanModel {
+const l1 = (a: Tensor, b: Tensor) => E.reduceMean(E.abs(E.sub(a, b)));
+
+export function pix2pix(o: Pix2PixOptions): GanRecipe {
+  checkPaired('pix2pix', o.pair);
   const [c, h, w] = o.pair.target as [number, number, number];
   if (o.pair.input.join() !== o.pair.target.join() || h % 4 !== 0 || w % 4 !== 0) {
     throw new InputError(`model "pix2pix" translates images to images of the same shape, with sides divisible by 4; the data's pairs are [${o.pair.input.join(', ')}] -> [${o.pair.target.join(', ')}]`);
   }
-  const G = new UNet(c, o.width, [h, w]);
-  const D = patchDiscriminator(2 * c, o.width, o.spectralNorm);
-  return pairedModel('pix2pix', {
+  const G = new UNet(c, o.width, [h, w]).named('G');
+  const D = patchDiscriminator(2 * c, o.width, o.spectralNorm).named('D');
+  // D judges an image given the input it was made from: the two stacked as channels, one logit per patch.
+  const judge = (image: Tensor, ctx: Ctx, input: Tensor) => E.flatten(D.call(E.concat([input, image], 1), ctx));
+  return defineRecipe({
+    type: 'pix2pix',
     G,
     D,
-    pair: o.pair,
-    adversarialWeight: o.adversarialWeight,
-    judge: (input, image, ctx) => E.flatten(D.call(E.concat([input, image], 1), ctx)),
-    content: (output, target) => E.mul(E.reduceMean(E.abs(E.sub(output, target))), o.l1Weight),
+    inputs: pairedInputs(),
+    generate: ({ input }, ctx) => ({ output: G.call(input, ctx) }),
+    dLoss: ({ input, target }, fake, adv) => adv.d(judge, target, fake.output, [input]).loss,
+    gLoss: ({ input, target }, fake, adv) => E.add(E.mul(adv.g(judge, fake.output, [input]).loss, o.adversarialWeight), E.mul(l1(fake.output, target), o.l1Weight)),
+    translator: pairedTranslator(G, o.pair),
   });
 }

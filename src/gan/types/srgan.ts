@@ -9,8 +9,8 @@ import { Conv2d, PixelShuffle, ReLU, Residual } from '../../nn/layers.js';
 import { Module, Sequential, type Ctx } from '../../nn/module.js';
 import type { PairShapes } from '../../data/tasks.js';
 import { InputError } from '../../errors.js';
-import type { GanModel } from '../model.js';
-import { pairedModel } from './paired.js';
+import { defineRecipe, type GanRecipe } from '../recipe.js';
+import { checkPaired, pairedInputs, pairedTranslator } from './paired.js';
 import { patchDiscriminator } from './pix2pix.js';
 
 export interface SrganOptions {
@@ -57,20 +57,26 @@ export class SuperResolver extends Module {
   }
 }
 
-export function srgan(o: SrganOptions): GanModel {
+export function srgan(o: SrganOptions): GanRecipe {
+  checkPaired('srgan', o.pair);
   const [c, h, w] = o.pair.input as [number, number, number];
   const target = o.pair.target;
   if (target[0] !== c || target[1] !== 4 * h || target[2] !== 4 * w || o.width % 4 !== 0) {
     throw new InputError(`model "srgan" upsamples 4x (data.task "downscale4") with a width divisible by 4; the data's pairs are [${o.pair.input.join(', ')}] -> [${target.join(', ')}], width ${o.width}`);
   }
-  const G = new SuperResolver(c, o.width, o.blocks);
-  const D = patchDiscriminator(c, o.width, o.spectralNorm);
-  return pairedModel('srgan', {
+  const G = new SuperResolver(c, o.width, o.blocks).named('G');
+  // D judges output images alone, patch by patch.
+  const D = patchDiscriminator(c, o.width, o.spectralNorm).named('D');
+  const judge = (image: Tensor, ctx: Ctx) => E.flatten(D.call(image, ctx));
+  const content = (output: Tensor, t: Tensor) => E.reduceMean(E.square(E.sub(output, t)));
+  return defineRecipe({
+    type: 'srgan',
     G,
     D,
-    pair: o.pair,
-    adversarialWeight: o.adversarialWeight,
-    judge: (_input, image, ctx) => E.flatten(D.call(image, ctx)),
-    content: (output, t) => E.mul(E.reduceMean(E.square(E.sub(output, t))), o.contentWeight),
+    inputs: pairedInputs(),
+    generate: ({ input }, ctx) => ({ output: G.call(input, ctx) }),
+    dLoss: ({ target }, fake, adv) => adv.d(judge, target, fake.output).loss,
+    gLoss: ({ target }, fake, adv) => E.add(E.mul(adv.g(judge, fake.output).loss, o.adversarialWeight), E.mul(content(fake.output, target), o.contentWeight)),
+    translator: pairedTranslator(G, o.pair),
   });
 }

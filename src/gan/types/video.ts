@@ -15,9 +15,10 @@
 //   rotation, deformation or change.
 import * as E from '../../engine/index.js';
 import { BatchNorm, Conv2d, ConvTranspose2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../../nn/layers.js';
-import { Module, Sequential, type Ctx } from '../../nn/module.js';
+import type { Tensor } from '../../engine/index.js';
+import { Module, Networks, Sequential, type Ctx } from '../../nn/module.js';
 import { InputError } from '../../errors.js';
-import { Networks, type GanModel } from '../model.js';
+import { defineRecipe, field, normal, uniformPerStep, type GanRecipe } from '../recipe.js';
 
 export interface VideoGanOptions {
   /** [T, C, H, W] of a clip; H and W divisible by 8. */
@@ -31,9 +32,6 @@ export interface VideoGanOptions {
   generator?: 'frames' | 'sprite';
   spectralNorm?: boolean;
 }
-
-/** Name of the step input holding k uniform draws that pick the spatial discriminator's frames. */
-export const FRAME_PICKS = 'D.spatial.frames.mask';
 
 /** DCGAN decoder from z to `channels` maps of [h, w] (h, w divisible by 8), then tanh. */
 function decoder(latent: number, channels: number, h: number, w: number, width: number): Sequential {
@@ -141,7 +139,7 @@ function convDiscriminator(channels: number, h: number, w: number, width: number
   return new Sequential(layers);
 }
 
-export function videoGan(o: VideoGanOptions): GanModel {
+export function videoGan(o: VideoGanOptions): GanRecipe {
   const [t, c, h, w] = o.clipShape as [number, number, number, number];
   if (o.clipShape.length !== 4 || h % 8 !== 0 || w % 8 !== 0) {
     throw new InputError(`model "video" generates clips [T, C, H, W] with H and W divisible by 8; the data's samples have shape [${o.clipShape.join(', ')}]`);
@@ -152,26 +150,25 @@ export function videoGan(o: VideoGanOptions): GanModel {
   const temporal = convDiscriminator(t * c, h / 2, w / 2, o.width, 2, o.spectralNorm);
   const D = new Networks({ spatial, temporal }).named('D');
   const k = o.frames;
-  return {
+  /** The spatial D on k frames of each clip, picked by k uniform draws (the same frames across the batch). */
+  const spatialJudge = (picks: Tensor) => (x: Tensor, ctx: Ctx) => {
+    const n = x.shape[0]!;
+    // Clipped to the last frame: a float32 draw just below 1 can round up to 1.
+    const frames = E.reshape(E.gather(x, E.cast(E.clip(E.mul(picks, t), 0, t - 1), 'int64'), 1), [n * k, c, h, w]);
+    return E.reshape(spatial.call(frames, ctx), [n, k]);
+  };
+  /** The temporal D on the whole clip at half resolution, its frames stacked as channels. */
+  const temporalJudge = (x: Tensor, ctx: Ctx) => temporal.call(E.avgPool2d(E.reshape(x, [x.shape[0]!, t * c, h, w]), 2, { stride: 2 }), ctx);
+  // The two discriminators weigh equally.
+  const average = (a: Tensor, b: Tensor) => E.mul(E.add(a, b), 0.5);
+  return defineRecipe({
     type: 'video',
     G,
     D,
-    latentShape: [o.latent],
-    sampleShape: o.clipShape,
-    realInput: (x) => x,
-    generate: (z, _y, ctx) => G.call(z, ctx),
-    discriminate(x, _y, ctx) {
-      const n = x.shape[0]!;
-      // k frames, picked by uniform draws the trainer feeds each step (like dropout masks).
-      // Clipped to the last frame: a float32 draw just below 1 can round up to 1.
-      const picks = E.cast(E.clip(E.mul(E.input(FRAME_PICKS, [k]), t), 0, t - 1), 'int64');
-      const frames = E.reshape(E.gather(x, picks, 1), [n * k, c, h, w]);
-      const s = E.reshape(spatial.call(frames, ctx), [n, k]);
-      const clip = E.avgPool2d(E.reshape(x, [n, t * c, h, w]), 2, { stride: 2 });
-      const tl = temporal.call(clip, ctx);
-      // The temporal logit repeated k times: the two discriminators weigh equally in the mean loss.
-      return { logit: E.concat([s, ...Array.from({ length: k }, () => tl)], 1) };
-    },
-    sample: (z, _y, ctx) => G.call(z, ctx),
-  };
+    inputs: { x: field('x'), z: normal(o.latent), frames: uniformPerStep(k) },
+    generate: ({ z }, ctx) => ({ x: G.call(z, ctx) }),
+    dLoss: ({ x, frames }, fake, adv) => average(adv.d(spatialJudge(frames), x, fake.x).loss, adv.d(temporalJudge, x, fake.x).loss),
+    gLoss: ({ frames }, fake, adv) => average(adv.g(spatialJudge(frames), fake.x).loss, adv.g(temporalJudge, fake.x).loss),
+    sampler: { latent: [o.latent], output: o.clipShape, range: '[-1, 1]', sample: (z, _y, ctx) => G.call(z, ctx) },
+  });
 }

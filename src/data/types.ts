@@ -1,0 +1,68 @@
+// What every data source is: named fields per sample, drawn in batches, with a position that
+// checkpoints save. The GAN types name the fields they need ("x", "y", "input", "target", "a", "b").
+import type { RngState } from '../engine/index.js';
+import type { Mixture } from './mixtures.js';
+import type { Dataset } from './datasets.js';
+import type { PairShapes } from './tasks.js';
+
+/** The shape and type of one field of the data's batches (per sample). */
+export interface FieldInfo {
+  shape: number[];
+  dtype: 'float32' | 'int64';
+}
+
+/** Where a batch's fields are written: one buffer per wanted field, [n, ...shape] from the offset on. */
+export type FieldBuffers = Partial<Record<string, Float32Array | BigInt64Array>>;
+
+export interface SourceState {
+  rng: RngState;
+  /** Finite datasets: the PRNG state the current epoch's order was drawn from, and the position in it. */
+  epochRng?: RngState;
+  position?: number;
+  epoch?: number;
+  /** Sources made of several (CycleGAN's two domains): each one's state. */
+  parts?: SourceState[];
+}
+
+export interface DataSource {
+  /** The fields of a batch: "x" (samples) and "y" (labels), or "input"/"target" pairs, or domains "a"/"b". */
+  fields: Record<string, FieldInfo>;
+  /** Shape of one sample (image-to-image data: of one target image). */
+  shape: number[];
+  /** vector: [D]; image: [C, H, W]; video: [T, C, H, W] clips. */
+  kind: 'vector' | 'image' | 'video';
+  /** The mixture behind a synthetic 2-D source (for mode metrics). */
+  mixture?: Mixture;
+  /** The dataset behind a finite source. */
+  dataset?: Dataset;
+  /** Per-column mean and standard deviation a CSV source standardised its data with. */
+  standardization?: { mean: number[]; std: number[]; header: string[] };
+  /** Number of classes when samples are labelled (mnist, fashion, the labelled mixtures). */
+  classes?: number;
+  /** Image-to-image data (data.task): the shapes of inputs and targets. */
+  pair?: PairShapes;
+  /** Writes the next n samples' fields into the buffers given (at offset, in samples); fields not given are not written. */
+  next(out: FieldBuffers, n: number, offset?: number): void;
+  getState(): SourceState;
+  setState(s: SourceState): void;
+}
+
+/** A float field of the given buffers, or an error naming it. */
+export function floatField(out: FieldBuffers, name: string): Float32Array | undefined {
+  const b = out[name];
+  if (b !== undefined && !(b instanceof Float32Array)) throw new Error(`data field "${name}" takes a Float32Array`);
+  return b;
+}
+
+/** The label field of the given buffers, if asked for. */
+export function labelField(out: FieldBuffers, name = 'y'): BigInt64Array | undefined {
+  const b = out[name];
+  if (b !== undefined && !(b instanceof BigInt64Array)) throw new Error(`data field "${name}" takes a BigInt64Array`);
+  return b;
+}
+
+/** The fields of a source of samples of one shape, labelled or not. */
+export function sampleFields(shape: number[], labelled: boolean): Record<string, FieldInfo> {
+  const x: FieldInfo = { shape, dtype: 'float32' };
+  return labelled ? { x, y: { shape: [], dtype: 'int64' } } : { x };
+}

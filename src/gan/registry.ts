@@ -1,0 +1,149 @@
+// The GAN types, one entry each: what data a type takes and how it is built from its config
+// section (model.kind, and model.variant on the mlp and dcgan networks). Adding a type is one
+// file in ./types/, its entry here, its schema in src/config/schema.ts, a preset, docs and tests.
+import type { ModelConfig } from '../config/schema.js';
+import type { PairShapes } from '../data/tasks.js';
+import { InputError } from '../errors.js';
+import { Flatten, Reshape } from '../nn/layers.js';
+import { Lambda, Sequential } from '../nn/module.js';
+import * as E from '../engine/index.js';
+import { dcganDiscriminator28, dcganFeatures28, dcganGenerator28, mlpDiscriminator, mlpFeatures, mlpGenerator } from './nets.js';
+import type { GanRecipe } from './recipe.js';
+import type { FieldInfo } from '../data/types.js';
+import { gan } from './types/gan.js';
+import { cgan } from './types/cgan.js';
+import { acgan } from './types/acgan.js';
+import { infogan } from './types/infogan.js';
+import { lapgan } from './types/lapgan.js';
+import { pix2pix } from './types/pix2pix.js';
+import { srgan } from './types/srgan.js';
+import { cyclegan } from './types/cyclegan.js';
+import { videoGan } from './types/video.js';
+import type { DiscriminatorBody, LabelledOptions } from './types/labelled.js';
+
+/** What a type needs to know about the data. */
+export interface DataInfo {
+  /** The data's kind (data.kind), for messages. */
+  kind: string;
+  /** The fields of the data's batches. */
+  fields: Record<string, FieldInfo>;
+  /** Shape of one sample (for image-to-image data, of one target image). */
+  shape: number[];
+  /** Number of classes when samples are labelled. */
+  classes?: number;
+  /** Image-to-image data (data.task): the shapes of inputs and targets. */
+  pair?: PairShapes;
+}
+
+type Kind = ModelConfig['kind'];
+type ConfigOf<K extends Kind> = Extract<ModelConfig, { kind: K }>;
+
+interface TypeEntry<K extends Kind> {
+  /** Why the type cannot use this data, or undefined when it can. */
+  refuses?(data: DataInfo): string | undefined;
+  build(m: ConfigOf<K>, data: DataInfo): GanRecipe;
+}
+
+/** Image-to-image types need data.task; the others must not have it. */
+const translates = (kind: string, task: string) => (d: DataInfo) =>
+  d.pair ? undefined : `model "${kind}" translates images: it needs image-to-image data (data.task, e.g. "${task}")`;
+const TRANSLATION_KINDS = ['pix2pix', 'srgan', 'cyclegan'];
+const drawsFromNoise = (kind: string) => (d: DataInfo) => {
+  if (d.pair) return `data.task "${d.pair.task}" makes image-to-image training data, which model "${kind}" cannot use; use model kind ${TRANSLATION_KINDS.join(', ')}`;
+  if (d.kind === 'moving-mnist') return `data "moving-mnist" holds video clips; use model kind "video", not "${kind}"`;
+  return undefined;
+};
+
+const GAN_TYPES: { [K in Kind]: TypeEntry<K> } = {
+  mlp: { refuses: drawsFromNoise('mlp'), build: (m, d) => onNetworks(m, d) },
+  dcgan: {
+    refuses: (d) => {
+      const [, h, w] = d.shape;
+      const wrongSize = d.shape.length !== 3 || h !== 28 || w !== 28;
+      return drawsFromNoise('dcgan')(d) ?? (wrongSize ? `model "dcgan" generates 28x28 images; the data's samples have shape [${d.shape.join(', ')}]` : undefined);
+    },
+    build: (m, d) => onNetworks(m, d),
+  },
+  lapgan: { refuses: drawsFromNoise('lapgan'), build: (m, d) => lapgan({ sampleShape: d.shape, latent: m.latent, width: m.width, spectralNorm: m.spectralNorm, condition: m.condition }) },
+  pix2pix: {
+    refuses: translates('pix2pix', 'inpaint-bottom'),
+    build: (m, d) => pix2pix({ pair: d.pair!, width: m.width, l1Weight: m.l1Weight, adversarialWeight: m.adversarialWeight, spectralNorm: m.spectralNorm }),
+  },
+  srgan: {
+    refuses: translates('srgan', 'downscale4'),
+    build: (m, d) => srgan({ pair: d.pair!, width: m.width, blocks: m.blocks, contentWeight: m.contentWeight, adversarialWeight: m.adversarialWeight, spectralNorm: m.spectralNorm }),
+  },
+  cyclegan: {
+    refuses: translates('cyclegan', 'dilate-unpaired'),
+    build: (m, d) => cyclegan({ pair: d.pair!, width: m.width, cycleWeight: m.cycleWeight, identityWeight: m.identityWeight, spectralNorm: m.spectralNorm }),
+  },
+  video: {
+    refuses: (d) => (d.kind === 'moving-mnist' ? undefined : `model "video" generates clips; it needs video data (data.kind "moving-mnist"), not "${d.kind}"`),
+    build: (m, d) => videoGan({ clipShape: d.shape, latent: m.latent, width: m.width, frames: m.frames, generator: m.generator, spectralNorm: m.spectralNorm }),
+  },
+};
+
+/** Builds a config's GAN type (its networks and objectives) for the data. */
+export function buildRecipe(m: ModelConfig, data: DataInfo): GanRecipe {
+  const entry = GAN_TYPES[m.kind] as TypeEntry<Kind>;
+  const refusal = entry.refuses?.(data);
+  if (refusal) throw new InputError(refusal);
+  return entry.build(m, data);
+}
+
+/** PacGAN packing: [N, ...] -> [N / pack, pack * size], so D sees `pack` samples as one input. */
+const Pack = (pack: number) =>
+  new Lambda((x) => {
+    const n = x.shape[0]!;
+    if (n % pack !== 0) throw new InputError(`model.pack ${pack} must divide the batch size ${n}`);
+    return E.reshape(x, [n / pack, -1]);
+  }, `Pack(${pack})`);
+
+/** The GAN types on the mlp and dcgan networks (model.variant): plain, conditional, auxiliary classifier, InfoGAN. */
+function onNetworks(m: ConfigOf<'mlp' | 'dcgan'>, data: DataInfo): GanRecipe {
+  const sampleShape = data.shape;
+  const size = sampleShape.reduce((a, b) => a * b, 1);
+  const range = m.kind === 'mlp' && m.output === 'linear' ? 'unbounded' : '[-1, 1]';
+  // D then judges real and generated batches separately: one pass over both is exact only without batch statistics.
+  const batchStatsD = m.kind === 'dcgan' && m.batchNormD;
+  const dcgan = m.kind === 'dcgan' ? { width: m.width, channels: sampleShape[0], init: m.init, spectralNorm: m.spectralNorm, hidden: m.hidden, batchNormD: m.batchNormD } : undefined;
+
+  if (m.variant === 'gan') {
+    if (m.kind === 'mlp') {
+      let G: Sequential = mlpGenerator(m.latent, size, { init: m.init, hidden: m.gHidden, slope: m.gSlope, linearOut: m.output === 'linear' });
+      let D: Sequential = mlpDiscriminator(size * m.pack, { init: m.init, hidden: m.dHidden, slope: m.dSlope, spectralNorm: m.spectralNorm });
+      if (sampleShape.length > 1) G = new Sequential([G, Reshape(...sampleShape)]);
+      if (sampleShape.length > 1 || m.pack > 1) D = new Sequential([m.pack > 1 ? Pack(m.pack) : Flatten(), D]);
+      return gan({ G: G.named('G'), D: D.named('D'), latent: m.latent, sampleShape, range });
+    }
+    return gan({ G: dcganGenerator28(m.latent, dcgan).named('G'), D: dcganDiscriminator28(dcgan).named('D'), latent: m.latent, sampleShape, range, batchStatsD });
+  }
+
+  // Class-aware types: G reads [z, onehot(label)]; D's body feeds the type's heads.
+  if (m.kind === 'mlp' && m.pack > 1) throw new InputError(`model.pack must be 1 for model.variant "${m.variant}" (packing mixes the labels of several samples)`);
+  const classes = m.variant === 'infogan' ? m.categories : data.classes;
+  if (classes === undefined) {
+    throw new InputError(`model.variant "${m.variant}" needs labelled data (mnist, fashion, or the mixtures ring8 and grid25, labelled by mode); data of kind "${data.kind}" has no labels`);
+  }
+  const gIn = m.latent + classes;
+  let G: Sequential;
+  let D: DiscriminatorBody;
+  if (m.kind === 'mlp') {
+    G = mlpGenerator(gIn, size, { init: m.init, hidden: m.gHidden, slope: m.gSlope, linearOut: m.output === 'linear' });
+    if (sampleShape.length > 1) G = new Sequential([G, Reshape(...sampleShape)]);
+    D = mlpFeatures(size, { init: m.init, hidden: m.dHidden, slope: m.dSlope, spectralNorm: m.spectralNorm });
+  } else {
+    G = dcganGenerator28(gIn, dcgan);
+    D = dcganFeatures28(dcgan);
+  }
+  const o: LabelledOptions = { G, D, classes, latent: m.latent, sampleShape, range, spectralNorm: m.spectralNorm, batchStatsD };
+  switch (m.variant) {
+    case 'cgan':
+      return cgan(o);
+    case 'acgan':
+      return acgan({ ...o, auxWeight: m.auxWeight });
+    case 'infogan':
+      if (m.codes >= m.latent) throw new InputError(`model.codes (${m.codes}) must be less than model.latent (${m.latent}): the continuous codes are part of z`);
+      return infogan({ ...o, codes: m.codes, infoWeight: m.infoWeight, codeWeight: m.codeWeight });
+  }
+}
