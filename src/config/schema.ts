@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { LOSSES } from '../gan/losses.js';
 import { TASKS } from '../data/tasks.js';
+// presets.ts imports this module too; neither uses the other's exports before its functions run.
+import { withPreset } from './presets.js';
 
 const int = (min: number) => z.number().int().min(min);
 export const VARIANTS = ['gan', 'cgan', 'acgan', 'infogan'] as const;
@@ -214,8 +216,13 @@ export function validateConfig(raw: unknown, source: string): GanConfig {
   throw new ConfigError(`config ${source}: ${describeIssue({ ...issue, input } as z.core.$ZodIssue)}${extra}`);
 }
 
-/** Reads a .json or .yaml/.yml config file and validates it. */
-export function loadConfigFile(path: string): GanConfig {
+const isYamlPath = (path: string) => /\.ya?ml$/i.test(path);
+
+/**
+ * Reads a .json or .yaml/.yml config file, merged onto the preset it names (`preset: NAME`) if it
+ * names one; not validated yet (overrides may still be merged onto it).
+ */
+export function readConfigFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -225,9 +232,14 @@ export function loadConfigFile(path: string): GanConfig {
   }
   let raw: unknown;
   try {
-    raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+    raw = isYamlPath(path) ? parseYaml(text) : JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`config file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
+    throw new ConfigError(`config file ${path} is not valid ${isYamlPath(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
   }
-  return validateConfig(raw, path);
+  return withPreset(raw, path);
+}
+
+/** Reads a .json or .yaml/.yml config file (merged onto its preset, if it names one) and validates it. */
+export function loadConfigFile(path: string): GanConfig {
+  return validateConfig(readConfigFile(path), path);
 }
