@@ -49,6 +49,22 @@ describe('bad configs get one message naming the key or file, exit code 2, and n
     });
   }
 
+  it('a config with problems in several sections lists them all, one line each after a header', () => {
+    const dir = tmp();
+    const file = join(dir, 'three.yaml');
+    writeFileSync(file, 'data: {kind: mixture, name: ring9}\nmodel: {kind: mlp, latent: 0}\ntrain: {lrG: -1}\n');
+    const out = join(dir, 'run');
+    const r = gan('train', '--config', file, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      `gan: config ${file} has 3 problems:\n` +
+        '  "data.name": expected one of "ring8", "grid25", "spiral", "moons", got "ring9"\n' +
+        '  "model.latent": must be >= 1, got 0\n' +
+        '  "train.lrG": must be > 0, got -1',
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a missing config file', () => {
     const r = gan('train', '--config', '/nonexistent/x.yaml');
     expect(r.code).toBe(2);

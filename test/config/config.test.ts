@@ -1,4 +1,4 @@
-// Configs: layering (a file over its preset, overrides over both).
+// Configs: layering (a file over its preset, overrides over both) and the problems validation reports.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,5 +80,33 @@ describe('presets as the base of a config', () => {
     writeFileSync(file, 'preset: ring8\nmodel:\n  gHidden: [32, 32]\ntrain: {steps: 100, loss: hinge}\n');
     const base = preset('ring8');
     expect(loadConfigFile(file)).toEqual({ ...base, model: { ...base.model, gHidden: [32, 32] }, train: { ...base.train, steps: 100, loss: 'hinge' } });
+  });
+});
+
+describe('validation reports every problem', () => {
+  it('one line per problem, each with its key and the value given, after a header', () => {
+    const raw = { data: { kind: 'mixture', name: 'ring9' }, model: { kind: 'mlp', gHidden: [] }, train: { lrG: -1 } };
+    expect(() => validateConfig(raw, 'my.yaml')).toThrow(
+      new ConfigError(
+        'config my.yaml has 3 problems:\n' +
+          '  "data.name": expected one of "ring8", "grid25", "spiral", "moons", got "ring9"\n' +
+          '  "model.gHidden": must be >= 1 items, got []\n' +
+          '  "train.lrG": must be > 0, got -1',
+      ),
+    );
+  });
+
+  it('shows the value given for a bad kind and a missing section', () => {
+    expect(() => validateConfig({ data: { kind: 'mnits' } }, 'c.json')).toThrow(
+      new ConfigError(
+        'config c.json has 2 problems:\n' +
+          `  "data.kind": Invalid discriminator value. Expected 'mixture' | 'mnist' | 'fashion' | 'images' | 'moving-mnist' | 'csv', got "mnits"\n` +
+          '  "model": expected object, got nothing',
+      ),
+    );
+  });
+
+  it('a single problem stays on one line', () => {
+    expect(() => validateConfig({ data: { kind: 'mnist' }, model: { kind: 'dcgan', width: 4 } }, 'c.json')).toThrow(new ConfigError('config c.json: "model.width": must be >= 8, got 4'));
   });
 });
