@@ -19,7 +19,10 @@ describe('mergeRaw', () => {
     const base = { model: { kind: 'dcgan', width: 64, spectralNorm: true }, train: { steps: 10 } };
     expect(mergeRaw(base, { model: { kind: 'mlp', latent: 2 } })).toEqual({ model: { kind: 'mlp', latent: 2 }, train: { steps: 10 } });
     // The same kind restated merges as usual.
-    expect(mergeRaw(base, { model: { kind: 'dcgan', width: 32 } })).toEqual({ model: { kind: 'dcgan', width: 32, spectralNorm: true }, train: { steps: 10 } });
+    expect(mergeRaw(base, { model: { kind: 'dcgan', width: 32 } })).toEqual({
+      model: { kind: 'dcgan', width: 32, spectralNorm: true },
+      train: { steps: 10 },
+    });
   });
 
   it('changes neither input', () => {
@@ -63,7 +66,9 @@ describe('presets as the base of a config', () => {
   });
 
   it('an unknown preset is reported with the list of presets', () => {
-    expect(() => withPreset({ preset: 'mnist-gan' }, 'c.yaml')).toThrow(new ConfigError(`config c.yaml: unknown preset "mnist-gan"; presets: ${PRESET_LIST}`));
+    expect(() => withPreset({ preset: 'mnist-gan' }, 'c.yaml')).toThrow(
+      new ConfigError(`config c.yaml: unknown preset "mnist-gan"; presets: ${PRESET_LIST}`),
+    );
     expect(() => withPreset({ preset: 3 }, 'c.yaml')).toThrow(new ConfigError(`config c.yaml: unknown preset 3; presets: ${PRESET_LIST}`));
     // Only the presets' own names: not what every object inherits.
     expect(() => preset('toString')).toThrow(new ConfigError(`unknown preset "toString"; presets: ${PRESET_LIST}`));
@@ -79,7 +84,11 @@ describe('presets as the base of a config', () => {
     const file = join(tempDir('config'), 'small.yaml');
     writeFileSync(file, 'preset: ring8\nmodel:\n  gHidden: [32, 32]\ntrain: {steps: 100, loss: hinge}\n');
     const base = preset('ring8');
-    expect(loadConfigFile(file)).toEqual({ ...base, model: { ...base.model, gHidden: [32, 32] }, train: { ...base.train, steps: 100, loss: 'hinge' } });
+    expect(loadConfigFile(file)).toEqual({
+      ...base,
+      model: { ...base.model, gHidden: [32, 32] },
+      train: { ...base.train, steps: 100, loss: 'hinge' },
+    });
   });
 });
 
@@ -107,6 +116,8 @@ describe('validation reports every problem', () => {
   });
 
   it('a single problem stays on one line', () => {
-    expect(() => validateConfig({ data: { kind: 'mnist' }, model: { kind: 'dcgan', width: 4 } }, 'c.json')).toThrow(new ConfigError('config c.json: "model.width": must be >= 8, got 4'));
+    expect(() => validateConfig({ data: { kind: 'mnist' }, model: { kind: 'dcgan', width: 4 } }, 'c.json')).toThrow(
+      new ConfigError('config c.json: "model.width": must be >= 8, got 4'),
+    );
   });
 });
