@@ -22,7 +22,9 @@ export function mergeRaw(base: unknown, over: unknown): unknown {
   if (!isRawObject(base) || !isRawObject(over)) return structuredClone(over);
   if ('kind' in over && over.kind !== base.kind) return structuredClone(over);
   const merged: RawObject = structuredClone(base);
-  for (const [key, value] of Object.entries(over)) merged[key] = key in base ? mergeRaw(base[key], value) : structuredClone(value);
+  for (const [key, value] of Object.entries(over)) {
+    merged[key] = Object.hasOwn(base, key) ? mergeRaw(base[key], value) : structuredClone(value);
+  }
   return merged;
 }
 
