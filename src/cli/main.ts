@@ -3,9 +3,11 @@
 // 2 bad usage, config or input (nothing written), 130/143 stopped by SIGINT/SIGTERM (checkpoint written).
 import { Command, CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
-import { loadConfigFile, type GanConfig } from '../config/schema.js';
+import { parse as parseYaml } from 'yaml';
+import { readConfigFile, validateConfig, type GanConfig } from '../config/schema.js';
+import { applyOverrides, valueAt, type Override } from '../config/merge.js';
 import { InputError } from '../errors.js';
-import { preset, PRESET_NAMES } from '../config/presets.js';
+import { preset, PRESET_NAMES, rawPreset } from '../config/presets.js';
 import { Trainer } from '../gan/trainer.js';
 import { RunDir } from '../run/rundir.js';
 import { exportGenerator, sampleToFile, translateFile } from './outputs.js';
@@ -31,9 +33,24 @@ const num = (name: string) => (v: string) => {
   return n;
 };
 
+/** One `--set KEY=VALUE`: a dotted key, and a value read as YAML (`1e-4`, `hinge`, `false`, `[128, 128]`). */
+function parseOverride(text: string): Override {
+  const eq = text.indexOf('=');
+  if (eq < 0) throw new UsageError(`--set must be KEY=VALUE (e.g. --set train.lrG=1e-4), got "${text}"`);
+  const path = text.slice(0, eq).split('.');
+  if (path.some((k) => k === '')) throw new UsageError(`--set needs a dotted key before "=" (e.g. train.lrG), got "${text}"`);
+  try {
+    return { path, value: parseYaml(text.slice(eq + 1)) };
+  } catch (e) {
+    throw new UsageError(`--set ${path.join('.')}: the value is not valid YAML (${(e as Error).message.split('\n')[0]!.replace(/:$/, '')}), got "${text.slice(eq + 1)}"`);
+  }
+}
+const collectOverride = (text: string, previous: Override[] = []) => [...previous, parseOverride(text)];
+
 interface TrainFlags {
   preset?: string;
   config?: string;
+  set?: Override[];
   out?: string;
   steps?: number;
   minutes?: number;
@@ -42,14 +59,37 @@ interface TrainFlags {
   progress: boolean;
 }
 
-function resolveConfig(f: TrainFlags): { cfg: GanConfig; name: string } | undefined {
+/** The raw config the flags start from: a preset, or a config file merged onto the preset it names. */
+function baseConfig(f: TrainFlags): { raw: unknown; source: string; name: string } | undefined {
   if (f.preset && f.config) throw new UsageError('give either --preset or --config, not both');
-  if (f.preset) {
-    if (!PRESET_NAMES.includes(f.preset)) throw new UsageError(`unknown preset "${f.preset}"; presets: ${PRESET_NAMES.join(', ')}`);
-    return { cfg: preset(f.preset), name: f.preset };
-  }
-  if (f.config) return { cfg: loadConfigFile(f.config), name: f.config.replace(/^.*[\\/]/, '').replace(/\.(json|ya?ml)$/i, '') };
+  if (f.preset) return { raw: rawPreset(f.preset), source: `preset ${f.preset}`, name: f.preset };
+  if (f.config) return { raw: readConfigFile(f.config), source: f.config, name: f.config.replace(/^.*[\\/]/, '').replace(/\.(json|ya?ml)$/i, '') };
   return undefined;
+}
+
+/** The preset or config file with the --set overrides merged onto it, validated as a whole. */
+function resolveConfig(f: TrainFlags): { cfg: GanConfig; name: string } | undefined {
+  const base = baseConfig(f);
+  if (!base) return undefined;
+  const overrides = f.set ?? [];
+  const source = overrides.length ? `${base.source} with --set` : base.source;
+  return { cfg: validateConfig(applyOverrides(base.raw, overrides), source), name: base.name };
+}
+
+/**
+ * A resumed run keeps its stored config: --set may restate it (so a restartable command line can
+ * keep its flags) but not change it.
+ */
+function refuseChangingOverrides(stored: GanConfig, overrides: Override[], run: RunDir): void {
+  if (!overrides.length) return;
+  const resolved = validateConfig(applyOverrides(stored, overrides), `${run.configPath} with --set`);
+  const show = (cfg: GanConfig, path: string[]) => JSON.stringify(valueAt(cfg, path));
+  const changes = overrides
+    .filter(({ path }) => show(resolved, path) !== show(stored, path))
+    .map(({ path }) => `${path.join('.')} is ${show(stored, path)} there, --set gives ${show(resolved, path)}`);
+  if (changes.length) {
+    throw new UsageError(`--set cannot change a resumed run, which keeps the config in ${run.configPath}: ${changes.join('; ')}`);
+  }
 }
 
 async function train(f: TrainFlags): Promise<number> {
@@ -61,6 +101,7 @@ async function train(f: TrainFlags): Promise<number> {
   let cfg: GanConfig;
   if (f.resume && run.hasRun()) {
     cfg = run.readConfig();
+    refuseChangingOverrides(cfg, f.set ?? [], run);
     if (given && JSON.stringify(given.cfg) !== JSON.stringify(cfg)) {
       process.stderr.write(`note: resuming ${out} with the config stored in the run, not the one given\n`);
     }
@@ -132,7 +173,8 @@ export function buildCli(): Command {
     .command('train')
     .description('train a preset or a config file; writes everything into the run directory')
     .option('--preset <name>', `a named config (${PRESET_NAMES.join(', ')})`)
-    .option('--config <file>', 'a config file (.json, .yaml or .yml)')
+    .option('--config <file>', 'a config file (.json, .yaml or .yml); it may name a preset (preset: NAME) and give only the keys it changes')
+    .option('--set <key=value>', 'set one config key (repeatable): a dotted key and a YAML value, e.g. train.lrG=1e-4, model.gHidden=[128,128]', collectOverride)
     .option('--out <dir>', 'run directory (default runs/<preset or config name>)')
     .option('--steps <n>', 'train to this total step count (overrides train.steps)', int('steps', 1))
     .option('--minutes <m>', 'stop after this many minutes of training, with a checkpoint', num('minutes'))

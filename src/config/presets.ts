@@ -1,5 +1,7 @@
-// Presets: named configs. `gan presets` lists them; `gan train --preset NAME` runs one.
-import { validateConfig, type GanConfig } from './schema.js';
+// Presets: named configs. `gan presets` lists them; `gan train --preset NAME` runs one; a config
+// file that names one (`preset: NAME`) gives only the keys it changes.
+import { mergeRaw } from './merge.js';
+import { ConfigError, validateConfig, type GanConfig } from './schema.js';
 
 /** Training settings the image presets share (30,000 steps; `--minutes` usually ends them first). */
 const IMAGE_TRAIN = { steps: 30000, batch: 64, lrG: 2e-4, lrD: 2e-4, emaDecay: 0.995, checkpointEvery: 2000, sampleEvery: 2000 };
@@ -167,8 +169,28 @@ const raw: Record<string, unknown> = {
 
 export const PRESET_NAMES = Object.keys(raw);
 
+const unknownPreset = (name: unknown) => `unknown preset ${JSON.stringify(name)}; presets: ${PRESET_NAMES.join(', ')}`;
+
+/** The preset's config as written (defaults not filled in), a copy the caller may change. */
+export function rawPreset(name: string): Record<string, unknown> {
+  // An own key only: "toString" is no preset.
+  if (!Object.hasOwn(raw, name)) throw new ConfigError(unknownPreset(name));
+  return structuredClone(raw[name]) as Record<string, unknown>;
+}
+
 export function preset(name: string): GanConfig {
-  const r = raw[name];
-  if (!r) throw new Error(`unknown preset "${name}"; presets: ${PRESET_NAMES.join(', ')}`);
-  return validateConfig(r, `preset ${name}`);
+  return validateConfig(rawPreset(name), `preset ${name}`);
+}
+
+/**
+ * A raw config that names a preset (`preset: NAME`), merged onto that preset's config (mergeRaw:
+ * objects key by key, a section whose `kind` changes taken from the config alone); others as they are.
+ */
+export function withPreset(config: unknown, source: string): unknown {
+  if (typeof config !== 'object' || config === null || !('preset' in config)) return config;
+  const { preset: name, ...changes } = config as Record<string, unknown>;
+  if (typeof name !== 'string' || !PRESET_NAMES.includes(name)) {
+    throw new ConfigError(`config ${source}: ${unknownPreset(name)}`);
+  }
+  return mergeRaw(rawPreset(name), changes);
 }

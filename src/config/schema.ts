@@ -6,6 +6,9 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { LOSSES } from '../gan/losses.js';
 import { TASKS } from '../data/tasks.js';
+import { valueAt } from './merge.js';
+// presets.ts imports this module too; neither uses the other's exports before its functions run.
+import { withPreset } from './presets.js';
 
 const int = (min: number) => z.number().int().min(min);
 export const VARIANTS = ['gan', 'cgan', 'acgan', 'infogan'] as const;
@@ -182,6 +185,8 @@ export class ConfigError extends InputError {
   }
 }
 
+const shown = (input: unknown) => (input === undefined ? 'nothing' : JSON.stringify(input));
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.join('.');
   const at = path ? `"${path}"` : 'the top level';
@@ -189,33 +194,43 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${path ? `${path}.` : ''}${k}"`).join(', ')}`;
     case 'invalid_type':
-      return `${at}: expected ${issue.expected}, got ${issue.input === undefined ? 'nothing' : JSON.stringify(issue.input)}`;
+      return `${at}: expected ${issue.expected}, got ${shown(issue.input)}`;
     case 'too_small':
       return `${at}: must be ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}, got ${JSON.stringify(issue.input)}`;
     case 'too_big':
       return `${at}: must be ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}, got ${JSON.stringify(issue.input)}`;
     case 'invalid_value':
       return `${at}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(issue.input)}`;
-    case 'invalid_union':
-      return `${at}: ${issue.message}`;
     default:
-      return `${at}: ${issue.message}`;
+      // zod's own message (a bad `kind`, a value of a union) does not name the value given.
+      return `${at}: ${issue.message}, got ${shown(issue.input)}`;
   }
 }
 
-/** Validates a config object; throws one ConfigError naming the key and what was expected. */
+/**
+ * The issue with the input value at its path: zod leaves `input` out unless asked, and for a bad
+ * `kind` it would give the whole section rather than the value of `kind`.
+ */
+function withInput(issue: z.core.$ZodIssue, raw: unknown): z.core.$ZodIssue {
+  return { ...issue, input: valueAt(raw, issue.path) } as z.core.$ZodIssue;
+}
+
+/** Validates a config object; throws one ConfigError listing every problem, each by its key. */
 export function validateConfig(raw: unknown, source: string): GanConfig {
   const r = GanConfig.safeParse(raw);
   if (r.success) return r.data;
-  // zod reports input values only when asked; re-run per issue to include them.
-  const issue = r.error.issues[0]!;
-  const input = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw);
-  const extra = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem${r.error.issues.length > 2 ? 's' : ''})` : '';
-  throw new ConfigError(`config ${source}: ${describeIssue({ ...issue, input } as z.core.$ZodIssue)}${extra}`);
+  const problems = r.error.issues.map((issue) => describeIssue(withInput(issue, raw)));
+  if (problems.length === 1) throw new ConfigError(`config ${source}: ${problems[0]}`);
+  throw new ConfigError(`config ${source} has ${problems.length} problems:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 }
 
-/** Reads a .json or .yaml/.yml config file and validates it. */
-export function loadConfigFile(path: string): GanConfig {
+const isYamlPath = (path: string) => /\.ya?ml$/i.test(path);
+
+/**
+ * Reads a .json or .yaml/.yml config file, merged onto the preset it names (`preset: NAME`) if it
+ * names one; not validated yet (overrides may still be merged onto it).
+ */
+export function readConfigFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -225,9 +240,14 @@ export function loadConfigFile(path: string): GanConfig {
   }
   let raw: unknown;
   try {
-    raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+    raw = isYamlPath(path) ? parseYaml(text) : JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`config file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
+    throw new ConfigError(`config file ${path} is not valid ${isYamlPath(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
   }
-  return validateConfig(raw, path);
+  return withPreset(raw, path);
+}
+
+/** Reads a .json or .yaml/.yml config file (merged onto its preset, if it names one) and validates it. */
+export function loadConfigFile(path: string): GanConfig {
+  return validateConfig(readConfigFile(path), path);
 }

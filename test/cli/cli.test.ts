@@ -7,6 +7,7 @@ import { tempDir } from '../tempdir.js';
 import * as ortWeb from 'onnxruntime-web';
 import { readNpy } from '../../src/run/npy.js';
 import { RunDir } from '../../src/run/rundir.js';
+import { preset, PRESET_NAMES } from '../../src/config/presets.js';
 
 const ENTRY = join(process.cwd(), 'src', 'cli', 'entry.ts');
 // node itself runs the CLI (with tsx's loader), as bin/gan.js does: no wrapper process between the
@@ -49,6 +50,22 @@ describe('bad configs get one message naming the key or file, exit code 2, and n
     });
   }
 
+  it('a config with problems in several sections lists them all, one line each after a header', () => {
+    const dir = tmp();
+    const file = join(dir, 'three.yaml');
+    writeFileSync(file, 'data: {kind: mixture, name: ring9}\nmodel: {kind: mlp, latent: 0}\ntrain: {lrG: -1}\n');
+    const out = join(dir, 'run');
+    const r = gan('train', '--config', file, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      `gan: config ${file} has 3 problems:\n` +
+        '  "data.name": expected one of "ring8", "grid25", "spiral", "moons", got "ring9"\n' +
+        '  "model.latent": must be >= 1, got 0\n' +
+        '  "train.lrG": must be > 0, got -1',
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a missing config file', () => {
     const r = gan('train', '--config', '/nonexistent/x.yaml');
     expect(r.code).toBe(2);
@@ -71,6 +88,74 @@ describe('bad configs get one message naming the key or file, exit code 2, and n
     const r = gan('train', '--preset', 'ring8', '--steps', 'ten');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('gan: --steps must be an integer >= 1, got "ten"');
+  });
+});
+
+describe('configs from presets: a file naming one, --set on the command line', () => {
+  const dir = tmp();
+  const ring8 = preset('ring8');
+  const setOut = join(dir, 'set');
+  const storedConfig = (out: string) => JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as unknown;
+
+  it('a YAML file naming a preset trains the preset with the keys it changes; --set overrides the file', () => {
+    const file = join(dir, 'ring-small.yaml');
+    writeFileSync(file, 'preset: ring8\nmodel: {gHidden: [32], dHidden: [32]}\ntrain: {steps: 8, loss: hinge}\n');
+    const out = join(dir, 'file');
+    const r = gan('train', '--config', file, '--set', 'train.loss=lsgan', '--set', 'seed=5', '--out', out, '--no-progress');
+    expect(r.code, r.stderr).toBe(0);
+    expect(storedConfig(out)).toEqual({ ...ring8, seed: 5, model: { ...ring8.model, gHidden: [32], dHidden: [32] }, train: { ...ring8.train, steps: 8, loss: 'lsgan' } });
+  });
+
+  it('--set changes the preset; config.json holds the resolved config', () => {
+    const sets = ['train.lrG=1e-4', 'model.gHidden=[32]', 'model.dHidden=[32]', 'train.loss=hinge', 'model.spectralNorm=true'].flatMap((s) => ['--set', s]);
+    const r = gan('train', '--preset', 'ring8', ...sets, '--steps', '8', '--out', setOut, '--no-progress');
+    expect(r.code, r.stderr).toBe(0);
+    expect(storedConfig(setOut)).toEqual({
+      ...ring8,
+      model: { ...ring8.model, gHidden: [32], dHidden: [32], spectralNorm: true },
+      train: { ...ring8.train, steps: 8, lrG: 1e-4, loss: 'hinge' },
+    });
+  });
+
+  it('a resumed run accepts --set that restates its config and refuses --set that would change it', () => {
+    const run = new RunDir(setOut);
+    const changed = gan('train', '--out', setOut, '--resume', '--steps', '16', '--set', 'train.lrG=2e-4', '--set', 'model.gHidden=[32]', '--no-progress');
+    expect(changed.code).toBe(2);
+    expect(changed.stderr.trim()).toBe(`gan: --set cannot change a resumed run, which keeps the config in ${run.configPath}: train.lrG is 0.0001 there, --set gives 0.0002`);
+    expect(run.checkpointSteps()).toEqual([8]);
+    const same = gan('train', '--out', setOut, '--resume', '--steps', '16', '--set', 'train.lrG=0.0001', '--set', 'model.gHidden=[32]', '--no-progress');
+    expect(same.code, same.stderr).toBe(0);
+    expect(run.checkpointSteps()).toEqual([8, 16]);
+  });
+
+  it('bad --set syntax is a usage error, and nothing is written', () => {
+    const out = join(dir, 'bad');
+    const cases: [string, string][] = [
+      ['train.lrG', 'gan: --set must be KEY=VALUE (e.g. --set train.lrG=1e-4), got "train.lrG"'],
+      ['=1e-4', 'gan: --set needs a dotted key before "=" (e.g. train.lrG), got "=1e-4"'],
+      ['train..lrG=1e-4', 'gan: --set needs a dotted key before "=" (e.g. train.lrG), got "train..lrG=1e-4"'],
+      ['model.gHidden=[128,', 'gan: --set model.gHidden: the value is not valid YAML (Flow sequence must end with a ] at line 1, column 6), got "[128,"'],
+    ];
+    for (const [set, message] of cases) {
+      const r = gan('train', '--preset', 'ring8', '--set', set, '--out', out);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(message);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('an unknown key or a bad value given by --set is reported like one in a file', () => {
+    const r = gan('train', '--preset', 'ring8', '--set', 'train.lrg=1e-4', '--set', 'model.gSlope=2', '--out', join(dir, 'unknown'));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('gan: config preset ring8 with --set has 2 problems:\n  "model.gSlope": must be <= 1, got 2\n  unknown key "train.lrg"');
+  });
+
+  it('an unknown preset in a config file is reported with the list of presets', () => {
+    const file = join(dir, 'typo.yaml');
+    writeFileSync(file, 'preset: mnist-dcgna\ntrain: {steps: 8}\n');
+    const r = gan('train', '--config', file, '--out', join(dir, 'typo'));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`gan: config ${file}: unknown preset "mnist-dcgna"; presets: ${PRESET_NAMES.join(', ')}`);
   });
 });
 
