@@ -8,6 +8,7 @@ export * from './gan/recipe.js';
 export { buildRecipe, type DataInfo } from './gan/registry.js';
 export { Trainer, loadRun, type TrainOptions, type TrainResult } from './gan/trainer.js';
 export { compileSampler, drawSamples, cyclingLabels } from './gan/sampler.js';
-export { GanConfig, validateConfig, loadConfigFile, ConfigError } from './config/schema.js';
+export { GanConfig, validateConfig, ConfigError } from './config/schema.js';
+export { loadConfigFile, readConfigFile } from './config/load.js';
 export { preset, PRESET_NAMES } from './config/presets.js';
 export { InputError } from './errors.js';

@@ -4,7 +4,8 @@
 import { Command, CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
 import { parse as parseYaml } from 'yaml';
-import { readConfigFile, validateConfig, type GanConfig } from '../config/schema.js';
+import { validateConfig, type GanConfig } from '../config/schema.js';
+import { readConfigFile } from '../config/load.js';
 import { applyOverrides, valueAt, type Override } from '../config/merge.js';
 import { InputError } from '../errors.js';
 import { preset, PRESET_NAMES, rawPreset } from '../config/presets.js';

@@ -1,14 +1,10 @@
 // The one config schema: what data, which networks, how to train. Validated before anything runs;
 // unknown keys are errors. Presets (presets.ts) are configs with names.
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { LOSSES } from '../gan/losses.js';
-import { TASKS } from '../data/tasks.js';
+import { DataConfig } from '../data/config.js';
 import { valueAt } from './merge.js';
-// presets.ts imports this module too; neither uses the other's exports before its functions run.
-import { withPreset } from './presets.js';
 
 const int = (min: number) => z.number().int().min(min);
 export const VARIANTS = ['gan', 'cgan', 'acgan', 'infogan'] as const;
@@ -28,30 +24,6 @@ const VARIANT_FIELDS = {
   /** InfoGAN: weight of the continuous codes' term (the paper keeps it below the categorical one's). */
   codeWeight: z.number().min(0).default(0.1),
 };
-
-/** Image-to-image tasks: each image becomes the target of an input derived from it (src/data/tasks.ts). */
-const TASK = z.enum(TASKS).optional();
-
-export const DataConfig = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('mixture'), name: z.enum(['ring8', 'grid25', 'spiral', 'moons']) }),
-  z.strictObject({ kind: z.literal('mnist'), task: TASK }),
-  z.strictObject({ kind: z.literal('fashion'), task: TASK }),
-  z.strictObject({
-    kind: z.literal('images'),
-    /** Folder of PNG/JPEG files (searched recursively). */
-    path: z.string().min(1),
-    /** Images are resized to size x size. */
-    size: int(4).max(512),
-    channels: z.union([z.literal(1), z.literal(3)]).default(3),
-    task: TASK,
-  }),
-  /** Clips of 8 32x32 frames of one MNIST digit moving and bouncing (src/data/video.ts). */
-  z.strictObject({ kind: z.literal('moving-mnist') }),
-  z.strictObject({
-    kind: z.literal('csv'),
-    path: z.string().min(1),
-  }),
-]);
 
 export const ModelConfig = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -163,6 +135,8 @@ export const TrainConfig = z.strictObject({
   keepCheckpoints: int(1).default(3),
 });
 
+export { DataConfig };
+
 export const GanConfig = z.strictObject({
   /** Free text: what this config is for. */
   description: z.string().default(''),
@@ -173,7 +147,6 @@ export const GanConfig = z.strictObject({
 });
 
 export type GanConfig = z.infer<typeof GanConfig>;
-export type DataConfig = z.infer<typeof DataConfig>;
 export type ModelConfig = z.infer<typeof ModelConfig>;
 export type TrainConfig = z.infer<typeof TrainConfig>;
 
@@ -222,32 +195,4 @@ export function validateConfig(raw: unknown, source: string): GanConfig {
   const problems = r.error.issues.map((issue) => describeIssue(withInput(issue, raw)));
   if (problems.length === 1) throw new ConfigError(`config ${source}: ${problems[0]}`);
   throw new ConfigError(`config ${source} has ${problems.length} problems:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-}
-
-const isYamlPath = (path: string) => /\.ya?ml$/i.test(path);
-
-/**
- * Reads a .json or .yaml/.yml config file, merged onto the preset it names (`preset: NAME`) if it
- * names one; not validated yet (overrides may still be merged onto it).
- */
-export function readConfigFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(`config file ${path} cannot be read${code === 'ENOENT' ? ': no such file' : `: ${(e as Error).message}`}`);
-  }
-  let raw: unknown;
-  try {
-    raw = isYamlPath(path) ? parseYaml(text) : JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`config file ${path} is not valid ${isYamlPath(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
-  }
-  return withPreset(raw, path);
-}
-
-/** Reads a .json or .yaml/.yml config file (merged onto its preset, if it names one) and validates it. */
-export function loadConfigFile(path: string): GanConfig {
-  return validateConfig(readConfigFile(path), path);
 }

@@ -2,7 +2,7 @@
 // for finite datasets, the epoch's shuffled order and how far it has got) is saved in checkpoints,
 // so a resumed run draws exactly the batches an uninterrupted one would.
 import type { Rng, RngState } from '../engine/index.js';
-import type { DataConfig } from '../config/schema.js';
+import type { DataConfig } from './config.js';
 import { GRID25, RING8, sampleMixture, sampleSpiral, sampleTwoMoons, type Mixture } from './mixtures.js';
 import { loadFashionMnist, loadMnist, type Dataset } from './datasets.js';
 import { loadCsvDataset, loadImageFolder } from './files.js';

@@ -4,20 +4,9 @@
 // B, the second half dilated. A source delivers named fields: "input" and "target" (paired), or
 // "a" and "b" (unpaired, drawn independently).
 import type { Dataset } from './datasets.js';
-import { floatField, labelField, type DataSource, type FieldBuffers, type FieldInfo, type SourceState } from './types.js';
+import { floatField, labelField, type DataSource, type FieldBuffers, type FieldInfo, type PairShapes, type SourceState, type Task } from './types.js';
 
-export const TASKS = ['inpaint-bottom', 'downscale4', 'dilate-unpaired'] as const;
-export type Task = (typeof TASKS)[number];
-
-export interface PairShapes {
-  task: Task;
-  /** Shape of one input image. */
-  input: number[];
-  /** Shape of one target image (the dataset's image). */
-  target: number[];
-  /** Unpaired (two domains, A and B): rows hold an image of each, drawn independently. */
-  unpaired: boolean;
-}
+export { TASKS, type PairShapes, type Task } from './types.js';
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 

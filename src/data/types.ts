@@ -3,7 +3,21 @@
 import type { RngState } from '../engine/index.js';
 import type { Mixture } from './mixtures.js';
 import type { Dataset } from './datasets.js';
-import type { PairShapes } from './tasks.js';
+
+/** Image-to-image tasks made from an image dataset (./tasks.ts). */
+export const TASKS = ['inpaint-bottom', 'downscale4', 'dilate-unpaired'] as const;
+export type Task = (typeof TASKS)[number];
+
+/** The shapes of an image-to-image task's inputs and targets. */
+export interface PairShapes {
+  task: Task;
+  /** Shape of one input image. */
+  input: number[];
+  /** Shape of one target image (the dataset's image). */
+  target: number[];
+  /** Unpaired (two domains, A and B): an image of each per sample, drawn independently. */
+  unpaired: boolean;
+}
 
 /** The shape and type of one field of the data's batches (per sample). */
 export interface FieldInfo {

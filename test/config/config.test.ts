@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyOverrides, mergeRaw } from '../../src/config/merge.js';
 import { preset, PRESET_NAMES, rawPreset, withPreset } from '../../src/config/presets.js';
-import { ConfigError, loadConfigFile, validateConfig } from '../../src/config/schema.js';
+import { ConfigError, validateConfig } from '../../src/config/schema.js';
+import { loadConfigFile } from '../../src/config/load.js';
 import { tempDir } from '../tempdir.js';
 
 const PRESET_LIST = PRESET_NAMES.join(', ');
