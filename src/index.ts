@@ -1,4 +1,5 @@
-// tsgan's public API: the engine, layers, optimizers, GAN training and data.
+// tsgan's public API: the front door (train, openRun), then the engine, layers, optimizers, GAN types and data.
+export * from './api/index.js';
 export * as engine from './engine/index.js';
 export * as nn from './nn/index.js';
 export * from './optim/optimizers.js';

@@ -1,18 +1,15 @@
-// The `gan` command: train, sample, translate, export, eval, presets.
+// The `gan` command: train, sample, translate, export, eval, presets; a thin layer over the library (src/api).
 // Exit codes: 0 success (including --minutes stops), 1 training failure (non-finite loss),
 // 2 bad usage, config or input (nothing written), 130/143 stopped by SIGINT/SIGTERM (checkpoint written).
 import { Command, CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
 import { parse as parseYaml } from 'yaml';
-import { validateConfig, type GanConfig } from '../config/schema.js';
-import { readConfigFile } from '../config/load.js';
-import { applyOverrides, valueAt, type Override } from '../config/merge.js';
+import { readConfigFile, resolveConfig, type ConfigInput } from '../config/load.js';
+import type { Override } from '../config/merge.js';
 import { InputError } from '../errors.js';
-import { preset, PRESET_NAMES, rawPreset } from '../config/presets.js';
-import { Trainer } from '../gan/trainer.js';
+import { preset, PRESET_NAMES } from '../config/presets.js';
 import { RunDir } from '../run/rundir.js';
-import { exportGenerator, sampleToFile, translateFile } from './outputs.js';
-import { evaluateRun } from './evaluate.js';
+import { openRun, train as trainRun, TrainingError } from '../api/index.js';
 import { GraphBuildError } from '../engine/index.js';
 import type { Direction } from '../gan/recipe.js';
 
@@ -60,62 +57,21 @@ interface TrainFlags {
   progress: boolean;
 }
 
-/** The raw config the flags start from: a preset, or a config file merged onto the preset it names. */
-function baseConfig(f: TrainFlags): { raw: unknown; source: string; name: string } | undefined {
+/** The config the flags start from: a preset's name, or a config file's contents (merged onto the preset it names). */
+function baseConfig(f: TrainFlags): { config: ConfigInput; source: string; name: string } | undefined {
   if (f.preset && f.config) throw new UsageError('give either --preset or --config, not both');
-  if (f.preset) return { raw: rawPreset(f.preset), source: `preset ${f.preset}`, name: f.preset };
-  if (f.config) return { raw: readConfigFile(f.config), source: f.config, name: f.config.replace(/^.*[\\/]/, '').replace(/\.(json|ya?ml)$/i, '') };
+  if (f.preset) return { config: f.preset, source: `preset ${f.preset}`, name: f.preset };
+  if (f.config) return { config: readConfigFile(f.config) as ConfigInput, source: f.config, name: f.config.replace(/^.*[\\/]/, '').replace(/\.(json|ya?ml)$/i, '') };
   return undefined;
 }
 
-/** The preset or config file with the --set overrides merged onto it, validated as a whole. */
-function resolveConfig(f: TrainFlags): { cfg: GanConfig; name: string } | undefined {
-  const base = baseConfig(f);
-  if (!base) return undefined;
-  const overrides = f.set ?? [];
-  const source = overrides.length ? `${base.source} with --set` : base.source;
-  return { cfg: validateConfig(applyOverrides(base.raw, overrides), source), name: base.name };
-}
-
-/**
- * A resumed run keeps its stored config: --set may restate it (so a restartable command line can
- * keep its flags) but not change it.
- */
-function refuseChangingOverrides(stored: GanConfig, overrides: Override[], run: RunDir): void {
-  if (!overrides.length) return;
-  const resolved = validateConfig(applyOverrides(stored, overrides), `${run.configPath} with --set`);
-  const show = (cfg: GanConfig, path: string[]) => JSON.stringify(valueAt(cfg, path));
-  const changes = overrides
-    .filter(({ path }) => show(resolved, path) !== show(stored, path))
-    .map(({ path }) => `${path.join('.')} is ${show(stored, path)} there, --set gives ${show(resolved, path)}`);
-  if (changes.length) {
-    throw new UsageError(`--set cannot change a resumed run, which keeps the config in ${run.configPath}: ${changes.join('; ')}`);
-  }
-}
-
 async function train(f: TrainFlags): Promise<number> {
-  const given = resolveConfig(f);
-  if (!given && !f.resume) throw new UsageError('gan train needs --preset NAME or --config FILE (or --resume with --out DIR)');
-  const out = f.out ?? (given ? `runs/${given.name}` : undefined);
+  const base = baseConfig(f);
+  if (!base && !f.resume) throw new UsageError('gan train needs --preset NAME or --config FILE (or --resume with --out DIR)');
+  const out = f.out ?? (base ? `runs/${base.name}` : undefined);
   if (!out) throw new UsageError('--resume needs --out DIR, the run to continue');
-  const run = new RunDir(out);
-  let cfg: GanConfig;
-  if (f.resume && run.hasRun()) {
-    cfg = run.readConfig();
-    refuseChangingOverrides(cfg, f.set ?? [], run);
-    if (given && JSON.stringify(given.cfg) !== JSON.stringify(cfg)) {
-      process.stderr.write(`note: resuming ${out} with the config stored in the run, not the one given\n`);
-    }
-  } else {
-    if (!given) throw new UsageError(`run directory ${out} holds no run to resume`);
-    if (run.hasRun()) throw new UsageError(`run directory ${out} already holds a run; pass --resume to continue it or choose another --out`);
-    cfg = given.cfg;
-    if (f.seed !== undefined) cfg = { ...cfg, seed: f.seed };
-  }
-  if (f.steps !== undefined) cfg = { ...cfg, train: { ...cfg.train, steps: f.steps } };
-
-  const trainer = await Trainer.open(cfg, out, { resume: f.resume, log: (m) => process.stderr.write(`${m}\n`) });
-  const total = cfg.train.steps;
+  // A bad preset, file or --set is reported before anything else, resumed or not.
+  if (base) resolveConfig(base.config, f.set, base.source);
   const interactive = f.progress && process.stderr.isTTY;
   const bar = interactive
     ? new cliProgress.SingleBar(
@@ -123,44 +79,56 @@ async function train(f: TrainFlags): Promise<number> {
         cliProgress.Presets.shades_classic,
       )
     : undefined;
-  bar?.start(total, trainer.step, { rate: '-', lossD: '-', lossG: '-' });
   let lastLog = 0;
   const signals: [NodeJS.Signals, number][] = [
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ];
   let signalCode = 0;
+  const stop = new AbortController();
   for (const [sig, code] of signals) {
     process.once(sig, () => {
       signalCode = code;
-      trainer.requestStop();
+      stop.abort();
       process.stderr.write(`\n${sig}: stopping after the current steps and writing a checkpoint\n`);
     });
   }
-  const result = await trainer.train({
-    minutes: f.minutes,
-    onProgress: (p) => {
-      const fmt = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(3));
-      if (bar) bar.update(p.step, { rate: p.stepsPerSecond.toFixed(1), lossD: fmt(p.metrics.loss_D), lossG: fmt(p.metrics.loss_G) });
-      else if (f.progress && p.elapsedS - lastLog >= 10) {
-        lastLog = p.elapsedS;
-        process.stderr.write(`step ${p.step}/${p.total} ${p.stepsPerSecond.toFixed(1)} it/s D ${fmt(p.metrics.loss_D)} G ${fmt(p.metrics.loss_G)}\n`);
-      }
-    },
-  });
-  bar?.stop();
-  await trainer.close();
-  for (const [sig] of signals) process.removeAllListeners(sig);
-  if (result.stoppedBy === 'nan') {
-    process.stderr.write(`${result.message}\n`);
+  const fmt = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(3));
+  try {
+    const run = await trainRun(base?.config, {
+      out,
+      steps: f.steps,
+      minutes: f.minutes,
+      seed: f.seed,
+      resume: f.resume,
+      set: f.set,
+      source: base?.source,
+      signal: stop.signal,
+      log: (m) => process.stderr.write(`${m}\n`),
+      onStart: (p) => bar?.start(p.total, p.step, { rate: '-', lossD: '-', lossG: '-' }),
+      onProgress: (p) => {
+        if (bar) bar.update(p.step, { rate: p.stepsPerSecond.toFixed(1), lossD: fmt(p.metrics.loss_D), lossG: fmt(p.metrics.loss_G) });
+        else if (f.progress && p.elapsedS - lastLog >= 10) {
+          lastLog = p.elapsedS;
+          process.stderr.write(`step ${p.step}/${p.total} ${p.stepsPerSecond.toFixed(1)} it/s D ${fmt(p.metrics.loss_D)} G ${fmt(p.metrics.loss_G)}\n`);
+        }
+      },
+    });
+    const result = run.result!;
+    const why = { steps: 'reached the step count', minutes: `reached the ${f.minutes}-minute limit`, signal: 'stopped by signal', nan: '' }[result.stoppedBy];
+    process.stderr.write(
+      `trained ${out} to step ${result.step} (${why}, ${result.stepsPerSecond.toFixed(1)} steps/s); ` +
+        `checkpoint ${result.checkpoint ?? 'unchanged'}; samples in ${new RunDir(out).samplesDir}\n`,
+    );
+    return signalCode;
+  } catch (e) {
+    if (!(e instanceof TrainingError)) throw e;
+    process.stderr.write(`${e.message}\n`);
     return 1;
+  } finally {
+    bar?.stop();
+    for (const [sig] of signals) process.removeAllListeners(sig);
   }
-  const why = { steps: 'reached the step count', minutes: `reached the ${f.minutes}-minute limit`, signal: 'stopped by signal', nan: '' }[result.stoppedBy];
-  process.stderr.write(
-    `trained ${out} to step ${result.step} (${why}, ${result.stepsPerSecond.toFixed(1)} steps/s); ` +
-      `checkpoint ${result.checkpoint ?? 'unchanged'}; samples in ${run.samplesDir}\n`,
-  );
-  return signalCode;
 }
 
 export function buildCli(): Command {
@@ -196,7 +164,7 @@ export function buildCli(): Command {
     .option('--no-ema', "use G's weights rather than their moving average")
     .option('--label <k>', 'class-aware runs: draw every sample with label k (default: cycle through all labels)', int('label', 0))
     .action(async (f: { run: string; count: number; out: string; seed: number; ema: boolean; label?: number }) => {
-      const r = await sampleToFile(f.run, f.count, f.out, { seed: f.seed, ema: f.ema, label: f.label });
+      const r = await (await openRun(f.run)).writeSamples(f.out, f.count, { seed: f.seed, ema: f.ema, label: f.label });
       process.stderr.write(`wrote ${f.count} samples ${JSON.stringify(r.shape)} to ${f.out}${r.labels ? ` and their labels to ${r.labels}` : ''}\n`);
     });
 
@@ -209,7 +177,7 @@ export function buildCli(): Command {
     .option('--direction <d>', 'a2b (paired types; CycleGAN also b2a)', direction, 'a2b')
     .option('--no-ema', "use G's weights rather than their moving average")
     .action(async (f: { run: string; in: string; out: string; direction: Direction; ema: boolean }) => {
-      const r = await translateFile(f.run, f.in, f.out, { direction: f.direction, ema: f.ema });
+      const r = await (await openRun(f.run)).translateFile(f.in, f.out, { direction: f.direction, ema: f.ema });
       process.stderr.write(`wrote ${JSON.stringify(r.shape)} translated images to ${f.out}\n`);
     });
 
@@ -221,7 +189,7 @@ export function buildCli(): Command {
     .option('--no-ema', "export G's weights rather than their moving average")
     .option('--direction <d>', 'which generator an image-to-image run exports: a2b (CycleGAN also b2a)', direction, 'a2b')
     .action(async (f: { run: string; out: string; ema: boolean; direction: Direction }) => {
-      const meta = await exportGenerator(f.run, f.out, f.ema, f.direction);
+      const meta = await (await openRun(f.run)).export(f.out, { ema: f.ema, direction: f.direction });
       const from = meta.input_shape ? `x [batch, ${meta.input_shape}] -> y` : `z [batch, ${meta.latent_shape}] -> x`;
       process.stderr.write(`wrote ${f.out}: ${from} [batch, ${meta.output_shape}]\n`);
     });
@@ -234,7 +202,7 @@ export function buildCli(): Command {
     .option('--seed <s>', 'seed of the noise', int('seed', 0), 0)
     .option('--no-ema', "use G's weights rather than their moving average")
     .action(async (f: { run: string; count?: number; seed: number; ema: boolean }) => {
-      const r = await evaluateRun(f.run, { count: f.count, seed: f.seed, ema: f.ema });
+      const r = await (await openRun(f.run)).evaluate({ count: f.count, seed: f.seed, ema: f.ema });
       process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
     });
 

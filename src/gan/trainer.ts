@@ -300,8 +300,18 @@ export function dataInfo(cfg: GanConfig, source: DataSource): DataInfo {
   return { kind: cfg.data.kind, fields: source.fields, shape: source.shape, classes: source.classes, pair: source.pair };
 }
 
+/** A trained run: its config, its type's networks and a store with its latest good checkpoint. */
+export interface LoadedRun {
+  cfg: GanConfig;
+  recipe: GanRecipe;
+  store: E.StateStore;
+  step: number;
+  source: DataSource;
+  run: RunDir;
+}
+
 /** Loads a run's networks and its latest good checkpoint into a store (for sample, export, eval). */
-export async function loadRun(dir: string, log: (m: string) => void = () => {}): Promise<{ cfg: GanConfig; recipe: GanRecipe; store: E.StateStore; step: number; source: DataSource; run: RunDir }> {
+export async function loadRun(dir: string, log: (m: string) => void = () => {}): Promise<LoadedRun> {
   const run = new RunDir(dir);
   const cfg = run.readConfig();
   const source = openSource(cfg.data, new E.Rng(cfg.seed));

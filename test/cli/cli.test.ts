@@ -446,10 +446,11 @@ describe('class-aware runs: sample by label, labels beside the samples, label ac
   it('eval reports the share of samples landing on the mode of their label', async () => {
     const m = JSON.parse(gan('eval', '--run', out).stdout);
     // The same 2,500 samples (seed 0, labels drawn from the uniform prior), scored here by nearest mode.
-    const { generate } = await import('../../src/cli/outputs.js');
+    const { generate } = await import('../../src/api/outputs.js');
+    const { loadRun } = await import('../../src/gan/trainer.js');
     const { nearestModes } = await import('../../src/metrics/modes.js');
     const { RING8 } = await import('../../src/data/mixtures.js');
-    const g = await generate(out, 2500, { seed: 0, ema: true, randomLabels: true });
+    const g = await generate(await loadRun(out), 2500, { seed: 0, ema: true, randomLabels: true });
     const modes = nearestModes(g.x, RING8);
     const labels = g.labels!;
     expect(new Set(labels).size).toBe(8);

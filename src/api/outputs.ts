@@ -1,4 +1,4 @@
-// What leaves the system: samples as .npy / .png / .csv, and the generator as an ONNX model.
+// What leaves the system: samples as .npy / .png / .csv / .gif, and the generator as an ONNX model.
 import { extname } from 'node:path';
 import * as E from '../engine/index.js';
 import { InputError } from '../errors.js';
@@ -6,7 +6,7 @@ import { writeClipAnimation, writeSamplePicture, writeTranslationPicture } from 
 import { compileSampler, compileTranslator, cyclingLabels, drawSamples, translateAll } from '../gan/sampler.js';
 import { translation, type Direction } from '../gan/recipe.js';
 import { emaName } from '../gan/step.js';
-import { loadRun } from '../gan/trainer.js';
+import type { LoadedRun } from '../gan/trainer.js';
 import { atomicWriteFile } from '../run/atomic.js';
 import { formatCsv } from '../run/csv.js';
 import { readNpy, writeNpy } from '../run/npy.js';
@@ -38,8 +38,8 @@ export interface GenerateOptions {
 }
 
 /** Draws `count` samples from a run; for class-aware runs also the label each was drawn with. */
-export async function generate(dir: string, count: number, o: GenerateOptions) {
-  const r = await loadRun(dir);
+export async function generate(r: LoadedRun, count: number, o: GenerateOptions) {
+  const dir = r.run.path;
   const type = r.recipe.type;
   if (!r.recipe.sampler) throw new InputError(`run ${dir} (model type "${type}") translates images rather than drawing them from noise: use gan translate --run ${dir} --in IN.npy --out OUT.npy`);
   const classes = r.recipe.sampler.labels?.classes;
@@ -82,10 +82,10 @@ function byLabel(x: Float32Array, labels: BigInt64Array, classes: number, maxCol
   return { x: out, cols, n: used.length * cols };
 }
 
-export async function sampleToFile(dir: string, count: number, out: string, o: GenerateOptions): Promise<{ shape: number[]; labels?: string }> {
+export async function sampleToFile(r0: LoadedRun, count: number, out: string, o: GenerateOptions): Promise<{ shape: number[]; labels?: string }> {
   const ext = extname(out).toLowerCase();
   if (!['.npy', '.png', '.csv', '.gif'].includes(ext)) throw new InputError(`--out ${out}: expected a .npy, .png, .gif or .csv file`);
-  const r = await generate(dir, count, o);
+  const r = await generate(r0, count, o);
   const shape = [count, ...r.source.shape];
   if (ext === '.gif') {
     if (r.source.kind !== 'video') throw new InputError(`--out ${out}: GIF animates video clips; this run generates ${r.source.kind} samples of shape [${r.source.shape.join(', ')}]: write .npy or .png`);
@@ -126,9 +126,8 @@ export interface ExportMetadata {
 }
 
 /** The generator alone (weights baked in, eval mode, symbolic batch): input "z" (and "y" labels for class-aware types), output "x". */
-export async function exportGenerator(dir: string, out: string, ema: boolean, direction: Direction = 'a2b'): Promise<ExportMetadata> {
+export async function exportGenerator(r: LoadedRun, out: string, ema: boolean, direction: Direction = 'a2b'): Promise<ExportMetadata> {
   if (extname(out).toLowerCase() !== '.onnx') throw new InputError(`--out ${out}: expected an .onnx file`);
-  const r = await loadRun(dir);
   const averaged = useEma(r.store, ema);
   const trace = new E.StateTrace(false, averaged ? emaName : undefined);
   const type = r.recipe.type;
@@ -192,13 +191,12 @@ export interface TranslateOptions {
 }
 
 /** `gan translate`: runs a trained image-to-image generator on the images of a .npy file; writes .npy or a before/after .png. */
-export async function translateFile(dir: string, inPath: string, out: string, o: TranslateOptions): Promise<{ shape: number[] }> {
+export async function translateFile(r: LoadedRun, inPath: string, out: string, o: TranslateOptions): Promise<{ shape: number[] }> {
   const ext = extname(out).toLowerCase();
   if (ext !== '.npy' && ext !== '.png') throw new InputError(`--out ${out}: expected a .npy or .png file`);
   if (extname(inPath).toLowerCase() !== '.npy') throw new InputError(`--in ${inPath}: expected a .npy file of float32 images`);
-  const r = await loadRun(dir);
   const t = r.recipe.translator;
-  if (!t) throw new InputError(`run ${dir} (model type "${r.recipe.type}") draws samples from noise; gan translate needs an image-to-image run (pix2pix, srgan, cyclegan)`);
+  if (!t) throw new InputError(`run ${r.run.path} (model type "${r.recipe.type}") draws samples from noise; gan translate needs an image-to-image run (pix2pix, srgan, cyclegan)`);
   translation(r.recipe.type, t, o.direction);
   const { data, shape } = readNpy(inPath);
   const want = `[N, ${t.input.join(', ')}]`;

@@ -2,10 +2,9 @@
 import { classifierMetrics } from '../metrics/frechet.js';
 import { modeMetrics, nearestModes } from '../metrics/modes.js';
 import { codeAccuracy, labelAccuracy } from '../metrics/labels.js';
-import { RunDir } from '../run/rundir.js';
 import { generate, useEma } from './outputs.js';
 import type { GanRecipe } from '../gan/recipe.js';
-import { loadRun } from '../gan/trainer.js';
+import type { LoadedRun } from '../gan/trainer.js';
 import { compileTranslator, translateAll } from '../gan/sampler.js';
 import { loadFashionMnist, loadMnist, sampleRange } from '../data/datasets.js';
 import { exampleTranslations } from '../data/tasks.js';
@@ -21,13 +20,14 @@ export interface EvalOptions {
   ema: boolean;
 }
 
-export async function evaluateRun(dir: string, o: EvalOptions): Promise<Record<string, unknown>> {
-  const dataCfg = new RunDir(dir).readConfig().data;
-  if ('task' in dataCfg && dataCfg.task) return evaluateTranslation(dir, o);
-  if (dataCfg.kind === 'moving-mnist') return evaluateVideo(dir, o);
+export async function evaluateRun(r0: LoadedRun, o: EvalOptions): Promise<Record<string, unknown>> {
+  const dir = r0.run.path;
+  const dataCfg = r0.cfg.data;
+  if ('task' in dataCfg && dataCfg.task) return evaluateTranslation(r0, o);
+  if (dataCfg.kind === 'moving-mnist') return evaluateVideo(r0, o);
   const count = o.count ?? (dataCfg.kind === 'mixture' ? 2500 : 10000);
   // Class-aware types draw labels from their prior (uniform), so the metrics describe the whole distribution.
-  const r = await generate(dir, count, { seed: o.seed, ema: o.ema, randomLabels: true });
+  const r = await generate(r0, count, { seed: o.seed, ema: o.ema, randomLabels: true });
   const base = { run: dir, step: r.step, gan_type: r.recipe.type, data: r.cfg.data, samples: count };
   if (r.source.mixture) {
     const m = modeMetrics(r.x, r.source.mixture);
@@ -91,8 +91,7 @@ function labelMetrics(recipe: GanRecipe, labels: BigInt64Array | undefined, pred
  * directions, the mean pixel intensity of A -> B outputs and of the truly dilated digits, and the
  * cycle reconstruction error.
  */
-async function evaluateTranslation(dir: string, o: EvalOptions): Promise<Record<string, unknown>> {
-  const r = await loadRun(dir);
+async function evaluateTranslation(r: LoadedRun, o: EvalOptions): Promise<Record<string, unknown>> {
   const pair = r.source.pair!;
   const kind = r.cfg.data.kind;
   const classified = kind === 'mnist' || kind === 'fashion';
@@ -119,7 +118,7 @@ async function evaluateTranslation(dir: string, o: EvalOptions): Promise<Record<
     return out;
   };
   const result: Record<string, unknown> = {
-    run: dir,
+    run: r.run.path,
     step: r.step,
     gan_type: r.recipe.type,
     data: r.cfg.data,
@@ -156,15 +155,15 @@ function meanAbsDiff(a: Float32Array, b: Float32Array): number {
 }
 
 /** Video runs: 1,000 clips by default, measured as moving digits; the same metrics of real clips for reference. */
-async function evaluateVideo(dir: string, o: EvalOptions): Promise<Record<string, unknown>> {
+async function evaluateVideo(r0: LoadedRun, o: EvalOptions): Promise<Record<string, unknown>> {
   const count = o.count ?? 1000;
-  const r = await generate(dir, count, { seed: o.seed, ema: o.ema });
+  const r = await generate(r0, count, { seed: o.seed, ema: o.ema });
   const shape = r.source.shape;
   const real = new Float32Array(count * shape.reduce((a, b) => a * b, 1));
   openSource(r.cfg.data, new Rng(o.seed + 1)).next({ x: real }, count);
   const describe = (m: ClipMetrics) => ({ same_digit_fraction: m.sameDigitFraction, moving_fraction: m.movingFraction, mean_max_shift: m.meanMaxShift, digit_histogram: m.digitHistogram });
   return {
-    run: dir,
+    run: r.run.path,
     step: r.step,
     gan_type: r.recipe.type,
     data: r.cfg.data,

@@ -1,0 +1,101 @@
+// A run directory as a library object: what `gan sample`, `translate`, `export` and `eval` do,
+// as methods. The run's networks and latest good checkpoint are loaded once, when it is opened.
+import type { GanConfig } from '../config/schema.js';
+import { InputError } from '../errors.js';
+import type { Direction } from '../gan/recipe.js';
+import { loadRun, type LoadedRun, type TrainResult } from '../gan/trainer.js';
+import { compileTranslator, translateAll } from '../gan/sampler.js';
+import { evaluateRun } from './evaluate.js';
+import { exportGenerator, generate, sampleToFile, toDataScale, translateFile, useEma, type ExportMetadata } from './outputs.js';
+
+export interface SampleOptions {
+  /** Seed of the noise (default 0). */
+  seed?: number;
+  /** Class-aware runs: draw every sample with this label (default: cycle through all labels). */
+  label?: number;
+  /** Use the moving average of G's weights when the run kept one (default true). */
+  ema?: boolean;
+}
+
+export interface TranslateOptions {
+  /** a2b (every image-to-image type), b2a (CycleGAN). */
+  direction?: Direction;
+  ema?: boolean;
+}
+
+export interface Samples {
+  /** [n, ...shape] values in the data's own scale (images in [-1, 1]; CSV columns as in the file). */
+  x: Float32Array;
+  shape: number[];
+  /** Class-aware runs: the label each sample was drawn with. */
+  labels?: BigInt64Array;
+}
+
+export class Run {
+  /** What the train() call that made this handle did (undefined for a run opened with openRun). */
+  result?: TrainResult;
+
+  private constructor(private readonly loaded: LoadedRun) {}
+
+  /** Opens a run directory at its latest good checkpoint. */
+  static async open(dir: string, log?: (m: string) => void): Promise<Run> {
+    return new Run(await loadRun(dir, log));
+  }
+
+  get dir(): string {
+    return this.loaded.run.path;
+  }
+  get config(): GanConfig {
+    return this.loaded.cfg;
+  }
+  /** The step of the checkpoint the run was opened at. */
+  get step(): number {
+    return this.loaded.step;
+  }
+  /** The GAN type (gan, cgan, acgan, infogan, lapgan, pix2pix, srgan, cyclegan, video). */
+  get type(): string {
+    return this.loaded.recipe.type;
+  }
+
+  /** Draws n samples from the generator (noise-to-sample types). */
+  async sample(n: number, o: SampleOptions = {}): Promise<Samples> {
+    const r = await generate(this.loaded, n, { seed: o.seed ?? 0, ema: o.ema ?? true, label: o.label });
+    return { x: toDataScale(r.x, r.source), shape: [n, ...r.source.shape], labels: r.labels };
+  }
+
+  /** Translates n images [n, ...input] (NCHW in [-1, 1]) with an image-to-image run's generator. */
+  async translate(x: Float32Array, o: TranslateOptions = {}): Promise<{ y: Float32Array; shape: number[] }> {
+    const t = this.loaded.recipe.translator;
+    if (!t) throw new InputError(`run ${this.dir} (model type "${this.type}") draws samples from noise; it does not translate images`);
+    const per = t.input.reduce((a, b) => a * b, 1);
+    if (x.length === 0 || x.length % per !== 0) throw new InputError(`translate: expected images of shape [N, ${t.input.join(', ')}] (${per} values each), got ${x.length} values`);
+    const n = x.length / per;
+    const translator = await compileTranslator(this.loaded.recipe, Math.min(n, 500), this.loaded.store, { ema: useEma(this.loaded.store, o.ema ?? true), direction: o.direction });
+    const y = await translateAll(translator, x, n);
+    await translator.release();
+    return { y, shape: [n, ...t.output] };
+  }
+
+  /** Writes the generator alone as an ONNX model (any batch size), with metadata. */
+  export(path: string, o: TranslateOptions = {}): Promise<ExportMetadata> {
+    return exportGenerator(this.loaded, path, o.ema ?? true, o.direction);
+  }
+
+  /** The metrics that fit the run's data (docs/metrics.md). */
+  evaluate(o: { count?: number; seed?: number; ema?: boolean } = {}): Promise<Record<string, unknown>> {
+    return evaluateRun(this.loaded, { count: o.count, seed: o.seed ?? 0, ema: o.ema ?? true });
+  }
+
+  /** Draws n samples into a file: .npy (float32, labels beside it), .png (a grid or points), .gif (clips), .csv (vectors). */
+  writeSamples(path: string, n: number, o: SampleOptions = {}): Promise<{ shape: number[]; labels?: string }> {
+    return sampleToFile(this.loaded, n, path, { seed: o.seed ?? 0, ema: o.ema ?? true, label: o.label });
+  }
+
+  /** Translates the images of a .npy file (float32 NCHW in [-1, 1]) into .npy or a before/after .png. */
+  translateFile(inPath: string, outPath: string, o: TranslateOptions = {}): Promise<{ shape: number[] }> {
+    return translateFile(this.loaded, inPath, outPath, { direction: o.direction ?? 'a2b', ema: o.ema ?? true });
+  }
+}
+
+/** Opens a run directory at its latest good checkpoint. */
+export const openRun = (dir: string, log?: (m: string) => void): Promise<Run> => Run.open(dir, log);
