@@ -1,9 +1,8 @@
 // The data section of a config: which data, from where, in what form. Validated with the rest of
 // the config (src/config/schema.ts); the sources (./source.ts) read it.
 import { z } from 'zod';
+import { int } from '../config/fields.js';
 import { TASKS } from './types.js';
-
-const int = (min: number) => z.number().int().min(min);
 
 /** Image-to-image tasks: each image becomes the target of an input derived from it (src/data/tasks.ts). */
 const TASK = z.enum(TASKS).optional();

@@ -1,4 +1,7 @@
-// Network builders shared by presets and benchmarks.
+// Network builders shared by the GAN types, presets and benchmarks, and the config sections of
+// the two network families the plain and class-aware types run on (model.kind mlp and dcgan).
+import { z } from 'zod';
+import { int } from '../config/fields.js';
 import type { InitName } from '../nn/init.js';
 import { normalInit } from '../nn/init.js';
 import { BatchNorm, Conv2d, ConvTranspose2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../nn/layers.js';
@@ -106,3 +109,52 @@ export function mlpFeatures(inDim: number, o: MlpOptions): { body: Sequential; f
   }
   return { body: new Sequential(layers), features: d };
 }
+
+export const VARIANTS = ['gan', 'cgan', 'acgan', 'infogan'] as const;
+
+/** The GAN type on an architecture's networks, and its settings (mlp and dcgan models). */
+const VARIANT_FIELDS = {
+  /** GAN type on these networks: plain, conditional (cgan), auxiliary classifier (acgan) or InfoGAN. */
+  variant: z.enum(VARIANTS).default('gan'),
+  /** ACGAN: weight of the class terms. */
+  auxWeight: z.number().min(0).default(1),
+  /** InfoGAN: values of the categorical code, continuous codes, weight lambda of the information term. */
+  categories: int(2).max(1000).default(10),
+  codes: int(0).max(64).default(2),
+  infoWeight: z.number().min(0).default(1),
+  /** InfoGAN: weight of the continuous codes' term (the paper keeps it below the categorical one's). */
+  codeWeight: z.number().min(0).default(0.1),
+};
+
+/** model.kind "mlp": fully connected networks for vectors or flattened images. */
+export const MlpConfig = z.strictObject({
+  kind: z.literal('mlp'),
+  latent: int(1).max(4096).default(64),
+  gHidden: z.array(int(1)).min(1).default([256, 256]),
+  dHidden: z.array(int(1)).min(1).default([256, 256]),
+  /** Negative slope of the hidden LeakyReLUs (0 = ReLU). */
+  gSlope: z.number().min(0).max(1).default(0.2),
+  dSlope: z.number().min(0).max(1).default(0.2),
+  /** G's last layer: tanh for data in [-1, 1] (images), linear for unbounded vectors. */
+  output: z.enum(['tanh', 'linear']).default('tanh'),
+  spectralNorm: z.boolean().default(false),
+  init: z.enum(['dcgan', 'xavier', 'kaiming', 'default']).default('default'),
+  /** PacGAN: D judges this many samples jointly (all real or all generated), against mode collapse. */
+  pack: int(1).max(16).default(1),
+  ...VARIANT_FIELDS,
+});
+
+/** model.kind "dcgan": convolutional networks for 28x28 images. */
+export const DcganConfig = z.strictObject({
+  kind: z.literal('dcgan'),
+  latent: int(1).max(4096).default(100),
+  /** Channels of G's 7x7 map and of D's last conv (28x28 images). */
+  width: int(8).max(1024).default(128),
+  spectralNorm: z.boolean().default(false),
+  init: z.enum(['dcgan', 'xavier', 'kaiming', 'default']).default('dcgan'),
+  /** A fully connected layer of this width after G's input and after D's convolutions (InfoGAN paper: 1024); 0: none. */
+  hidden: int(0).max(8192).default(0),
+  /** Batch norm in D (the InfoGAN paper's D); D then judges real and generated batches separately. */
+  batchNormD: z.boolean().default(false),
+  ...VARIANT_FIELDS,
+});

@@ -1,24 +1,25 @@
-// The GAN types, one entry each: what data a type takes and how it is built from its config
-// section (model.kind, and model.variant on the mlp and dcgan networks). Adding a type is one
-// file in ./types/, its entry here, its schema in src/config/schema.ts, a preset, docs and tests.
-import type { ModelConfig } from '../config/schema.js';
+// The GAN types, one entry each: the config section a type reads (model.kind; on the mlp and
+// dcgan networks also model.variant), what data it takes, and how it is built. Adding a type is
+// one file in ./types/ (its config section, networks and objectives), its entry here, a preset,
+// docs and tests.
+import { z } from 'zod';
 import type { PairShapes } from '../data/tasks.js';
 import { InputError } from '../errors.js';
 import { Flatten, Reshape } from '../nn/layers.js';
 import { Lambda, Sequential } from '../nn/module.js';
 import * as E from '../engine/index.js';
-import { dcganDiscriminator28, dcganFeatures28, dcganGenerator28, mlpDiscriminator, mlpFeatures, mlpGenerator } from './nets.js';
+import { DcganConfig, dcganDiscriminator28, dcganFeatures28, dcganGenerator28, MlpConfig, mlpDiscriminator, mlpFeatures, mlpGenerator } from './nets.js';
 import type { GanRecipe } from './recipe.js';
 import type { FieldInfo } from '../data/types.js';
 import { gan } from './types/gan.js';
 import { cgan } from './types/cgan.js';
 import { acgan } from './types/acgan.js';
 import { infogan } from './types/infogan.js';
-import { lapgan } from './types/lapgan.js';
-import { pix2pix } from './types/pix2pix.js';
-import { srgan } from './types/srgan.js';
-import { cyclegan } from './types/cyclegan.js';
-import { videoGan } from './types/video.js';
+import { lapgan, LapganConfig } from './types/lapgan.js';
+import { pix2pix, Pix2PixConfig } from './types/pix2pix.js';
+import { srgan, SrganConfig } from './types/srgan.js';
+import { cyclegan, CycleganConfig } from './types/cyclegan.js';
+import { videoGan, VideoConfig } from './types/video.js';
 import type { DiscriminatorBody, LabelledOptions } from './types/labelled.js';
 
 /** What a type needs to know about the data. */
@@ -34,6 +35,10 @@ export interface DataInfo {
   /** Image-to-image data (data.task): the shapes of inputs and targets. */
   pair?: PairShapes;
 }
+
+/** The model section of a config: one of the types' sections, by `kind`. */
+export const ModelConfig = z.discriminatedUnion('kind', [MlpConfig, DcganConfig, LapganConfig, Pix2PixConfig, VideoConfig, CycleganConfig, SrganConfig]);
+export type ModelConfig = z.infer<typeof ModelConfig>;
 
 type Kind = ModelConfig['kind'];
 type ConfigOf<K extends Kind> = Extract<ModelConfig, { kind: K }>;

@@ -3,6 +3,8 @@
 // with no pairs to compare against, G is held to the input by cycle consistency, an L1 penalty on
 // G_ba(G_ab(a)) - a and G_ab(G_ba(b)) - b (weight cycleWeight), and by an identity term, L1 on
 // G_ab(b) - b and G_ba(a) - a (weight identityWeight), which keeps what needs no change unchanged.
+import { z } from 'zod';
+import { int } from '../../config/fields.js';
 import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
 import type { PairShapes } from '../../data/tasks.js';
@@ -10,6 +12,17 @@ import { InputError } from '../../errors.js';
 import { Networks } from '../../nn/module.js';
 import { defineRecipe, field, type GanRecipe } from '../recipe.js';
 import { patchDiscriminator, UNet } from './pix2pix.js';
+
+/** model.kind "cyclegan": the config section and its defaults. */
+export const CycleganConfig = z.strictObject({
+  /** Unpaired translation (data.task "dilate-unpaired"): two U-Nets, two PatchGANs, cycle and identity L1 terms. */
+  kind: z.literal('cyclegan'),
+  width: int(4).max(1024).default(32),
+  cycleWeight: z.number().min(0).default(10),
+  identityWeight: z.number().min(0).default(5),
+  spectralNorm: z.boolean().default(false),
+});
+
 
 export interface CycleganOptions {
   pair: PairShapes;

@@ -5,12 +5,27 @@
 // In training each finer level is conditioned on the real image's coarser level (the levels
 // learn independently, as in the paper) or, with condition "generated", on the generated coarser
 // level it will refine when sampling (jointly trained); sampling composes the pyramid.
+import { z } from 'zod';
+import { int } from '../../config/fields.js';
 import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
 import { BatchNorm, Conv2d, ConvTranspose2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../../nn/layers.js';
 import { Module, Networks, Sequential, type Ctx } from '../../nn/module.js';
 import { defineRecipe, field, normal, type GanRecipe } from '../recipe.js';
 import { InputError } from '../../errors.js';
+
+/** model.kind "lapgan": the config section and its defaults. */
+export const LapganConfig = z.strictObject({
+  kind: z.literal('lapgan'),
+  /** Noise size of the coarsest level's generator. */
+  latent: int(1).max(4096).default(100),
+  /** Channels of the finest level's generator (the middle generator and the finer discriminators have four times as many). */
+  width: int(4).max(1024).default(32),
+  spectralNorm: z.boolean().default(false),
+  /** Training condition of the finer levels: the real coarser level (the paper) or the generated one (joint training). */
+  condition: z.enum(['real', 'generated']).default('real'),
+});
+
 
 export interface LapganOptions {
   /** [C, H, W] of the finest level; H and W divisible by 4 (3 levels: H/4, H/2, H). */

@@ -3,6 +3,8 @@
 // pass straight through); D is a PatchGAN that judges (input, image) pairs patch by patch, one logit
 // per patch; G minimises the adversarial loss plus l1Weight x the mean absolute error to the target.
 // With adversarialWeight 0 the same U-Net trains on L1 alone, the baseline the GAN term must beat.
+import { z } from 'zod';
+import { int } from '../../config/fields.js';
 import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
 import { Conv2d, ConvTranspose2d, LeakyReLU, ReLU } from '../../nn/layers.js';
@@ -11,6 +13,19 @@ import type { PairShapes } from '../../data/tasks.js';
 import { InputError } from '../../errors.js';
 import { defineRecipe, type GanRecipe } from '../recipe.js';
 import { checkPaired, pairedInputs, pairedTranslator } from './paired.js';
+
+/** model.kind "pix2pix": the config section and its defaults. */
+export const Pix2PixConfig = z.strictObject({
+  /** Paired translation (data.task): U-Net G, PatchGAN D on (input, image), L1 to the target. */
+  kind: z.literal('pix2pix'),
+  /** Channels of the U-Net's first level and of D's first conv. */
+  width: int(4).max(1024).default(32),
+  l1Weight: z.number().min(0).default(100),
+  /** Weight of G's adversarial loss; 0 trains the U-Net on L1 alone. */
+  adversarialWeight: z.number().min(0).default(1),
+  spectralNorm: z.boolean().default(false),
+});
+
 
 export interface Pix2PixOptions {
   pair: PairShapes;

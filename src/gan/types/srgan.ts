@@ -3,6 +3,8 @@
 // channels, rearranged into an r-times larger map); D judges output images alone, patch by patch.
 // G minimises contentWeight x the pixel mean squared error to the high-resolution target plus
 // adversarialWeight x the adversarial loss (the paper's 1e-3 against a perceptual content loss).
+import { z } from 'zod';
+import { int } from '../../config/fields.js';
 import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
 import { Conv2d, PixelShuffle, ReLU, Residual } from '../../nn/layers.js';
@@ -12,6 +14,19 @@ import { InputError } from '../../errors.js';
 import { defineRecipe, type GanRecipe } from '../recipe.js';
 import { checkPaired, pairedInputs, pairedTranslator } from './paired.js';
 import { patchDiscriminator } from './pix2pix.js';
+
+/** model.kind "srgan": the config section and its defaults. */
+export const SrganConfig = z.strictObject({
+  /** 4x super-resolution (data.task "downscale4"): residual G with sub-pixel upsampling, pixel MSE + adversarial. */
+  kind: z.literal('srgan'),
+  /** Channels of G's residual trunk (divisible by 4) and of D's first conv. */
+  width: int(4).max(1024).default(32),
+  blocks: int(0).max(64).default(4),
+  contentWeight: z.number().min(0).default(1),
+  adversarialWeight: z.number().min(0).default(0.01),
+  spectralNorm: z.boolean().default(false),
+});
+
 
 export interface SrganOptions {
   pair: PairShapes;

@@ -13,12 +13,28 @@
 //   shift rounded to whole pixels (the shifts learn through bilinear weights), so G keeps the
 //   object's identity by construction and learns only its path. It makes translations only, not
 //   rotation, deformation or change.
+import { z } from 'zod';
+import { int } from '../../config/fields.js';
 import * as E from '../../engine/index.js';
 import { BatchNorm, Conv2d, ConvTranspose2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../../nn/layers.js';
 import type { Tensor } from '../../engine/index.js';
 import { Module, Networks, Sequential, type Ctx } from '../../nn/module.js';
 import { InputError } from '../../errors.js';
 import { defineRecipe, field, normal, uniformPerStep, type GanRecipe } from '../recipe.js';
+
+/** model.kind "video": the config section and its defaults. */
+export const VideoConfig = z.strictObject({
+  /** Video (data kind moving-mnist): a clip generator, a spatial D on random frames and a temporal D on the clip. */
+  kind: z.literal('video'),
+  latent: int(1).max(4096).default(100),
+  width: int(4).max(1024).default(32),
+  /** Frames per clip the spatial discriminator judges. */
+  frames: int(1).max(64).default(2),
+  /** 'frames': each frame a channel of one decoder; 'sprite': one decoded image moved along a learned per-frame path. */
+  generator: z.enum(['frames', 'sprite']).default('frames'),
+  spectralNorm: z.boolean().default(true),
+});
+
 
 export interface VideoGanOptions {
   /** [T, C, H, W] of a clip; H and W divisible by 8. */
