@@ -12,6 +12,7 @@ import { formatCsv } from '../run/csv.js';
 import { readNpy, writeNpy } from '../run/npy.js';
 import type { DataSource } from '../data/source.js';
 import { sampleMixture } from '../data/mixtures.js';
+import { TSGAN_VERSION } from '../version.js';
 
 /** Whether to read the moving-average weights: asked for and kept by the run. */
 export function useEma(store: E.StateStore, wanted: boolean): boolean {
@@ -135,7 +136,7 @@ export async function exportGenerator(dir: string, out: string, ema: boolean, di
     checkDirection(r.model.type, t.directions, direction);
     const y = r.model.translate(E.input('x', [1, ...t.input]), trace, direction);
     const meta: ExportMetadata = {
-      producer: 'tsgan 0.1.0',
+      producer: `tsgan ${TSGAN_VERSION}`,
       gan_type: r.model.type,
       direction,
       latent_shape: '',
@@ -157,7 +158,7 @@ export async function exportGenerator(dir: string, out: string, ema: boolean, di
   const st = r.source.standardization;
   const linear = r.cfg.model.kind === 'mlp' && r.cfg.model.output === 'linear';
   const meta: ExportMetadata = {
-    producer: 'tsgan 0.1.0',
+    producer: `tsgan ${TSGAN_VERSION}`,
     latent_shape: r.model.latentShape.join(','),
     latent_distribution: 'standard normal',
     gan_type: r.model.type,
@@ -187,7 +188,7 @@ export async function exportGenerator(dir: string, out: string, ema: boolean, di
 function writeOnnx(out: string, outputs: Record<string, E.Tensor>, meta: ExportMetadata, store: E.StateStore): void {
   const model = E.lower(
     { outputs, metadata: meta, graphName: 'generator' },
-    { dynamicBatch: true, constants: (name) => (store.has(name) ? { data: store.floats(name), shape: store.get(name).shape } : undefined) },
+    { dynamicBatch: true, producerVersion: TSGAN_VERSION, constants: (name) => (store.has(name) ? { data: store.floats(name), shape: store.get(name).shape } : undefined) },
   );
   if (model.stateInputs.length > 0) throw new Error(`export left state unbaked: ${model.stateInputs.map((s) => s.name).join(', ')}`);
   atomicWriteFile(out, model.bytes);
