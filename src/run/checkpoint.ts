@@ -5,7 +5,7 @@
 // The header's `version` is the format version (the magic's "1" is not); a file of another version
 // is refused with a message naming both, never read as corrupt.
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { DType, HostArray, HostTensor } from '../engine/index.js';
 import { InputError } from '../errors.js';
 import { atomicWriteFile } from './atomic.js';
@@ -136,6 +136,7 @@ export function checkpointFormatVersion(path: string): number | undefined {
     const start = Buffer.alloc(12);
     if (readSync(fd, start, 0, 12, 0) < 12 || start.toString('ascii', 0, 8) !== MAGIC) return undefined;
     const hlen = start.readUInt32LE(8);
+    if (12 + hlen > fstatSync(fd).size) return undefined; // a damaged length field
     const buf = Buffer.alloc(12 + hlen);
     start.copy(buf);
     if (readSync(fd, buf, 12, hlen, 12) < hlen) return undefined;

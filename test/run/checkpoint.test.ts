@@ -70,6 +70,18 @@ describe('checkpoint format version', () => {
     expect(checkpointFormatVersion(join(dir, 'a.ckpt'))).toBe(2);
   });
 
+  it('is read from a header alone, and is undefined for files without a readable one', () => {
+    const dir = tmp();
+    const file = (name: string, bytes: Uint8Array) => (writeFileSync(join(dir, name), bytes), join(dir, name));
+    const good = Buffer.from(encodeCheckpoint(small));
+    expect(checkpointFormatVersion(file('head.ckpt', withFormatVersion(good, 1).subarray(0, 12 + good.readUInt32LE(8))))).toBe(1);
+    expect(checkpointFormatVersion(file('foreign.ckpt', Buffer.from('not a checkpoint at all')))).toBeUndefined();
+    const hugeLength = Buffer.from(good);
+    hugeLength.writeUInt32LE(0xfffffff0, 8);
+    expect(checkpointFormatVersion(file('length.ckpt', hugeLength))).toBeUndefined();
+    expect(checkpointFormatVersion(join(dir, 'missing.ckpt'))).toBeUndefined();
+  });
+
   it('of another version is refused with one message naming the file and both versions', () => {
     const good = encodeCheckpoint(small);
     expect(decodeCheckpoint(withFormatVersion(good, 2), 'same.ckpt').step).toBe(3);
