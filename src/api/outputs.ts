@@ -12,6 +12,7 @@ import { formatCsv } from '../run/csv.js';
 import { readNpy, writeNpy } from '../run/npy.js';
 import type { DataSource } from '../data/source.js';
 import { sampleMixture } from '../data/mixtures.js';
+import { TSGAN_VERSION } from '../version.js';
 
 /** Whether to read the moving-average weights: asked for and kept by the run. */
 export function useEma(store: E.StateStore, wanted: boolean): boolean {
@@ -136,7 +137,7 @@ export async function exportGenerator(r: LoadedRun, out: string, ema: boolean, d
   if (t) {
     const y = translation(type, t, direction)(E.input('x', [1, ...t.input]), trace);
     const meta: ExportMetadata = {
-      producer: 'tsgan 0.1.0',
+      producer: `tsgan ${TSGAN_VERSION}`,
       gan_type: type,
       direction,
       latent_shape: '',
@@ -155,7 +156,7 @@ export async function exportGenerator(r: LoadedRun, out: string, ema: boolean, d
   const x = s.sample(z, labels ? E.input('y', [1], 'int64') : undefined, trace);
   const st = r.source.standardization;
   const meta: ExportMetadata = {
-    producer: 'tsgan 0.1.0',
+    producer: `tsgan ${TSGAN_VERSION}`,
     latent_shape: s.latent.join(','),
     latent_distribution: 'standard normal',
     gan_type: type,
@@ -179,7 +180,7 @@ export async function exportGenerator(r: LoadedRun, out: string, ema: boolean, d
 function writeOnnx(out: string, outputs: Record<string, E.Tensor>, meta: ExportMetadata, store: E.StateStore): void {
   const model = E.lower(
     { outputs, metadata: meta, graphName: 'generator' },
-    { dynamicBatch: true, constants: (name) => (store.has(name) ? { data: store.floats(name), shape: store.get(name).shape } : undefined) },
+    { dynamicBatch: true, producerVersion: TSGAN_VERSION, constants: (name) => (store.has(name) ? { data: store.floats(name), shape: store.get(name).shape } : undefined) },
   );
   if (model.stateInputs.length > 0) throw new Error(`export left state unbaked: ${model.stateInputs.map((s) => s.name).join(', ')}`);
   atomicWriteFile(out, model.bytes);

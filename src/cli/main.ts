@@ -12,6 +12,7 @@ import { RunDir } from '../run/rundir.js';
 import { openRun, train as trainRun, TrainingError } from '../api/index.js';
 import { GraphBuildError } from '../engine/index.js';
 import type { Direction } from '../gan/recipe.js';
+import { TSGAN_VERSION } from '../version.js';
 
 /** A usage mistake on the command line (exit code 2). */
 export class UsageError extends InputError {}
@@ -214,7 +215,7 @@ export function buildCli(): Command {
       for (const n of PRESET_NAMES) process.stdout.write(`${n.padEnd(width)}  ${preset(n).description}\n`);
     });
 
-  program.version('0.1.0');
+  program.version(TSGAN_VERSION);
   return program;
 }
 

@@ -2,8 +2,9 @@
 // returns are ordinary tensors built from ordinary ops, so they can be differentiated again.
 import { GraphBuildError, fmtShape, type Tensor } from './tensor.js';
 import { add } from './ops/elementwise.js';
+import { sumToShape } from './ops/reduce.js';
 import { ones, zerosLike } from './ops/shape.js';
-import { sameShape } from './shape.js';
+import { broadcastsTo, sameShape } from './shape.js';
 
 /** All tensors reachable from `roots`, inputs before the tensors that use them. */
 export function topoSort(roots: readonly Tensor[]): Tensor[] {
@@ -35,6 +36,19 @@ export function topoSort(roots: readonly Tensor[]): Tensor[] {
 }
 
 /**
+ * A gradient rule's result for `input`, summed down to the input's shape. Rules may return the
+ * gradient in any shape the input broadcasts to (for broadcasting ops, the output's), so
+ * broadcasting is undone here, once, instead of in every rule (as tinygrad does).
+ */
+function toInputShape(g: Tensor, input: Tensor, opName: string): Tensor {
+  if (sameShape(g.shape, input.shape)) return g;
+  if (!broadcastsTo(input.shape, g.shape)) {
+    throw new GraphBuildError(`grad: ${opName} produced a gradient of shape ${fmtShape(g.shape)} for an input of shape ${fmtShape(input.shape)}`);
+  }
+  return sumToShape(g, input.shape);
+}
+
+/**
  * Gradients of `y` with respect to each tensor in `wrt`. `y` must be a scalar unless `seed`
  * (dL/dy, same shape as y) is given. Tensors y does not depend on get zero gradients.
  */
@@ -61,11 +75,9 @@ export function grad(y: Tensor, wrt: readonly Tensor[], seed?: Tensor): Tensor[]
     const inputNeeds = t.inputs.map((i) => needs.has(i.id));
     const gs = t.op.grad({ g, out: t, inputs: t.inputs, attrs: t.attrs, needs: inputNeeds });
     t.inputs.forEach((inp, i) => {
-      const gi = gs[i];
-      if (!gi || !inputNeeds[i]) return;
-      if (!sameShape(gi.shape, inp.shape)) {
-        throw new GraphBuildError(`grad: ${t.op.name} produced a gradient of shape ${fmtShape(gi.shape)} for an input of shape ${fmtShape(inp.shape)}`);
-      }
+      const rule = gs[i];
+      if (!rule || !inputNeeds[i]) return;
+      const gi = toInputShape(rule, inp, t.op.name);
       const prev = grads.get(inp.id);
       grads.set(inp.id, prev ? add(prev, gi) : gi);
     });

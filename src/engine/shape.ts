@@ -29,6 +29,12 @@ export function normAxes(axes: readonly number[] | undefined, rank: number): num
   return out.sort((x, y) => x - y);
 }
 
+/** Whether `from` broadcasts to exactly `to` (NumPy rules: `to` keeps its shape). */
+export function broadcastsTo(from: Shape, to: Shape): boolean {
+  const lead = to.length - from.length;
+  return lead >= 0 && from.every((d, i) => d === 1 || d === to[lead + i]);
+}
+
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -12,7 +12,9 @@ export interface OpDef<A = unknown> {
   /**
    * Gradients of a scalar loss with respect to each input, given `g`, the gradient with respect to
    * the output. Expressed with ordinary ops, so gradients can be differentiated again.
-   * Entries may be undefined for inputs that need no gradient (or have none).
+   * Entries may be undefined for inputs that need no gradient (or have none). An entry may have any
+   * shape its input broadcasts to (a broadcasting op can return it in the output's shape): `grad`
+   * sums it down to the input's shape.
    */
   grad?(ctx: GradContext<A>): (Tensor | undefined)[];
   /** Emits ONNX nodes computing the output; returns the output's value name. */

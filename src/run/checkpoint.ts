@@ -2,13 +2,17 @@
 // file with a SHA-256 checksum that is verified on load. Written atomically.
 //
 // Layout: "TSGANCK1" | u32 LE header length | header JSON | tensor bytes | SHA-256 of all before.
+// The header's `version` is the format version (the magic's "1" is not); a file of another version
+// is refused with a message naming both, never read as corrupt.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { DType, HostArray, HostTensor } from '../engine/index.js';
 import { InputError } from '../errors.js';
 import { atomicWriteFile } from './atomic.js';
 
 const MAGIC = 'TSGANCK1';
+/** Bumped whenever saved state stops fitting the code that reads it (version 2: the networks' parameter layout changed). */
+export const CHECKPOINT_FORMAT_VERSION = 2;
 
 export interface Checkpoint {
   step: number;
@@ -22,6 +26,27 @@ export class CheckpointError extends InputError {
     super(message);
     this.name = 'CheckpointError';
   }
+}
+
+/** An intact checkpoint in another format version: the run cannot continue here, and the file is kept. */
+export class CheckpointVersionError extends CheckpointError {
+  constructor(
+    readonly path: string,
+    readonly found: number,
+  ) {
+    super(
+      `checkpoint ${path} was written in format version ${found}; this tsgan reads format version ${CHECKPOINT_FORMAT_VERSION} ` +
+        '(train the run again, or use the tsgan version that wrote it)',
+    );
+    this.name = 'CheckpointVersionError';
+  }
+}
+
+interface Header {
+  version?: unknown;
+  step: number;
+  meta: Record<string, unknown>;
+  tensors: TensorEntry[];
 }
 
 interface TensorEntry {
@@ -47,7 +72,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     entries.push({ name, dtype: t.dtype, shape: t.shape, offset, bytes: t.data.byteLength });
     offset += t.data.byteLength;
   }
-  const header = Buffer.from(JSON.stringify({ version: 1, step: c.step, meta: c.meta, tensors: entries }), 'utf8');
+  const header = Buffer.from(JSON.stringify({ version: CHECKPOINT_FORMAT_VERSION, step: c.step, meta: c.meta, tensors: entries }), 'utf8');
   const total = 8 + 4 + header.length + offset + 32;
   const out = Buffer.alloc(total);
   out.write(MAGIC, 0, 'ascii');
@@ -66,16 +91,16 @@ export function decodeCheckpoint(bytes: Uint8Array, path: string): Checkpoint {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const corrupt = (why: string) => new CheckpointError(`checkpoint ${path} is corrupt (${why})`);
   if (buf.length < 44 || buf.toString('ascii', 0, 8) !== MAGIC) throw corrupt('not a tsgan checkpoint');
+  const header = parseHeader(buf, buf.length - 32);
+  // Before the checksum: another version's layout past the header may differ, and it is not corruption.
+  if (header && typeof header.version === 'number' && header.version !== CHECKPOINT_FORMAT_VERSION) {
+    throw new CheckpointVersionError(path, header.version);
+  }
   const digest = createHash('sha256').update(buf.subarray(0, buf.length - 32)).digest();
   if (!digest.equals(buf.subarray(buf.length - 32))) throw corrupt('checksum mismatch');
-  const hlen = buf.readUInt32LE(8);
-  let header: { step: number; meta: Record<string, unknown>; tensors: TensorEntry[] };
-  try {
-    header = JSON.parse(buf.toString('utf8', 12, 12 + hlen));
-  } catch {
-    throw corrupt('unreadable header');
-  }
-  const base = 12 + hlen;
+  if (!header) throw corrupt('unreadable header');
+  if (header.version !== CHECKPOINT_FORMAT_VERSION) throw corrupt('no format version in the header');
+  const base = 12 + buf.readUInt32LE(8);
   const tensors: Record<string, HostTensor> = {};
   for (const e of header.tensors) {
     const Ctor = ARRAY[e.dtype];
@@ -85,6 +110,41 @@ export function decodeCheckpoint(bytes: Uint8Array, path: string): Checkpoint {
     tensors[e.name] = { dtype: e.dtype, shape: e.shape, data: new Ctor(copy.buffer) };
   }
   return { step: header.step, meta: header.meta, tensors };
+}
+
+/** The header of a checkpoint's bytes (`end`: where the header must end by), or undefined when unreadable. */
+function parseHeader(buf: Buffer, end: number): Header | undefined {
+  const hlen = buf.readUInt32LE(8);
+  if (12 + hlen > end) return undefined;
+  try {
+    const header: unknown = JSON.parse(buf.toString('utf8', 12, 12 + hlen));
+    return typeof header === 'object' && header !== null ? (header as Header) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The format version in a checkpoint file's header, read without loading the tensors; undefined when unreadable. */
+export function checkpointFormatVersion(path: string): number | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const start = Buffer.alloc(12);
+    if (readSync(fd, start, 0, 12, 0) < 12 || start.toString('ascii', 0, 8) !== MAGIC) return undefined;
+    const hlen = start.readUInt32LE(8);
+    if (12 + hlen > fstatSync(fd).size) return undefined; // a damaged length field
+    const buf = Buffer.alloc(12 + hlen);
+    start.copy(buf);
+    if (readSync(fd, buf, 12, hlen, 12) < hlen) return undefined;
+    const version = parseHeader(buf, buf.length)?.version;
+    return typeof version === 'number' ? version : undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function writeCheckpoint(path: string, c: Checkpoint): void {

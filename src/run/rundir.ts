@@ -4,7 +4,14 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, validateConfig, type GanConfig } from '../config/schema.js';
 import { atomicWriteFile } from './atomic.js';
-import { CheckpointError, readCheckpoint, type Checkpoint } from './checkpoint.js';
+import {
+  CHECKPOINT_FORMAT_VERSION,
+  CheckpointError,
+  CheckpointVersionError,
+  checkpointFormatVersion,
+  readCheckpoint,
+  type Checkpoint,
+} from './checkpoint.js';
 
 export class RunDir {
   constructor(readonly path: string) {}
@@ -64,7 +71,9 @@ export class RunDir {
 
   /**
    * The newest checkpoint that verifies. Corrupt ones are reported through `warn` by name and
-   * skipped, never used. Undefined when there is none.
+   * skipped, never used. One written in another format version is not skipped: its
+   * CheckpointVersionError is thrown, since no older checkpoint of the run can be read either.
+   * Undefined when there is none.
    */
   latestGoodCheckpoint(warn: (msg: string) => void): { step: number; path: string; checkpoint: Checkpoint } | undefined {
     const steps = this.checkpointSteps();
@@ -73,17 +82,21 @@ export class RunDir {
       try {
         return { step: steps[i]!, path, checkpoint: readCheckpoint(path) };
       } catch (e) {
-        if (!(e instanceof CheckpointError)) throw e;
+        if (!(e instanceof CheckpointError) || e instanceof CheckpointVersionError) throw e;
         warn(`${e.message}; skipping it`);
       }
     }
     return undefined;
   }
 
-  /** Deletes all but the newest `keep` checkpoints. */
+  /** Deletes all but the newest `keep` checkpoints, except any of another format version (kept for the tsgan that reads them). */
   pruneCheckpoints(keep: number): void {
     const steps = this.checkpointSteps();
-    for (const s of steps.slice(0, Math.max(0, steps.length - keep))) rmSync(this.checkpointPath(s), { force: true });
+    for (const s of steps.slice(0, Math.max(0, steps.length - keep))) {
+      const path = this.checkpointPath(s);
+      const version = checkpointFormatVersion(path);
+      if (version === undefined || version === CHECKPOINT_FORMAT_VERSION) rmSync(path, { force: true });
+    }
   }
 
   /** Keeps only the metrics lines of steps up to `step` (after resuming from a checkpoint). */

@@ -94,6 +94,61 @@ describe('autodiff', () => {
   });
 });
 
+describe('broadcasting is undone once, in grad', () => {
+  const checkerboard = E.greater(E.constant([1, -1, 1, -1, -1, 1, -1, 1, 1, -1, 1, -1], [3, 4]), 0);
+  // Each case: the inputs' shapes and an op that broadcasts them. Every gradient must come back in
+  // its input's shape (summed over the broadcast axes) and match finite differences.
+  const cases: [string, number[][], (...xs: E.Tensor[]) => E.Tensor][] = [
+    ['add [3, 1] + [1, 4]', [[3, 1], [1, 4]], (a, b) => E.add(a!, b!)],
+    ['mul [2, 3, 4] * [4]', [[2, 3, 4], [4]], (a, b) => E.mul(a!, b!)],
+    ['div [3] / [2, 1, 3]', [[3], [2, 1, 3]], (a, b) => E.div(a!, E.add(E.square(b!), 0.5))],
+    ['where, a [3, 4] condition picking from a [4] and a [3, 1] branch', [[4], [3, 1]], (a, b) => E.where(checkerboard, a!, b!)],
+    ['expand [2, 1] to [3, 2, 4]', [[2, 1]], (x) => E.expand(x!, [3, 2, 4])],
+    ['matmul [2, 3, 4] @ [4, 5] (b shared by the batch)', [[2, 3, 4], [4, 5]], (a, b) => E.matmul(a!, b!)],
+    ['matmul [3, 4] @ [2, 4, 5] (a shared by the batch)', [[3, 4], [2, 4, 5]], (a, b) => E.matmul(a!, b!)],
+    ['matmul [2, 1, 3, 4] @ [3, 4, 2] (both batch axes broadcast)', [[2, 1, 3, 4], [3, 4, 2]], (a, b) => E.matmul(a!, b!)],
+    // A gradient of a gradient: the inner gradient of y is summed over x's broadcast axis, and the outer one again.
+    [
+      'second order: d/dx of ||d/dy sum(x * y)||^2 with x [3, 1], y [1, 4]',
+      [[3, 1], [1, 4]],
+      (x, y) => {
+        const [gy] = E.grad(E.reduceSum(E.mul(E.tanh(x!), y!)), [y!]);
+        return E.mul(gy!, gy!);
+      },
+    ],
+  ];
+  for (const [name, shapes, build] of cases) {
+    it(name, async () => {
+      const xs = shapes.map((s, i) => E.input(`x${i}`, s));
+      const grads = E.grad(E.reduceSum(build(...xs)), xs);
+      expect(grads.map((g) => g.shape)).toEqual(shapes);
+      const r = await gradCheck(build, shapes.map((shape) => ({ shape })));
+      expect(r.maxError).toBeLessThanOrEqual(1);
+    });
+  }
+
+  it('sums [3, 1] + [1, 4] to the inputs: d/da sum((a + b) * R) = R summed over axis 1, d/db = R summed over axis 0', async () => {
+    const a = E.input('a', [3, 1]);
+    const b = E.input('b', [1, 4]);
+    const R = E.constant([1, 2, 3, 4, 10, 20, 30, 40, 100, 200, 300, 400], [3, 4]);
+    const [ga, gb] = E.grad(E.reduceSum(E.mul(E.add(a, b), R)), [a, b]);
+    const r = await evaluate({ ga: ga!, gb: gb! });
+    expect(r.ga).toEqual([10, 100, 1000]);
+    expect(r.gb).toEqual([111, 222, 333, 444]);
+  });
+
+  it('refuses a gradient rule whose result the input does not broadcast to, naming the op and both shapes', () => {
+    const bad: E.OpDef<Record<string, never>> = {
+      name: 'badGrad',
+      infer: ([x]) => ({ shape: x!.shape, dtype: x!.dtype }),
+      grad: ({ g }) => [E.reshape(g, [2, 3])],
+      lower: (ctx, ins) => ctx.node('Identity', ins),
+    };
+    const x = E.input('x', [3, 2]);
+    expect(() => E.grad(E.reduceSum(E.apply(bad, [x], {})), [x])).toThrow('grad: badGrad produced a gradient of shape [2, 3] for an input of shape [3, 2]');
+  });
+});
+
 describe('build-time errors name the op, the shapes and the caller', () => {
   it('matmul with mismatched inner dimensions', () => {
     const a = E.input('a', [2, 3]);

@@ -165,6 +165,11 @@ export interface LowerOptions {
   constants?: (stateName: string) => { data: Float32Array; shape: readonly number[] } | undefined;
   /** Give the first dimension of every input and output the symbolic size "batch". */
   dynamicBatch?: boolean;
+  /**
+   * The model's producer_version (its producer_name is "tsgan"); omitted when not given. Passed in
+   * rather than read here, so the engine needs nothing Node-only to know tsgan's version.
+   */
+  producerVersion?: string;
 }
 
 /** The inputs a program built from this spec will take (names, shapes, dtypes), without lowering it. */
@@ -323,7 +328,7 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
   const w = new ProtoWriter();
   w.int(1, IR_VERSION);
   w.string(2, 'tsgan');
-  w.string(3, '0.1.0');
+  if (opts.producerVersion !== undefined) w.string(3, opts.producerVersion);
   w.message(7, (g) => writeGraph(g, graph, bodyRename));
   w.message(8, (op) => op.string(1, '').int(2, OPSET));
   for (const [k, v] of Object.entries(spec.metadata ?? {})) w.message(14, (m) => m.string(1, k).string(2, v));

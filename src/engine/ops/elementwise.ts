@@ -2,7 +2,6 @@
 import { apply, type DType, type OpDef, Tensor, type AttrValue } from '../tensor.js';
 import { broadcastShapes } from '../shape.js';
 import { constant, constantValue } from './leaves.js';
-import { sumToShape } from './reduce.js';
 
 export type TensorLike = Tensor | number;
 
@@ -30,12 +29,8 @@ function binary(
       const dtype = sameDtype(a!, b!);
       return { shape: broadcastShapes(a!.shape, b!.shape), dtype: outDtype ?? dtype };
     },
-    grad: grad
-      ? ({ g, out, inputs: [a, b], needs }) => {
-          const [ga, gb] = grad(g, a!, b!, out, needs);
-          return [ga && sumToShape(ga, a!.shape), gb && sumToShape(gb, b!.shape)];
-        }
-      : undefined,
+    // Gradients come back in the broadcast (output) shape; grad() sums each to its input's shape.
+    grad: grad ? ({ g, out, inputs: [a, b], needs }) => grad(g, a!, b!, out, needs) : undefined,
     lower: (ctx, ins) => ctx.node(onnx, ins),
   };
 }
@@ -130,13 +125,10 @@ export const whereOp: OpDef<Record<string, never>> = {
     const dtype = sameDtype(a!, b!);
     return { shape: broadcastShapes(c!.shape, broadcastShapes(a!.shape, b!.shape)), dtype };
   },
-  grad: ({ g, inputs: [c, a, b], needs }) => {
+  // Each branch's gradient in the output's shape; grad() sums it to the branch's shape.
+  grad: ({ g, inputs: [c], needs }) => {
     const zero = constant(0, [], g.dtype);
-    return [
-      undefined,
-      needs[1] ? sumToShape(where(c!, g, zero), a!.shape) : undefined,
-      needs[2] ? sumToShape(where(c!, zero, g), b!.shape) : undefined,
-    ];
+    return [undefined, needs[1] ? where(c!, g, zero) : undefined, needs[2] ? where(c!, zero, g) : undefined];
   },
   lower: (ctx, ins) => ctx.node('Where', ins),
 };

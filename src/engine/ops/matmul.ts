@@ -1,7 +1,6 @@
 // Batched matrix multiplication with NumPy broadcasting of the batch dimensions.
 import { apply, fmtShape, type OpDef, Tensor } from '../tensor.js';
 import { broadcastShapes } from '../shape.js';
-import { sumToShape } from './reduce.js';
 import { mT } from './shape.js';
 
 export const matmulOp: OpDef<Record<string, never>> = {
@@ -15,10 +14,8 @@ export const matmulOp: OpDef<Record<string, never>> = {
     const batch = broadcastShapes(a!.shape.slice(0, -2), b!.shape.slice(0, -2));
     return { shape: [...batch, m, n], dtype: 'float32' };
   },
-  grad: ({ g, inputs: [a, b], needs }) => [
-    needs[0] ? sumToShape(matmul(g, mT(b!)), a!.shape) : undefined,
-    needs[1] ? sumToShape(matmul(mT(a!), g), b!.shape) : undefined,
-  ],
+  // Both gradients carry the broadcast batch dimensions; grad() sums them to each operand's shape.
+  grad: ({ g, inputs: [a, b], needs }) => [needs[0] ? matmul(g, mT(b!)) : undefined, needs[1] ? matmul(mT(a!), g) : undefined],
   lower: (ctx, ins) => ctx.node('MatMul', ins),
 };
 

@@ -3,7 +3,6 @@
 import { apply, fmtShape, opError, shapeSize, type DType, type OpDef, type Shape, Tensor } from '../tensor.js';
 import { broadcastShapes, normAxis, sameShape } from '../shape.js';
 import { constant } from './leaves.js';
-import { sumToShape } from './reduce.js';
 
 type NoAttrs = Record<string, never>;
 
@@ -84,7 +83,8 @@ export const expandOp: OpDef<{ shape: number[] }> = {
     if (!sameShape(out, a.shape)) throw new Error(`cannot broadcast ${fmtShape(x!.shape)} to ${fmtShape(a.shape)}`);
     return { shape: out, dtype: x!.dtype };
   },
-  grad: ({ g, inputs: [x] }) => [sumToShape(g, x!.shape)],
+  // The output's gradient as it is: grad() sums it down to the input's shape.
+  grad: ({ g }) => [g],
   lower: (ctx, [x], a) => ctx.node('Expand', [x!, ctx.constInt64(a.shape)]),
 };
 

@@ -1,0 +1,47 @@
+// The engine's modules depend on each other one way: no import cycles (type-only imports included).
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ENGINE = resolve('src', 'engine');
+
+function engineFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? engineFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+/** Relative imports and re-exports of a file, as absolute .ts paths. */
+function importsOf(file: string): string[] {
+  const src = readFileSync(file, 'utf8');
+  return [...src.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+'(\.[^']+)'/gms)].map((m) => resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')));
+}
+
+/** Every cycle a depth-first walk closes, as "a.ts -> b.ts -> a.ts". */
+function cycles(files: readonly string[]): string[] {
+  const deps = new Map(files.map((f) => [f, importsOf(f)]));
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const found: string[] = [];
+  const visit = (f: string) => {
+    state.set(f, 'open');
+    path.push(f);
+    for (const d of deps.get(f) ?? []) {
+      if (state.get(d) === 'open') found.push([...path.slice(path.indexOf(d)), d].map((p) => relative(ENGINE, p)).join(' -> '));
+      else if (!state.has(d)) visit(d);
+    }
+    path.pop();
+    state.set(f, 'done');
+  };
+  for (const f of files) if (!state.has(f)) visit(f);
+  return found;
+}
+
+describe('engine module graph', () => {
+  it('has no import cycles', () => {
+    const files = engineFiles(ENGINE);
+    expect(files.length).toBeGreaterThan(10);
+    expect(importsOf(join(ENGINE, 'autodiff.ts'))).toContain(join(ENGINE, 'ops', 'reduce.ts'));
+    expect(cycles(files)).toEqual([]);
+  });
+});
