@@ -26,13 +26,13 @@ export const uniformPerStep = (...shape: number[]): InputSpec => ({ from: 'unifo
 export type Batch<K extends string = string> = Record<K, Tensor>;
 
 /** D's outputs on a batch: the adversarial logit (or critic score) and any auxiliary heads. */
-export type Heads = { logit: Tensor } & Record<string, Tensor>;
+export type Heads = { logit: Tensor } & Partial<Record<string, Tensor>>;
 
 /**
  * D as the adversarial loss sees it: a module giving logits, or a function of the judged sample
  * and what D is given alongside it (a label, the input image of a pair), giving logits or heads.
  */
-export type Judge = Module | ((x: Tensor, ctx: Ctx, ...given: Tensor[]) => Tensor | Heads);
+export type Judge<H extends Heads = Heads> = Module | ((x: Tensor, ctx: Ctx, ...given: Tensor[]) => Tensor | H);
 
 /** What D is given alongside the judged samples: the same for both sides, or per side. */
 export type Given = Tensor[] | { real: Tensor[]; fake: Tensor[] };
@@ -42,9 +42,9 @@ export interface Adversary {
   /** The pass's state (parameters as of this point of the step). */
   ctx: Ctx;
   /** D's loss for telling `real` from `fake` (with the configured penalty); also D's heads on each. */
-  d(judge: Judge, real: Tensor, fake: Tensor, given?: Given): { loss: Tensor; real: Heads; fake: Heads };
+  d<H extends Heads = Heads>(judge: Judge<H>, real: Tensor, fake: Tensor, given?: Given): { loss: Tensor; real: H; fake: H };
   /** G's loss for `fake` to be judged real; also D's heads on it. */
-  g(judge: Judge, fake: Tensor, given?: Tensor[]): { loss: Tensor; fake: Heads };
+  g<H extends Heads = Heads>(judge: Judge<H>, fake: Tensor, given?: Tensor[]): { loss: Tensor; fake: H };
 }
 
 /** Image-to-image types translate in one or two directions. */

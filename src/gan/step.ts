@@ -129,19 +129,20 @@ class StepAdversary implements Adversary {
     private readonly gpAlpha?: Tensor,
   ) {}
 
-  private judge(j: Judge, x: Tensor, given: Tensor[]): Heads {
-    return toHeads(typeof j === 'function' ? j(x, this.ctx, ...given) : j.call(x, this.ctx));
+  private judge<H extends Heads>(j: Judge<H>, x: Tensor, given: Tensor[]): H {
+    // A judge that gives a bare tensor has no heads beyond the logit.
+    return toHeads(typeof j === 'function' ? j(x, this.ctx, ...given) : j.call(x, this.ctx)) as H;
   }
 
-  d(judge: Judge, real: Tensor, fake: Tensor, given: Given = []): { loss: Tensor; real: Heads; fake: Heads } {
+  d<H extends Heads>(judge: Judge<H>, real: Tensor, fake: Tensor, given: Given = []): { loss: Tensor; real: H; fake: H } {
     const g = Array.isArray(given) ? { real: given, fake: given } : given;
-    let onReal: Heads;
-    let onFake: Heads;
+    let onReal: H;
+    let onFake: H;
     if (this.join) {
       const both = this.judge(judge, E.concat([real, fake], 0), g.real.map((r, i) => E.concat([r, g.fake[i]!], 0)));
-      onReal = { logit: halves(both.logit)[0] };
-      onFake = { logit: halves(both.logit)[1] };
-      for (const [k, t] of Object.entries(both)) if (k !== 'logit') [onReal[k], onFake[k]] = halves(t);
+      const split: [Heads, Heads] = [{ logit: halves(both.logit)[0] }, { logit: halves(both.logit)[1] }];
+      for (const [k, t] of Object.entries(both)) if (k !== 'logit' && t) [split[0][k], split[1][k]] = halves(t);
+      [onReal, onFake] = split as [H, H];
     } else {
       onReal = this.judge(judge, real, g.real);
       onFake = this.judge(judge, fake, g.fake);
@@ -163,7 +164,7 @@ class StepAdversary implements Adversary {
     return { loss, real: onReal, fake: onFake };
   }
 
-  g(judge: Judge, fake: Tensor, given: Tensor[] = []): { loss: Tensor; fake: Heads } {
+  g<H extends Heads>(judge: Judge<H>, fake: Tensor, given: Tensor[] = []): { loss: Tensor; fake: H } {
     const onFake = this.judge(judge, fake, given);
     return { loss: generatorLoss(this.cfg.loss, onFake.logit), fake: onFake };
   }

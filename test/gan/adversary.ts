@@ -12,9 +12,9 @@ export interface ShownToD {
 }
 
 export function silentAdversary(ctx: E.StateTrace, term: (logit: E.Tensor) => E.Tensor = () => E.scalar(0)): Adversary & { shown: ShownToD[] } {
-  const judge = (j: Judge, x: E.Tensor, given: E.Tensor[]): Heads => {
+  const judge = <H extends Heads>(j: Judge<H>, x: E.Tensor, given: E.Tensor[]): H => {
     const out = typeof j === 'function' ? j(x, ctx, ...given) : j.call(x, ctx);
-    return 'logit' in out ? out : { logit: out as E.Tensor };
+    return ('logit' in out ? out : { logit: out as E.Tensor }) as H;
   };
   const shown: ShownToD[] = [];
   return {

@@ -108,7 +108,7 @@ describe('trainer', () => {
     expect(run.checkpointSteps()).toEqual([48, 96]);
     const latest = run.checkpointPath(96);
     const bytes = readFileSync(latest);
-    bytes[bytes.length >> 1] ^= 0xff;
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0xff;
     writeFileSync(latest, bytes);
     expect(() => readCheckpoint(latest)).toThrow(`checkpoint ${latest} is corrupt (checksum mismatch)`);
     const warnings: string[] = [];

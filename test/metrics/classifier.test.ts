@@ -61,11 +61,11 @@ describe('shipped classifiers', () => {
     const path = join(tmp, 'mnist.bin');
     copyFileSync(src, path);
     const bytes = readFileSync(path);
-    bytes[bytes.length >> 1] ^= 0x01;
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0x01;
     writeFileSync(path, bytes);
     await expect(loadClassifier('mnist', path)).rejects.toThrow(`classifier weights ${path} are corrupt (checksum mismatch)`);
     const header = readFileSync(src);
-    header[20] ^= 0x20;
+    header[20] = header[20]! ^ 0x20;
     writeFileSync(path, header);
     expect(() => readClassifierWeights(path)).toThrow(`classifier weights ${path} are corrupt (checksum mismatch)`);
     writeFileSync(path, readFileSync(src).subarray(0, 1000));

@@ -96,7 +96,7 @@ describe('checkpoint format version', () => {
 
   it('is named even when the rest of the file would not verify (a later format may lay it out differently)', () => {
     const old = withFormatVersion(encodeCheckpoint(small), 1);
-    old[old.length - 40] ^= 0xff;
+    old[old.length - 40] = old[old.length - 40]! ^ 0xff;
     expect(thrown(() => decodeCheckpoint(old, 'old.ckpt')).message).toBe(versionMessage('old.ckpt', 1));
   });
 
@@ -113,7 +113,7 @@ describe('a run directory with checkpoints of another format version', () => {
     writeCheckpoint(run.checkpointPath(100), { ...small, step: 100 });
     rewriteFormatVersion([run.checkpointPath(50)], 1);
     const corrupt = readFileSync(run.checkpointPath(100));
-    corrupt[corrupt.length - 40] ^= 0xff;
+    corrupt[corrupt.length - 40] = corrupt[corrupt.length - 40]! ^ 0xff;
     writeFileSync(run.checkpointPath(100), corrupt);
     const before = snapshot(run.path);
     const warnings: string[] = [];

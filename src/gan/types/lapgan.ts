@@ -171,7 +171,8 @@ export function lapgan(o: LapganOptions): GanRecipe {
   };
   const refine = (level: number, cond: Tensor, z: Tensor, ctx: Ctx) => E.add(cond, gs[level]!.call(E.concat([cond, noise(z, level)], 1), ctx));
   // A finer level's discriminator judges its image together with its condition.
-  const judges = [ds[0]!, ...[1, 2].map((l) => (image: Tensor, ctx: Ctx, cond: Tensor) => ds[l]!.call(E.concat([image, cond], 1), ctx))] as const;
+  const finer = (l: number) => (image: Tensor, ctx: Ctx, cond: Tensor) => ds[l]!.call(E.concat([image, cond], 1), ctx);
+  const judges = [ds[0]!, finer(1), finer(2)] as const;
   const meanOfLevels = (terms: Tensor[]) => E.div(E.add(E.add(terms[0]!, terms[1]!), terms[2]!), LEVELS);
 
   return defineRecipe({
