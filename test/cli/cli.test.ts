@@ -27,6 +27,14 @@ describe('gan presets', () => {
     const names = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
     expect(names).toEqual(['ring8', 'grid25', 'mnist-mlp', 'mnist-dcgan', 'fashion-dcgan', 'mnist-cgan', 'fashion-cgan', 'mnist-acgan', 'fashion-acgan', 'mnist-infogan', 'mnist-lsgan', 'mnist-wgan', 'mnist-wgan-gp', 'mnist-sngan', 'mnist-lapgan', 'mnist-pix2pix-inpaint', 'mnist-unet-inpaint-l1', 'mnist-cyclegan-thicken', 'mnist-srgan-4x', 'fashion-srgan-4x', 'moving-mnist-video']);
   });
+
+  it('a reader that closes the pipe early is no error (exit 0, nothing on stderr)', () => {
+    // `true` exits without reading, so every write meets a closed pipe (EPIPE).
+    const cmd = [process.execPath, ...NODE_ARGS, 'presets'].map((a) => `'${a}'`).join(' ');
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `${cmd} | true`], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
 });
 
 describe('bad configs get one message naming the key or file, exit code 2, and nothing is written', () => {
