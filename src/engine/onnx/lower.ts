@@ -114,11 +114,11 @@ interface GraphParts {
 
 type GraphAttr = { graph: GraphParts };
 
-function writeGraph(g: ProtoWriter, parts: GraphParts, rename: (v: string) => string = (v) => v): void {
+function writeGraph(g: ProtoWriter, parts: GraphParts): void {
   for (const n of parts.nodes) {
     g.message(1, (nw) => {
-      for (const i of n.inputs) nw.string(1, rename(i));
-      for (const o of n.outputs) nw.string(2, rename(o));
+      for (const i of n.inputs) nw.string(1, i);
+      for (const o of n.outputs) nw.string(2, o);
       nw.string(4, n.opType);
       for (const [k, v] of Object.entries(n.attrs)) nw.message(5, (aw) => writeAttr(aw, k, v));
     });
@@ -257,6 +257,7 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
     if (producedByNode.has(v) && !rename.has(v)) rename.set(v, name);
     else L.nodes.push({ opType: 'Identity', inputs: [rename.get(v) ?? v], outputs: [name], attrs: {} });
   };
+  const renamed = (nodes: Node[]) => nodes.map((n) => ({ ...n, inputs: n.inputs.map((i) => rename.get(i) ?? i), outputs: n.outputs.map((o) => rename.get(o) ?? o) }));
   const outputs: LeafInfo[] = [];
   const updateOutputs = new Map<string, string>();
   const onnxType = (d: DType) => d as OnnxDType;
@@ -272,11 +273,10 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
   }
   for (const leaf of stateInputs.values()) graph.inputs.push({ name: leaf.name, dtype: onnxType(leaf.dtype), shape: leaf.shape });
 
-  let bodyRename: (v: string) => string = (v) => rename.get(v) ?? v;
   if (!loop) {
     for (const [name, t] of Object.entries(spec.outputs)) bindResult(name, t);
     for (const [s, v] of updates) bindResult(`${stateNameOf(s)}__next`, v);
-    graph.nodes = L.nodes;
+    graph.nodes = renamed(L.nodes);
     graph.initializers = [...L.initializers, ...baked];
   } else {
     const carried = updates.map(([s, v]) => ({ name: stateNameOf(s), s, v }));
@@ -285,7 +285,7 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
     L.nodes.push({ opType: 'Identity', inputs: ['loop_cond_in'], outputs: ['loop_cond_out'], attrs: {} });
     const body: GraphParts = {
       name: 'step',
-      nodes: L.nodes.map((n) => ({ ...n, inputs: n.inputs.map((i) => rename.get(i) ?? i), outputs: n.outputs.map((o) => rename.get(o) ?? o) })),
+      nodes: renamed(L.nodes),
       initializers: L.initializers,
       inputs: [
         { name: iterName, dtype: 'int64', shape: [] },
@@ -298,7 +298,6 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
         ...Object.entries(spec.outputs).map(([n, t]) => ({ name: `${n}__scan`, dtype: onnxType(t.dtype), shape: t.shape })),
       ],
     };
-    bodyRename = (v) => v;
     graph.initializers = [
       { name: 'loop_trip_count', dtype: 'int64', dims: [], raw: rawInt64([loopSteps]) },
       { name: 'loop_cond_init', dtype: 'bool', dims: [], raw: Uint8Array.of(1) },
@@ -329,7 +328,7 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
   w.int(1, IR_VERSION);
   w.string(2, 'tsgan');
   if (opts.producerVersion !== undefined) w.string(3, opts.producerVersion);
-  w.message(7, (g) => writeGraph(g, graph, bodyRename));
+  w.message(7, (g) => writeGraph(g, graph));
   w.message(8, (op) => op.string(1, '').int(2, OPSET));
   for (const [k, v] of Object.entries(spec.metadata ?? {})) w.message(14, (m) => m.string(1, k).string(2, v));
 
