@@ -4,20 +4,9 @@ import { topoSort } from '../autodiff.js';
 import { inputOp, stateOp, type InputAttrs } from '../ops/leaves.js';
 import { GraphBuildError, fmtShape, type AttrValue, type DType, type LowerContext, type Shape, type Tensor } from '../tensor.js';
 import { sameShape } from '../shape.js';
-import {
-  ATTR,
-  ONNX_DTYPE,
-  ProtoWriter,
-  rawFloat32,
-  rawInt64,
-  writeTensor,
-  writeValueInfo,
-  type OnnxDType,
-  type TensorData,
-} from './proto.js';
+import { rawFloat32, rawInt64, writeModel, type GraphData, type NodeData, type OnnxDType, type TensorData } from './proto.js';
 
-export const OPSET = 18;
-const IR_VERSION = 8;
+export { OPSET } from './proto.js';
 
 export interface LeafInfo {
   name: string;
@@ -56,15 +45,8 @@ export interface LoopOptions {
   perStep: readonly string[];
 }
 
-interface Node {
-  opType: string;
-  inputs: string[];
-  outputs: string[];
-  attrs: Record<string, AttrValue | GraphAttr>;
-}
-
 class Lowering implements LowerContext {
-  nodes: Node[] = [];
+  nodes: NodeData[] = [];
   initializers: TensorData[] = [];
   private constCache = new Map<string, string>();
   private counter = 0;
@@ -101,61 +83,6 @@ class Lowering implements LowerContext {
 
   constFloat(values: readonly number[] | Float32Array, shape: Shape): string {
     return this.constant('float32', values, shape);
-  }
-}
-
-interface GraphParts {
-  name: string;
-  nodes: Node[];
-  initializers: TensorData[];
-  inputs: { name: string; dtype: OnnxDType; shape: readonly (number | string)[] }[];
-  outputs: { name: string; dtype: OnnxDType; shape: readonly (number | string)[] }[];
-}
-
-type GraphAttr = { graph: GraphParts };
-
-function writeGraph(g: ProtoWriter, parts: GraphParts): void {
-  for (const n of parts.nodes) {
-    g.message(1, (nw) => {
-      for (const i of n.inputs) nw.string(1, i);
-      for (const o of n.outputs) nw.string(2, o);
-      nw.string(4, n.opType);
-      for (const [k, v] of Object.entries(n.attrs)) nw.message(5, (aw) => writeAttr(aw, k, v));
-    });
-  }
-  g.string(2, parts.name);
-  for (const init of parts.initializers) g.message(5, (tw) => writeTensor(tw, init));
-  for (const i of parts.inputs) g.message(11, (vw) => writeValueInfo(vw, i.name, i.dtype, i.shape));
-  for (const o of parts.outputs) g.message(12, (vw) => writeValueInfo(vw, o.name, o.dtype, o.shape));
-}
-
-function writeAttr(w: ProtoWriter, name: string, v: AttrValue | GraphAttr): void {
-  w.string(1, name);
-  if (typeof v === 'number') {
-    w.int(3, v).int(20, ATTR.INT);
-  } else if (typeof v === 'string') {
-    const dt = ONNX_DTYPE[v as OnnxDType];
-    // A dtype name given to the Cast "to" attribute is written as its enum value.
-    if (name === 'to' && dt !== undefined) w.int(3, dt).int(20, ATTR.INT);
-    else w.string(4, v).int(20, ATTR.STRING);
-  } else if ('graph' in v) {
-    w.message(6, (gw) => writeGraph(gw, v.graph));
-    w.int(20, ATTR.GRAPH);
-  } else if ('ints' in v) {
-    for (const i of v.ints) w.int(8, i);
-    w.int(20, ATTR.INTS);
-  } else if ('floats' in v) {
-    for (const f of v.floats) w.float(7, f);
-    w.int(20, ATTR.FLOATS);
-  } else if ('int' in v) {
-    w.int(3, v.int).int(20, ATTR.INT);
-  } else if ('float' in v) {
-    w.float(2, v.float).int(20, ATTR.FLOAT);
-  } else {
-    const t = v.tensor;
-    const raw = t.dtype === 'float32' ? rawFloat32(t.data) : rawInt64(t.data);
-    w.message(5, (tw) => writeTensor(tw, { name: '', dtype: t.dtype as OnnxDType, dims: t.shape, raw }));
-    w.int(20, ATTR.TENSOR);
   }
 }
 
@@ -257,7 +184,7 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
     if (producedByNode.has(v) && !rename.has(v)) rename.set(v, name);
     else L.nodes.push({ opType: 'Identity', inputs: [rename.get(v) ?? v], outputs: [name], attrs: {} });
   };
-  const renamed = (nodes: Node[]) => nodes.map((n) => ({ ...n, inputs: n.inputs.map((i) => rename.get(i) ?? i), outputs: n.outputs.map((o) => rename.get(o) ?? o) }));
+  const renamed = (nodes: NodeData[]) => nodes.map((n) => ({ ...n, inputs: n.inputs.map((i) => rename.get(i) ?? i), outputs: n.outputs.map((o) => rename.get(o) ?? o) }));
   const outputs: LeafInfo[] = [];
   const updateOutputs = new Map<string, string>();
   const onnxType = (d: DType) => d as OnnxDType;
@@ -266,7 +193,7 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
   const stacked = (shape: Shape): (number | string)[] => (loop ? [loopSteps, ...shape] : declared(shape));
   const declared = (shape: Shape): (number | string)[] => (opts.dynamicBatch && shape.length ? ['batch', ...shape.slice(1)] : [...shape]);
 
-  const graph: GraphParts = { name: spec.graphName ?? 'tsgan', nodes: [], initializers: [], inputs: [], outputs: [] };
+  const graph: GraphData = { name: spec.graphName ?? 'tsgan', nodes: [], initializers: [], inputs: [], outputs: [] };
   for (const leaf of inputs.values()) {
     const shape = loop?.perStep.includes(leaf.name) ? [loopSteps, ...leaf.shape] : declared(leaf.shape);
     graph.inputs.push({ name: leaf.name, dtype: onnxType(leaf.dtype), shape });
@@ -283,7 +210,7 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
     for (const c of carried) bindResult(`${c.name}__out`, c.v);
     for (const [name, t] of Object.entries(spec.outputs)) bindResult(`${name}__scan`, t);
     L.nodes.push({ opType: 'Identity', inputs: ['loop_cond_in'], outputs: ['loop_cond_out'], attrs: {} });
-    const body: GraphParts = {
+    const body: GraphData = {
       name: 'step',
       nodes: renamed(L.nodes),
       initializers: L.initializers,
@@ -311,7 +238,7 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
       },
     ];
   }
-  const graphOutputs: GraphParts['outputs'] = [];
+  const graphOutputs: GraphData['outputs'] = [];
   for (const [name, t] of Object.entries(spec.outputs)) {
     outputs.push({ name, shape: loop ? [loopSteps, ...t.shape] : [...t.shape], dtype: t.dtype });
     graphOutputs.push({ name, dtype: onnxType(t.dtype), shape: stacked(t.shape) });
@@ -324,16 +251,8 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
   }
   graph.outputs = graphOutputs;
 
-  const w = new ProtoWriter();
-  w.int(1, IR_VERSION);
-  w.string(2, 'tsgan');
-  if (opts.producerVersion !== undefined) w.string(3, opts.producerVersion);
-  w.message(7, (g) => writeGraph(g, graph));
-  w.message(8, (op) => op.string(1, '').int(2, OPSET));
-  for (const [k, v] of Object.entries(spec.metadata ?? {})) w.message(14, (m) => m.string(1, k).string(2, v));
-
   return {
-    bytes: w.finish(),
+    bytes: writeModel(graph, { producerVersion: opts.producerVersion, metadata: spec.metadata }),
     inputs: [...inputs.values()].map((leaf) => ({ ...leaf, shape: loop?.perStep.includes(leaf.name) ? [loopSteps, ...leaf.shape] : [...leaf.shape] })),
     stateInputs: [...stateInputs.values()],
     outputs,
