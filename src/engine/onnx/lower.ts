@@ -2,8 +2,9 @@
 // constants become initializers, each op emits its nodes, and requested values become outputs.
 import { topoSort } from '../autodiff.js';
 import { inputOp, stateOp, type InputAttrs } from '../ops/leaves.js';
-import { GraphBuildError, fmtShape, type AttrValue, type DType, type LowerContext, type Shape, type Tensor } from '../tensor.js';
+import { GraphBuildError, fmtShape, type DType, type Shape, type Tensor } from '../tensor.js';
 import { sameShape } from '../shape.js';
+import { emitNodes, Lowering } from './emit.js';
 import { rawFloat32, rawInt64, writeModel, type GraphData, type NodeData, type OnnxDType, type TensorData } from './proto.js';
 
 export { OPSET } from './proto.js';
@@ -43,47 +44,6 @@ export interface LowerSpec {
 export interface LoopOptions {
   steps: number;
   perStep: readonly string[];
-}
-
-class Lowering implements LowerContext {
-  nodes: NodeData[] = [];
-  initializers: TensorData[] = [];
-  private constCache = new Map<string, string>();
-  private counter = 0;
-
-  constructor(private readonly prefix = '') {}
-
-  fresh(kind: string): string {
-    return `${this.prefix}${kind}${this.counter++}`;
-  }
-
-  node(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}): string {
-    return this.nodeMulti(opType, inputs, attrs, 1)[0]!;
-  }
-
-  nodeMulti(opType: string, inputs: string[], attrs: Record<string, AttrValue>, nOutputs: number): string[] {
-    const outputs = Array.from({ length: nOutputs }, () => this.fresh('v'));
-    this.nodes.push({ opType, inputs, outputs, attrs });
-    return outputs;
-  }
-
-  private constant(dtype: OnnxDType, values: ArrayLike<number>, shape: Shape): string {
-    const key = values.length <= 64 ? `${dtype}|${shape.join(',')}|${Array.from(values).join(',')}` : undefined;
-    const hit = key && this.constCache.get(key);
-    if (hit) return hit;
-    const name = this.fresh('c');
-    this.initializers.push({ name, dtype, dims: shape, raw: dtype === 'float32' ? rawFloat32(values) : rawInt64(values) });
-    if (key) this.constCache.set(key, name);
-    return name;
-  }
-
-  constInt64(values: readonly number[], shape: Shape = [values.length]): string {
-    return this.constant('int64', values, shape);
-  }
-
-  constFloat(values: readonly number[] | Float32Array, shape: Shape): string {
-    return this.constant('float32', values, shape);
-  }
 }
 
 export interface LowerOptions {
@@ -154,23 +114,16 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
   // Lower every op. In a loop body, updated state and per-step inputs are body-local values;
   // everything else refers to the outer graph's inputs by name.
   const L = new Lowering(loop ? 'b' : '');
-  const names = new Map<number, string>();
   const iterName = 'loop_iteration';
   const perStepSlices = new Map<string, string>();
-  for (const t of order) {
-    if (t.op === inputOp) {
-      const n = stateNameOf(t);
-      if (loop?.perStep.includes(n)) {
-        if (!perStepSlices.has(n)) perStepSlices.set(n, L.node('Gather', [n, iterName], { axis: { int: 0 } }));
-        names.set(t.id, perStepSlices.get(n)!);
-      } else names.set(t.id, n);
-    } else if (t.op === stateOp) {
-      const n = stateNameOf(t);
-      names.set(t.id, loop && updated.has(n) ? `${n}__in` : n);
-    } else {
-      names.set(t.id, t.op.lower(L, t.inputs.map((i) => names.get(i.id)!), t.attrs, t));
-    }
-  }
+  const readLeaf = (t: Tensor): string => {
+    const n = stateNameOf(t);
+    if (t.op === stateOp) return loop && updated.has(n) ? `${n}__in` : n;
+    if (!loop?.perStep.includes(n)) return n;
+    if (!perStepSlices.has(n)) perStepSlices.set(n, L.node('Gather', [n, iterName], { axis: { int: 0 } }));
+    return perStepSlices.get(n)!;
+  };
+  const names = emitNodes(order, L, readLeaf);
 
   // Results take over the name of the value that produces them, so ONNX Runtime writes them in
   // place; an Identity (a copy) is only needed for leaves, initializers and values used twice.
