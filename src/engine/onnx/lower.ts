@@ -71,28 +71,42 @@ export function programInputs(spec: LowerSpec): LeafInfo[] {
   return [...seen.values()];
 }
 
-/** Builds the ONNX model for a program. Throws GraphBuildError on inconsistent specs. */
-export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
-  const loop = opts.loop;
-  const updates = spec.updates ?? [];
-  const stateNameOf = (t: Tensor) => (t.attrs as InputAttrs).name;
+/** The name of a program input or state tensor. */
+const leafName = (t: Tensor) => (t.attrs as InputAttrs).name;
+
+/** Checks that each update writes a state with a value of its shape and dtype, and no state twice; returns the updated states' names. */
+function checkUpdates(updates: readonly (readonly [Tensor, Tensor])[]): Set<string> {
   for (const [s, v] of updates) {
     if (s.op !== stateOp) throw new GraphBuildError(`update target ${s} is not a state tensor`);
     if (!sameShape(s.shape, v.shape) || s.dtype !== v.dtype) {
-      throw new GraphBuildError(`update of state "${stateNameOf(s)}": new value ${fmtShape(v.shape)}:${v.dtype} differs from ${fmtShape(s.shape)}:${s.dtype}`);
+      throw new GraphBuildError(`update of state "${leafName(s)}": new value ${fmtShape(v.shape)}:${v.dtype} differs from ${fmtShape(s.shape)}:${s.dtype}`);
     }
   }
-  const updated = new Set(updates.map(([s]) => stateNameOf(s)));
+  const updated = new Set(updates.map(([s]) => leafName(s)));
   if (updated.size !== updates.length) throw new GraphBuildError('a state is updated twice');
-  const roots = [...Object.values(spec.outputs), ...updates.map(([, v]) => v), ...updates.map(([s]) => s)];
-  const order = topoSort(roots);
+  return updated;
+}
+
+/** A program's leaves by name, in the order the graph first reads them. */
+interface Leaves {
+  inputs: Map<string, LeafInfo>;
+  stateInputs: Map<string, LeafInfo>;
+  /** States given a value by LowerOptions.constants: initializers of the model instead of inputs. */
+  baked: TensorData[];
+}
+
+/**
+ * Sorts the program's inputs and states out of `order`, checking that tensors of one name agree.
+ * A state that is not updated and has a value from `constants` is baked in instead.
+ */
+function collectLeaves(order: readonly Tensor[], updated: ReadonlySet<string>, constants: LowerOptions['constants']): Leaves {
   const inputs = new Map<string, LeafInfo>();
   const stateInputs = new Map<string, LeafInfo>();
   const baked: TensorData[] = [];
   for (const t of order) {
     if (t.op !== inputOp && t.op !== stateOp) continue;
     const a = t.attrs as InputAttrs;
-    const constant = t.op === stateOp && !updated.has(a.name) ? opts.constants?.(a.name) : undefined;
+    const constant = t.op === stateOp && !updated.has(a.name) ? constants?.(a.name) : undefined;
     if (constant) {
       if (!sameShape(constant.shape, a.shape)) throw new GraphBuildError(`state "${a.name}" is ${fmtShape(a.shape)} but its value has shape ${fmtShape(constant.shape)}`);
       if (!baked.some((b) => b.name === a.name)) baked.push({ name: a.name, dtype: 'float32', dims: a.shape, raw: rawFloat32(constant.data) });
@@ -105,6 +119,16 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
     }
     into.set(a.name, { name: a.name, shape: a.shape, dtype: a.dtype });
   }
+  return { inputs, stateInputs, baked };
+}
+
+/** Builds the ONNX model for a program. Throws GraphBuildError on inconsistent specs. */
+export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
+  const loop = opts.loop;
+  const updates = spec.updates ?? [];
+  const updated = checkUpdates(updates);
+  const order = topoSort([...Object.values(spec.outputs), ...updates.map(([, v]) => v), ...updates.map(([s]) => s)]);
+  const { inputs, stateInputs, baked } = collectLeaves(order, updated, opts.constants);
   if (loop) {
     const unknown = loop.perStep.filter((n) => !inputs.has(n));
     if (unknown.length) throw new GraphBuildError(`loop: per-step inputs ${unknown.join(', ')} are not inputs of the program`);
@@ -117,7 +141,7 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
   const iterName = 'loop_iteration';
   const perStepSlices = new Map<string, string>();
   const readLeaf = (t: Tensor): string => {
-    const n = stateNameOf(t);
+    const n = leafName(t);
     if (t.op === stateOp) return loop && updated.has(n) ? `${n}__in` : n;
     if (!loop?.perStep.includes(n)) return n;
     if (!perStepSlices.has(n)) perStepSlices.set(n, L.node('Gather', [n, iterName], { axis: { int: 0 } }));
@@ -155,11 +179,11 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
 
   if (!loop) {
     for (const [name, t] of Object.entries(spec.outputs)) bindResult(name, t);
-    for (const [s, v] of updates) bindResult(`${stateNameOf(s)}__next`, v);
+    for (const [s, v] of updates) bindResult(`${leafName(s)}__next`, v);
     graph.nodes = renamed(L.nodes);
     graph.initializers = [...L.initializers, ...baked];
   } else {
-    const carried = updates.map(([s, v]) => ({ name: stateNameOf(s), s, v }));
+    const carried = updates.map(([s, v]) => ({ name: leafName(s), s, v }));
     for (const c of carried) bindResult(`${c.name}__out`, c.v);
     for (const [name, t] of Object.entries(spec.outputs)) bindResult(`${name}__scan`, t);
     L.nodes.push({ opType: 'Identity', inputs: ['loop_cond_in'], outputs: ['loop_cond_out'], attrs: {} });
@@ -197,10 +221,10 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
     graphOutputs.push({ name, dtype: onnxType(t.dtype), shape: stacked(t.shape) });
   }
   for (const [s, v] of updates) {
-    const outName = `${stateNameOf(s)}__next`;
+    const outName = `${leafName(s)}__next`;
     outputs.push({ name: outName, shape: v.shape, dtype: v.dtype });
     graphOutputs.push({ name: outName, dtype: onnxType(v.dtype), shape: v.shape });
-    updateOutputs.set(outName, stateNameOf(s));
+    updateOutputs.set(outName, leafName(s));
   }
   graph.outputs = graphOutputs;
 
