@@ -1,6 +1,6 @@
 // Emits a tensor graph's ONNX nodes: each op through its lowering rule (OpDef.lower), into one list
 // of nodes and one of initializers, with fresh value names.
-import { inputOp, stateOp } from '../ops/leaves.js';
+import { inputOp, stateOp, type InputAttrs } from '../ops/leaves.js';
 import type { AttrValue, LowerContext, Shape, Tensor } from '../tensor.js';
 import { rawFloat32, rawInt64, type NodeData, type OnnxDType, type TensorData } from './proto.js';
 
@@ -46,15 +46,21 @@ export class Lowering implements LowerContext {
   }
 }
 
+/** The name of a program input or state tensor. */
+export const leafName = (t: Tensor) => (t.attrs as InputAttrs).name;
+
+/** Names the value a program input or state of that name reads. */
+export type LeafReader = (name: string, kind: 'input' | 'state') => string;
+
 /**
  * Emits every op of `order` (each tensor after its inputs) and returns each tensor's value name.
  * Program inputs and state emit nothing of their own: `readLeaf` names the value each one reads.
  */
-export function emitNodes(order: readonly Tensor[], ctx: LowerContext, readLeaf: (leaf: Tensor) => string): Map<number, string> {
+export function emitNodes(order: readonly Tensor[], ctx: LowerContext, readLeaf: LeafReader): Map<number, string> {
   const names = new Map<number, string>();
   for (const t of order) {
     const isLeaf = t.op === inputOp || t.op === stateOp;
-    names.set(t.id, isLeaf ? readLeaf(t) : t.op.lower(ctx, t.inputs.map((i) => names.get(i.id)!), t.attrs, t));
+    names.set(t.id, isLeaf ? readLeaf(leafName(t), t.op === stateOp ? 'state' : 'input') : t.op.lower(ctx, t.inputs.map((i) => names.get(i.id)!), t.attrs, t));
   }
   return names;
 }

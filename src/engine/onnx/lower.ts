@@ -2,10 +2,10 @@
 // constants become initializers, each op emits its nodes, and requested values become outputs.
 import { topoSort } from '../autodiff.js';
 import { inputOp, stateOp, type InputAttrs } from '../ops/leaves.js';
-import { GraphBuildError, fmtShape, type DType, type Shape, type Tensor } from '../tensor.js';
+import { GraphBuildError, fmtShape, type DType, type LowerContext, type Shape, type Tensor } from '../tensor.js';
 import { sameShape } from '../shape.js';
-import { emitNodes, Lowering } from './emit.js';
-import { rawFloat32, rawInt64, writeModel, type GraphData, type NodeData, type OnnxDType, type TensorData } from './proto.js';
+import { emitNodes, leafName, Lowering, type LeafReader } from './emit.js';
+import { rawFloat32, rawInt64, writeModel, type GraphData, type NodeData, type OnnxDType, type TensorData, type ValueInfoData } from './proto.js';
 
 export { OPSET } from './proto.js';
 
@@ -24,6 +24,7 @@ export interface LoweredModel {
   outputs: LeafInfo[];
   /** ONNX output name -> state name it updates. */
   updateOutputs: Map<string, string>;
+  /** Nodes of one step (with a loop, of its body). */
   nodeCount: number;
 }
 
@@ -70,9 +71,6 @@ export function programInputs(spec: LowerSpec): LeafInfo[] {
   }
   return [...seen.values()];
 }
-
-/** The name of a program input or state tensor. */
-const leafName = (t: Tensor) => (t.attrs as InputAttrs).name;
 
 /** Checks that each update writes a state with a value of its shape and dtype, and no state twice; returns the updated states' names. */
 function checkUpdates(updates: readonly (readonly [Tensor, Tensor])[]): Set<string> {
@@ -122,118 +120,200 @@ function collectLeaves(order: readonly Tensor[], updated: ReadonlySet<string>, c
   return { inputs, stateInputs, baked };
 }
 
-/** Builds the ONNX model for a program. Throws GraphBuildError on inconsistent specs. */
-export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
-  const loop = opts.loop;
-  const updates = spec.updates ?? [];
-  const updated = checkUpdates(updates);
-  const order = topoSort([...Object.values(spec.outputs), ...updates.map(([, v]) => v), ...updates.map(([s]) => s)]);
-  const { inputs, stateInputs, baked } = collectLeaves(order, updated, opts.constants);
-  if (loop) {
-    const unknown = loop.perStep.filter((n) => !inputs.has(n));
-    if (unknown.length) throw new GraphBuildError(`loop: per-step inputs ${unknown.join(', ')} are not inputs of the program`);
-    if (!Number.isInteger(loop.steps) || loop.steps < 1) throw new GraphBuildError(`loop: steps must be a positive integer, got ${loop.steps}`);
-  }
+/** A value the program returns: a requested output, or the new value of the state it `updates`. */
+interface Result {
+  name: string;
+  value: Tensor;
+  updates?: string;
+}
 
-  // Lower every op. In a loop body, updated state and per-step inputs are body-local values;
-  // everything else refers to the outer graph's inputs by name.
-  const L = new Lowering(loop ? 'b' : '');
-  const iterName = 'loop_iteration';
-  const perStepSlices = new Map<string, string>();
-  const readLeaf = (t: Tensor): string => {
-    const n = leafName(t);
-    if (t.op === stateOp) return loop && updated.has(n) ? `${n}__in` : n;
-    if (!loop?.perStep.includes(n)) return n;
-    if (!perStepSlices.has(n)) perStepSlices.set(n, L.node('Gather', [n, iterName], { axis: { int: 0 } }));
-    return perStepSlices.get(n)!;
-  };
-  const names = emitNodes(order, L, readLeaf);
+/** The program's results in the order of the graph's outputs: the requested ones, then each state's new value ("<state>__next"). */
+function programResults(spec: LowerSpec): Result[] {
+  return [
+    ...Object.entries(spec.outputs).map(([name, value]) => ({ name, value })),
+    ...(spec.updates ?? []).map(([s, value]) => ({ name: `${leafName(s)}__next`, value, updates: leafName(s) })),
+  ];
+}
 
-  // Results take over the name of the value that produces them, so ONNX Runtime writes them in
-  // place; an Identity (a copy) is only needed for leaves, initializers and values used twice.
-  const producedByNode = new Set(L.nodes.flatMap((n) => n.outputs));
+/**
+ * Names the step's results: each takes over the name of the value that produces it, so ONNX
+ * Runtime writes it in place; an Identity (a copy) is only needed for leaves, initializers and
+ * values bound twice. Returns the step's nodes with the renaming done.
+ */
+function bindResults(emitted: readonly NodeData[], names: ReadonlyMap<number, string>, results: readonly { name: string; value: Tensor }[], leaves: Leaves): NodeData[] {
+  const producedByNode = new Set(emitted.flatMap((n) => n.outputs));
   const rename = new Map<string, string>();
-  const resultNames = new Set<string>();
-  const bindResult = (name: string, t: Tensor) => {
-    if (resultNames.has(name) || inputs.has(name) || stateInputs.has(name)) throw new GraphBuildError(`output name "${name}" is used twice`);
-    resultNames.add(name);
-    const v = names.get(t.id)!;
+  const bound = new Set<string>();
+  const copies: NodeData[] = [];
+  for (const { name, value } of results) {
+    if (bound.has(name) || leaves.inputs.has(name) || leaves.stateInputs.has(name)) throw new GraphBuildError(`output name "${name}" is used twice`);
+    bound.add(name);
+    const v = names.get(value.id)!;
     if (producedByNode.has(v) && !rename.has(v)) rename.set(v, name);
-    else L.nodes.push({ opType: 'Identity', inputs: [rename.get(v) ?? v], outputs: [name], attrs: {} });
-  };
-  const renamed = (nodes: NodeData[]) => nodes.map((n) => ({ ...n, inputs: n.inputs.map((i) => rename.get(i) ?? i), outputs: n.outputs.map((o) => rename.get(o) ?? o) }));
-  const outputs: LeafInfo[] = [];
-  const updateOutputs = new Map<string, string>();
-  const onnxType = (d: DType) => d as OnnxDType;
-  const loopSteps = loop?.steps ?? 1;
-  // Shapes as declared to ONNX: a loop stacks per-step values; an export may leave the batch symbolic.
-  const stacked = (shape: Shape): (number | string)[] => (loop ? [loopSteps, ...shape] : declared(shape));
-  const declared = (shape: Shape): (number | string)[] => (opts.dynamicBatch && shape.length ? ['batch', ...shape.slice(1)] : [...shape]);
-
-  const graph: GraphData = { name: spec.graphName ?? 'tsgan', nodes: [], initializers: [], inputs: [], outputs: [] };
-  for (const leaf of inputs.values()) {
-    const shape = loop?.perStep.includes(leaf.name) ? [loopSteps, ...leaf.shape] : declared(leaf.shape);
-    graph.inputs.push({ name: leaf.name, dtype: onnxType(leaf.dtype), shape });
+    else copies.push({ opType: 'Identity', inputs: [rename.get(v) ?? v], outputs: [name], attrs: {} });
   }
-  for (const leaf of stateInputs.values()) graph.inputs.push({ name: leaf.name, dtype: onnxType(leaf.dtype), shape: leaf.shape });
+  const renamed = (v: string) => rename.get(v) ?? v;
+  return [...emitted, ...copies].map((n) => ({ ...n, inputs: n.inputs.map(renamed), outputs: n.outputs.map(renamed) }));
+}
 
-  if (!loop) {
-    for (const [name, t] of Object.entries(spec.outputs)) bindResult(name, t);
-    for (const [s, v] of updates) bindResult(`${leafName(s)}__next`, v);
-    graph.nodes = renamed(L.nodes);
-    graph.initializers = [...L.initializers, ...baked];
-  } else {
-    const carried = updates.map(([s, v]) => ({ name: leafName(s), s, v }));
-    for (const c of carried) bindResult(`${c.name}__out`, c.v);
-    for (const [name, t] of Object.entries(spec.outputs)) bindResult(`${name}__scan`, t);
-    L.nodes.push({ opType: 'Identity', inputs: ['loop_cond_in'], outputs: ['loop_cond_out'], attrs: {} });
-    const body: GraphData = {
-      name: 'step',
-      nodes: renamed(L.nodes),
-      initializers: L.initializers,
-      inputs: [
-        { name: iterName, dtype: 'int64', shape: [] },
-        { name: 'loop_cond_in', dtype: 'bool', shape: [] },
-        ...carried.map((c) => ({ name: `${c.name}__in`, dtype: onnxType(c.s.dtype), shape: c.s.shape })),
-      ],
-      outputs: [
-        { name: 'loop_cond_out', dtype: 'bool', shape: [] },
-        ...carried.map((c) => ({ name: `${c.name}__out`, dtype: onnxType(c.v.dtype), shape: c.v.shape })),
-        ...Object.entries(spec.outputs).map(([n, t]) => ({ name: `${n}__scan`, dtype: onnxType(t.dtype), shape: t.shape })),
-      ],
-    };
-    graph.initializers = [
-      { name: 'loop_trip_count', dtype: 'int64', dims: [], raw: rawInt64([loopSteps]) },
-      { name: 'loop_cond_init', dtype: 'bool', dims: [], raw: Uint8Array.of(1) },
-    ];
-    graph.nodes = [
+const onnxType = (d: DType) => d as OnnxDType;
+
+/** The number of steps a loop stacks an input over; undefined unless the input is fed per step. */
+const stackedSteps = (loop: LoopOptions | undefined, input: string) => (loop?.perStep.includes(input) ? loop.steps : undefined);
+
+/** A shape as the caller sees it: a value the loop stacks gets a leading [steps] axis. */
+function callerShape(shape: Shape, steps: number | undefined): number[] {
+  return steps === undefined ? [...shape] : [steps, ...shape];
+}
+
+/** A shape as declared to ONNX: stacked by the loop, or, in an export with dynamicBatch, with its first dimension the symbol "batch". */
+function declaredShape(shape: Shape, steps: number | undefined, dynamicBatch: boolean | undefined): (number | string)[] {
+  if (steps !== undefined) return [steps, ...shape];
+  return dynamicBatch && shape.length ? ['batch', ...shape.slice(1)] : [...shape];
+}
+
+/** The graph's inputs: the program inputs, then the states read from the store. */
+function graphInputs(leaves: Leaves, loop: LoopOptions | undefined, dynamicBatch: boolean | undefined): ValueInfoData[] {
+  return [
+    ...[...leaves.inputs.values()].map((l) => ({ name: l.name, dtype: onnxType(l.dtype), shape: declaredShape(l.shape, stackedSteps(loop, l.name), dynamicBatch) })),
+    ...[...leaves.stateInputs.values()].map((l) => ({ name: l.name, dtype: onnxType(l.dtype), shape: l.shape })),
+  ];
+}
+
+/** The graph's outputs; new state values keep the state's shape (a loop returns the last step's). */
+function graphOutputs(results: readonly Result[], loop: LoopOptions | undefined, dynamicBatch: boolean | undefined): ValueInfoData[] {
+  return results.map(({ name, value, updates }) => ({
+    name,
+    dtype: onnxType(value.dtype),
+    shape: updates ? value.shape : declaredShape(value.shape, loop?.steps, dynamicBatch),
+  }));
+}
+
+/** The program's interface as Program binds it: what the caller feeds, what is read from and written to the store. */
+function programInterface(leaves: Leaves, results: readonly Result[], loop: LoopOptions | undefined): Pick<LoweredModel, 'inputs' | 'stateInputs' | 'outputs' | 'updateOutputs'> {
+  return {
+    inputs: [...leaves.inputs.values()].map((leaf) => ({ ...leaf, shape: callerShape(leaf.shape, stackedSteps(loop, leaf.name)) })),
+    stateInputs: [...leaves.stateInputs.values()],
+    outputs: results.map(({ name, value, updates }) => ({ name, shape: updates ? value.shape : callerShape(value.shape, loop?.steps), dtype: value.dtype })),
+    updateOutputs: new Map(results.flatMap(({ name, updates }) => (updates ? [[name, updates] as const] : []))),
+  };
+}
+
+/** A state the loop carries from step to step. */
+interface CarriedState {
+  name: string;
+  /** Its value after one step (an update keeps the state's shape and dtype). */
+  next: Tensor;
+  /** The graph output its value after the last step goes to. */
+  output: string;
+}
+
+const LOOP_ITERATION = 'loop_iteration';
+const carriedIn = (state: string) => `${state}__in`;
+const carriedOut = (state: string) => `${state}__out`;
+const scanned = (output: string) => `${output}__scan`;
+
+function checkLoop(loop: LoopOptions, isInput: (name: string) => boolean): void {
+  const unknown = loop.perStep.filter((n) => !isInput(n));
+  if (unknown.length) throw new GraphBuildError(`loop: per-step inputs ${unknown.join(', ')} are not inputs of the program`);
+  if (!Number.isInteger(loop.steps) || loop.steps < 1) throw new GraphBuildError(`loop: steps must be a positive integer, got ${loop.steps}`);
+}
+
+/**
+ * What a leaf reads inside the loop body: a carried state the value carried in, a per-step input
+ * its slice for this iteration (one Gather, emitted where the step first reads it); any other leaf
+ * is the outer graph's input of that name.
+ */
+function bodyLeafReader(ctx: LowerContext, loop: LoopOptions, carried: ReadonlySet<string>): LeafReader {
+  const slices = new Map<string, string>();
+  return (name, kind) => {
+    if (kind === 'state') return carried.has(name) ? carriedIn(name) : name;
+    if (!loop.perStep.includes(name)) return name;
+    if (!slices.has(name)) slices.set(name, ctx.node('Gather', [name, LOOP_ITERATION], { axis: { int: 0 } }));
+    return slices.get(name)!;
+  };
+}
+
+/** The body's results in the order Loop takes them (after the condition): carried states, then per-step outputs. */
+function bodyResults(carried: readonly CarriedState[], outputs: Record<string, Tensor>): { name: string; value: Tensor }[] {
+  return [...carried.map((c) => ({ name: carriedOut(c.name), value: c.next })), ...Object.entries(outputs).map(([n, value]) => ({ name: scanned(n), value }))];
+}
+
+/**
+ * The step as a Loop body: (iteration, condition, carried states) in, (condition, carried states,
+ * outputs) out. The condition is passed through unchanged: the trip count ends the loop.
+ */
+function loopBody(nodes: NodeData[], initializers: TensorData[], carried: readonly CarriedState[], outputs: Record<string, Tensor>): GraphData {
+  return {
+    name: 'step',
+    nodes: [...nodes, { opType: 'Identity', inputs: ['loop_cond_in'], outputs: ['loop_cond_out'], attrs: {} }],
+    initializers,
+    inputs: [
+      { name: LOOP_ITERATION, dtype: 'int64', shape: [] },
+      { name: 'loop_cond_in', dtype: 'bool', shape: [] },
+      ...carried.map((c) => ({ name: carriedIn(c.name), dtype: c.next.dtype as OnnxDType, shape: c.next.shape })),
+    ],
+    outputs: [
+      { name: 'loop_cond_out', dtype: 'bool', shape: [] },
+      ...carried.map((c) => ({ name: carriedOut(c.name), dtype: c.next.dtype as OnnxDType, shape: c.next.shape })),
+      ...Object.entries(outputs).map(([n, t]) => ({ name: scanned(n), dtype: t.dtype as OnnxDType, shape: t.shape })),
+    ],
+  };
+}
+
+/** The outer graph's nodes and initializers: one Loop node running `body` `steps` times, starting from the states' values in the store. */
+function loopOver(body: GraphData, carried: readonly CarriedState[], outputs: Record<string, Tensor>, steps: number): Pick<GraphData, 'nodes' | 'initializers'> {
+  return {
+    nodes: [
       {
         opType: 'Loop',
         inputs: ['loop_trip_count', 'loop_cond_init', ...carried.map((c) => c.name)],
-        outputs: [...carried.map((c) => `${c.name}__next`), ...Object.keys(spec.outputs)],
+        outputs: [...carried.map((c) => c.output), ...Object.keys(outputs)],
         attrs: { body: { graph: body } },
       },
-    ];
-  }
-  const graphOutputs: GraphData['outputs'] = [];
-  for (const [name, t] of Object.entries(spec.outputs)) {
-    outputs.push({ name, shape: loop ? [loopSteps, ...t.shape] : [...t.shape], dtype: t.dtype });
-    graphOutputs.push({ name, dtype: onnxType(t.dtype), shape: stacked(t.shape) });
-  }
-  for (const [s, v] of updates) {
-    const outName = `${leafName(s)}__next`;
-    outputs.push({ name: outName, shape: v.shape, dtype: v.dtype });
-    graphOutputs.push({ name: outName, dtype: onnxType(v.dtype), shape: v.shape });
-    updateOutputs.set(outName, leafName(s));
-  }
-  graph.outputs = graphOutputs;
+    ],
+    initializers: [
+      { name: 'loop_trip_count', dtype: 'int64', dims: [], raw: rawInt64([steps]) },
+      { name: 'loop_cond_init', dtype: 'bool', dims: [], raw: Uint8Array.of(1) },
+    ],
+  };
+}
 
+/** Builds the ONNX model for a program. Throws GraphBuildError on inconsistent specs. */
+export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
+  const { loop } = opts;
+  const updates = spec.updates ?? [];
+  const updated = checkUpdates(updates);
+  const order = topoSort([...Object.values(spec.outputs), ...updates.map(([, v]) => v), ...updates.map(([s]) => s)]);
+  const leaves = collectLeaves(order, updated, opts.constants);
+  if (loop) checkLoop(loop, (name) => leaves.inputs.has(name));
+
+  // A loop body's values are named apart from the outer graph's ("b" prefix).
+  const ctx = new Lowering(loop ? 'b' : '');
+  const names = emitNodes(order, ctx, loop ? bodyLeafReader(ctx, loop, updated) : (name) => name);
+  const results = programResults(spec);
+  let graph: Pick<GraphData, 'nodes' | 'initializers'>;
+  let nodeCount: number;
+  if (!loop) {
+    graph = { nodes: bindResults(ctx.nodes, names, results, leaves), initializers: [...ctx.initializers, ...leaves.baked] };
+    nodeCount = graph.nodes.length;
+  } else {
+    // leaves.baked is left out: baking state into a looped program is not supported (the model
+    // would not load), and no caller does it.
+    const carried = results.flatMap(({ name, value, updates }) => (updates ? [{ name: updates, next: value, output: name }] : []));
+    const body = loopBody(bindResults(ctx.nodes, names, bodyResults(carried, spec.outputs), leaves), ctx.initializers, carried, spec.outputs);
+    graph = loopOver(body, carried, spec.outputs, loop.steps);
+    nodeCount = body.nodes.length;
+  }
+  const model: GraphData = {
+    name: spec.graphName ?? 'tsgan',
+    ...graph,
+    inputs: graphInputs(leaves, loop, opts.dynamicBatch),
+    outputs: graphOutputs(results, loop, opts.dynamicBatch),
+  };
   return {
-    bytes: writeModel(graph, { producerVersion: opts.producerVersion, metadata: spec.metadata }),
-    inputs: [...inputs.values()].map((leaf) => ({ ...leaf, shape: loop?.perStep.includes(leaf.name) ? [loopSteps, ...leaf.shape] : [...leaf.shape] })),
-    stateInputs: [...stateInputs.values()],
-    outputs,
-    updateOutputs,
-    nodeCount: L.nodes.length,
+    bytes: writeModel(model, { producerVersion: opts.producerVersion, metadata: spec.metadata }),
+    ...programInterface(leaves, results, loop),
+    nodeCount,
   };
 }
