@@ -1,13 +1,18 @@
-// Lowers a tensor graph to one ONNX model: program inputs and state become graph inputs,
-// constants become initializers, each op emits its nodes, and requested values become outputs.
+// Lowers a tensor graph to one ONNX model: check the updates; collect the leaves (program inputs
+// and state become graph inputs, or initializers when an export bakes state in); emit each op's
+// nodes (emit.ts); bind the requested values and new state values to output names; with `loop`,
+// make the step the body of an ONNX Loop (loop.ts); declare the graph's inputs and outputs; write
+// the model (proto.ts).
 import { topoSort } from '../autodiff.js';
 import { inputOp, stateOp, type InputAttrs } from '../ops/leaves.js';
-import { GraphBuildError, fmtShape, type DType, type LowerContext, type Shape, type Tensor } from '../tensor.js';
+import { GraphBuildError, fmtShape, type DType, type Shape, type Tensor } from '../tensor.js';
 import { sameShape } from '../shape.js';
-import { emitNodes, leafName, Lowering, type LeafReader } from './emit.js';
-import { rawFloat32, rawInt64, writeModel, type GraphData, type NodeData, type OnnxDType, type TensorData, type ValueInfoData } from './proto.js';
+import { emitNodes, leafName, Lowering } from './emit.js';
+import { bodyLeafReader, bodyResults, checkLoop, loopBody, loopOver, type LoopOptions } from './loop.js';
+import { rawFloat32, writeModel, type GraphData, type NodeData, type OnnxDType, type TensorData, type ValueInfoData } from './proto.js';
 
 export { OPSET } from './proto.js';
+export type { LoopOptions } from './loop.js';
 
 export interface LeafInfo {
   name: string;
@@ -34,17 +39,6 @@ export interface LowerSpec {
   updates?: readonly (readonly [Tensor, Tensor])[];
   metadata?: Record<string, string>;
   graphName?: string;
-}
-
-/**
- * Repeat the program `steps` times inside one run (an ONNX Loop): updated state is carried from
- * step to step, inputs named in `perStep` get a leading [steps] axis (step i reads slice i), other
- * inputs are shared, and every output gets a leading [steps] axis. State crosses into and out of
- * ONNX Runtime once per run instead of once per step.
- */
-export interface LoopOptions {
-  steps: number;
-  perStep: readonly string[];
 }
 
 export interface LowerOptions {
@@ -196,86 +190,6 @@ function programInterface(leaves: Leaves, results: readonly Result[], loop: Loop
     stateInputs: [...leaves.stateInputs.values()],
     outputs: results.map(({ name, value, updates }) => ({ name, shape: updates ? value.shape : callerShape(value.shape, loop?.steps), dtype: value.dtype })),
     updateOutputs: new Map(results.flatMap(({ name, updates }) => (updates ? [[name, updates] as const] : []))),
-  };
-}
-
-/** A state the loop carries from step to step. */
-interface CarriedState {
-  name: string;
-  /** Its value after one step (an update keeps the state's shape and dtype). */
-  next: Tensor;
-  /** The graph output its value after the last step goes to. */
-  output: string;
-}
-
-const LOOP_ITERATION = 'loop_iteration';
-const carriedIn = (state: string) => `${state}__in`;
-const carriedOut = (state: string) => `${state}__out`;
-const scanned = (output: string) => `${output}__scan`;
-
-function checkLoop(loop: LoopOptions, isInput: (name: string) => boolean): void {
-  const unknown = loop.perStep.filter((n) => !isInput(n));
-  if (unknown.length) throw new GraphBuildError(`loop: per-step inputs ${unknown.join(', ')} are not inputs of the program`);
-  if (!Number.isInteger(loop.steps) || loop.steps < 1) throw new GraphBuildError(`loop: steps must be a positive integer, got ${loop.steps}`);
-}
-
-/**
- * What a leaf reads inside the loop body: a carried state the value carried in, a per-step input
- * its slice for this iteration (one Gather, emitted where the step first reads it); any other leaf
- * is the outer graph's input of that name.
- */
-function bodyLeafReader(ctx: LowerContext, loop: LoopOptions, carried: ReadonlySet<string>): LeafReader {
-  const slices = new Map<string, string>();
-  return (name, kind) => {
-    if (kind === 'state') return carried.has(name) ? carriedIn(name) : name;
-    if (!loop.perStep.includes(name)) return name;
-    if (!slices.has(name)) slices.set(name, ctx.node('Gather', [name, LOOP_ITERATION], { axis: { int: 0 } }));
-    return slices.get(name)!;
-  };
-}
-
-/** The body's results in the order Loop takes them (after the condition): carried states, then per-step outputs. */
-function bodyResults(carried: readonly CarriedState[], outputs: Record<string, Tensor>): { name: string; value: Tensor }[] {
-  return [...carried.map((c) => ({ name: carriedOut(c.name), value: c.next })), ...Object.entries(outputs).map(([n, value]) => ({ name: scanned(n), value }))];
-}
-
-/**
- * The step as a Loop body: (iteration, condition, carried states) in, (condition, carried states,
- * outputs) out. The condition is passed through unchanged: the trip count ends the loop.
- */
-function loopBody(nodes: NodeData[], initializers: TensorData[], carried: readonly CarriedState[], outputs: Record<string, Tensor>): GraphData {
-  return {
-    name: 'step',
-    nodes: [...nodes, { opType: 'Identity', inputs: ['loop_cond_in'], outputs: ['loop_cond_out'], attrs: {} }],
-    initializers,
-    inputs: [
-      { name: LOOP_ITERATION, dtype: 'int64', shape: [] },
-      { name: 'loop_cond_in', dtype: 'bool', shape: [] },
-      ...carried.map((c) => ({ name: carriedIn(c.name), dtype: c.next.dtype as OnnxDType, shape: c.next.shape })),
-    ],
-    outputs: [
-      { name: 'loop_cond_out', dtype: 'bool', shape: [] },
-      ...carried.map((c) => ({ name: carriedOut(c.name), dtype: c.next.dtype as OnnxDType, shape: c.next.shape })),
-      ...Object.entries(outputs).map(([n, t]) => ({ name: scanned(n), dtype: t.dtype as OnnxDType, shape: t.shape })),
-    ],
-  };
-}
-
-/** The outer graph's nodes and initializers: one Loop node running `body` `steps` times, starting from the states' values in the store. */
-function loopOver(body: GraphData, carried: readonly CarriedState[], outputs: Record<string, Tensor>, steps: number): Pick<GraphData, 'nodes' | 'initializers'> {
-  return {
-    nodes: [
-      {
-        opType: 'Loop',
-        inputs: ['loop_trip_count', 'loop_cond_init', ...carried.map((c) => c.name)],
-        outputs: [...carried.map((c) => c.output), ...Object.keys(outputs)],
-        attrs: { body: { graph: body } },
-      },
-    ],
-    initializers: [
-      { name: 'loop_trip_count', dtype: 'int64', dims: [], raw: rawInt64([steps]) },
-      { name: 'loop_cond_init', dtype: 'bool', dims: [], raw: Uint8Array.of(1) },
-    ],
   };
 }
 
