@@ -59,8 +59,8 @@ export type LeafReader = (name: string, kind: 'input' | 'state') => string;
 export function emitNodes(order: readonly Tensor[], ctx: LowerContext, readLeaf: LeafReader): Map<number, string> {
   const names = new Map<number, string>();
   for (const t of order) {
-    const isLeaf = t.op === inputOp || t.op === stateOp;
-    names.set(t.id, isLeaf ? readLeaf(leafName(t), t.op === stateOp ? 'state' : 'input') : t.op.lower(ctx, t.inputs.map((i) => names.get(i.id)!), t.attrs, t));
+    if (t.op === inputOp || t.op === stateOp) names.set(t.id, readLeaf(leafName(t), t.op === stateOp ? 'state' : 'input'));
+    else names.set(t.id, t.op.lower(ctx, t.inputs.map((i) => names.get(i.id)!), t.attrs, t));
   }
   return names;
 }

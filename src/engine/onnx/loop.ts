@@ -55,7 +55,10 @@ export function bodyLeafReader(ctx: LowerContext, loop: LoopOptions, carried: Re
 
 /** The body's results in the order Loop takes them (after the condition): carried states, then per-step outputs. */
 export function bodyResults(carried: readonly CarriedState[], outputs: Record<string, Tensor>): { name: string; value: Tensor }[] {
-  return [...carried.map((c) => ({ name: carriedOut(c.name), value: c.next })), ...Object.entries(outputs).map(([n, value]) => ({ name: scanned(n), value }))];
+  return [
+    ...carried.map((c) => ({ name: carriedOut(c.name), value: c.next })),
+    ...Object.entries(outputs).map(([n, value]) => ({ name: scanned(n), value })),
+  ];
 }
 
 /**

@@ -45,7 +45,7 @@ export interface LowerOptions {
   loop?: LoopOptions;
   /** Bake state into the model as initializers (for standalone export): value by state name. */
   constants?: (stateName: string) => { data: Float32Array; shape: readonly number[] } | undefined;
-  /** Give the first dimension of every input and output the symbolic size "batch". */
+  /** Give the first dimension of every program input and requested output the symbolic size "batch" (not state, new state values, or values a loop stacks). */
   dynamicBatch?: boolean;
   /**
    * The model's producer_version (its producer_name is "tsgan"); omitted when not given. Passed in
@@ -169,7 +169,11 @@ function declaredShape(shape: Shape, steps: number | undefined, dynamicBatch: bo
 /** The graph's inputs: the program inputs, then the states read from the store. */
 function graphInputs(leaves: Leaves, loop: LoopOptions | undefined, dynamicBatch: boolean | undefined): ValueInfoData[] {
   return [
-    ...[...leaves.inputs.values()].map((l) => ({ name: l.name, dtype: onnxType(l.dtype), shape: declaredShape(l.shape, stackedSteps(loop, l.name), dynamicBatch) })),
+    ...[...leaves.inputs.values()].map((l) => ({
+      name: l.name,
+      dtype: onnxType(l.dtype),
+      shape: declaredShape(l.shape, stackedSteps(loop, l.name), dynamicBatch),
+    })),
     ...[...leaves.stateInputs.values()].map((l) => ({ name: l.name, dtype: onnxType(l.dtype), shape: l.shape })),
   ];
 }
@@ -188,7 +192,11 @@ function programInterface(leaves: Leaves, results: readonly Result[], loop: Loop
   return {
     inputs: [...leaves.inputs.values()].map((leaf) => ({ ...leaf, shape: callerShape(leaf.shape, stackedSteps(loop, leaf.name)) })),
     stateInputs: [...leaves.stateInputs.values()],
-    outputs: results.map(({ name, value, updates }) => ({ name, shape: updates ? value.shape : callerShape(value.shape, loop?.steps), dtype: value.dtype })),
+    outputs: results.map(({ name, value, updates }) => ({
+      name,
+      shape: updates ? value.shape : callerShape(value.shape, loop?.steps),
+      dtype: value.dtype,
+    })),
     updateOutputs: new Map(results.flatMap(({ name, updates }) => (updates ? [[name, updates] as const] : []))),
   };
 }
@@ -215,7 +223,8 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
     // leaves.baked is left out: baking state into a looped program is not supported (the model
     // would not load), and no caller does it.
     const carried = results.flatMap(({ name, value, updates }) => (updates ? [{ name: updates, next: value, output: name }] : []));
-    const body = loopBody(bindResults(ctx.nodes, names, bodyResults(carried, spec.outputs), leaves), ctx.initializers, carried, spec.outputs);
+    const bodyNodes = bindResults(ctx.nodes, names, bodyResults(carried, spec.outputs), leaves);
+    const body = loopBody(bodyNodes, ctx.initializers, carried, spec.outputs);
     graph = loopOver(body, carried, spec.outputs, loop.steps);
     nodeCount = body.nodes.length;
   }
