@@ -1,23 +1,18 @@
-// Lowers a tensor graph to one ONNX model: program inputs and state become graph inputs,
-// constants become initializers, each op emits its nodes, and requested values become outputs.
+// Lowers a tensor graph to one ONNX model: check the updates; collect the leaves (program inputs
+// and state become graph inputs, or initializers when an export bakes state in); emit each op's
+// nodes (emit.ts); bind the requested values and new state values to output names; with `loop`,
+// make the step the body of an ONNX Loop (loop.ts); declare the graph's inputs and outputs; write
+// the model (proto.ts).
 import { topoSort } from '../autodiff.js';
 import { inputOp, stateOp, type InputAttrs } from '../ops/leaves.js';
-import { GraphBuildError, fmtShape, type AttrValue, type DType, type LowerContext, type Shape, type Tensor } from '../tensor.js';
+import { GraphBuildError, fmtShape, type DType, type Shape, type Tensor } from '../tensor.js';
 import { sameShape } from '../shape.js';
-import {
-  ATTR,
-  ONNX_DTYPE,
-  ProtoWriter,
-  rawFloat32,
-  rawInt64,
-  writeTensor,
-  writeValueInfo,
-  type OnnxDType,
-  type TensorData,
-} from './proto.js';
+import { emitNodes, leafName, Lowering } from './emit.js';
+import { bodyLeafReader, bodyResults, checkLoop, loopBody, loopOver, type LoopOptions } from './loop.js';
+import { rawFloat32, writeModel, type GraphData, type NodeData, type OnnxDType, type TensorData, type ValueInfoData } from './proto.js';
 
-export const OPSET = 18;
-const IR_VERSION = 8;
+export { OPSET } from './proto.js';
+export type { LoopOptions } from './loop.js';
 
 export interface LeafInfo {
   name: string;
@@ -34,6 +29,7 @@ export interface LoweredModel {
   outputs: LeafInfo[];
   /** ONNX output name -> state name it updates. */
   updateOutputs: Map<string, string>;
+  /** Nodes of one step (with a loop, of its body). */
   nodeCount: number;
 }
 
@@ -45,125 +41,11 @@ export interface LowerSpec {
   graphName?: string;
 }
 
-/**
- * Repeat the program `steps` times inside one run (an ONNX Loop): updated state is carried from
- * step to step, inputs named in `perStep` get a leading [steps] axis (step i reads slice i), other
- * inputs are shared, and every output gets a leading [steps] axis. State crosses into and out of
- * ONNX Runtime once per run instead of once per step.
- */
-export interface LoopOptions {
-  steps: number;
-  perStep: readonly string[];
-}
-
-interface Node {
-  opType: string;
-  inputs: string[];
-  outputs: string[];
-  attrs: Record<string, AttrValue | GraphAttr>;
-}
-
-class Lowering implements LowerContext {
-  nodes: Node[] = [];
-  initializers: TensorData[] = [];
-  private constCache = new Map<string, string>();
-  private counter = 0;
-
-  constructor(private readonly prefix = '') {}
-
-  fresh(kind: string): string {
-    return `${this.prefix}${kind}${this.counter++}`;
-  }
-
-  node(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}): string {
-    return this.nodeMulti(opType, inputs, attrs, 1)[0]!;
-  }
-
-  nodeMulti(opType: string, inputs: string[], attrs: Record<string, AttrValue>, nOutputs: number): string[] {
-    const outputs = Array.from({ length: nOutputs }, () => this.fresh('v'));
-    this.nodes.push({ opType, inputs, outputs, attrs });
-    return outputs;
-  }
-
-  private constant(dtype: OnnxDType, values: ArrayLike<number>, shape: Shape): string {
-    const key = values.length <= 64 ? `${dtype}|${shape.join(',')}|${Array.from(values).join(',')}` : undefined;
-    const hit = key && this.constCache.get(key);
-    if (hit) return hit;
-    const name = this.fresh('c');
-    this.initializers.push({ name, dtype, dims: shape, raw: dtype === 'float32' ? rawFloat32(values) : rawInt64(values) });
-    if (key) this.constCache.set(key, name);
-    return name;
-  }
-
-  constInt64(values: readonly number[], shape: Shape = [values.length]): string {
-    return this.constant('int64', values, shape);
-  }
-
-  constFloat(values: readonly number[] | Float32Array, shape: Shape): string {
-    return this.constant('float32', values, shape);
-  }
-}
-
-interface GraphParts {
-  name: string;
-  nodes: Node[];
-  initializers: TensorData[];
-  inputs: { name: string; dtype: OnnxDType; shape: readonly (number | string)[] }[];
-  outputs: { name: string; dtype: OnnxDType; shape: readonly (number | string)[] }[];
-}
-
-type GraphAttr = { graph: GraphParts };
-
-function writeGraph(g: ProtoWriter, parts: GraphParts, rename: (v: string) => string = (v) => v): void {
-  for (const n of parts.nodes) {
-    g.message(1, (nw) => {
-      for (const i of n.inputs) nw.string(1, rename(i));
-      for (const o of n.outputs) nw.string(2, rename(o));
-      nw.string(4, n.opType);
-      for (const [k, v] of Object.entries(n.attrs)) nw.message(5, (aw) => writeAttr(aw, k, v));
-    });
-  }
-  g.string(2, parts.name);
-  for (const init of parts.initializers) g.message(5, (tw) => writeTensor(tw, init));
-  for (const i of parts.inputs) g.message(11, (vw) => writeValueInfo(vw, i.name, i.dtype, i.shape));
-  for (const o of parts.outputs) g.message(12, (vw) => writeValueInfo(vw, o.name, o.dtype, o.shape));
-}
-
-function writeAttr(w: ProtoWriter, name: string, v: AttrValue | GraphAttr): void {
-  w.string(1, name);
-  if (typeof v === 'number') {
-    w.int(3, v).int(20, ATTR.INT);
-  } else if (typeof v === 'string') {
-    const dt = ONNX_DTYPE[v as OnnxDType];
-    // A dtype name given to the Cast "to" attribute is written as its enum value.
-    if (name === 'to' && dt !== undefined) w.int(3, dt).int(20, ATTR.INT);
-    else w.string(4, v).int(20, ATTR.STRING);
-  } else if ('graph' in v) {
-    w.message(6, (gw) => writeGraph(gw, v.graph));
-    w.int(20, ATTR.GRAPH);
-  } else if ('ints' in v) {
-    for (const i of v.ints) w.int(8, i);
-    w.int(20, ATTR.INTS);
-  } else if ('floats' in v) {
-    for (const f of v.floats) w.float(7, f);
-    w.int(20, ATTR.FLOATS);
-  } else if ('int' in v) {
-    w.int(3, v.int).int(20, ATTR.INT);
-  } else if ('float' in v) {
-    w.float(2, v.float).int(20, ATTR.FLOAT);
-  } else {
-    const t = v.tensor;
-    const raw = t.dtype === 'float32' ? rawFloat32(t.data) : rawInt64(t.data);
-    w.message(5, (tw) => writeTensor(tw, { name: '', dtype: t.dtype as OnnxDType, dims: t.shape, raw }));
-    w.int(20, ATTR.TENSOR);
-  }
-}
-
 export interface LowerOptions {
   loop?: LoopOptions;
   /** Bake state into the model as initializers (for standalone export): value by state name. */
   constants?: (stateName: string) => { data: Float32Array; shape: readonly number[] } | undefined;
-  /** Give the first dimension of every input and output the symbolic size "batch". */
+  /** Give the first dimension of every program input and requested output the symbolic size "batch" (not state, new state values, or values a loop stacks). */
   dynamicBatch?: boolean;
   /**
    * The model's producer_version (its producer_name is "tsgan"); omitted when not given. Passed in
@@ -184,28 +66,39 @@ export function programInputs(spec: LowerSpec): LeafInfo[] {
   return [...seen.values()];
 }
 
-/** Builds the ONNX model for a program. Throws GraphBuildError on inconsistent specs. */
-export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
-  const loop = opts.loop;
-  const updates = spec.updates ?? [];
-  const stateNameOf = (t: Tensor) => (t.attrs as InputAttrs).name;
+/** Checks that each update writes a state with a value of its shape and dtype, and no state twice; returns the updated states' names. */
+function checkUpdates(updates: readonly (readonly [Tensor, Tensor])[]): Set<string> {
   for (const [s, v] of updates) {
     if (s.op !== stateOp) throw new GraphBuildError(`update target ${s} is not a state tensor`);
     if (!sameShape(s.shape, v.shape) || s.dtype !== v.dtype) {
-      throw new GraphBuildError(`update of state "${stateNameOf(s)}": new value ${fmtShape(v.shape)}:${v.dtype} differs from ${fmtShape(s.shape)}:${s.dtype}`);
+      throw new GraphBuildError(`update of state "${leafName(s)}": new value ${fmtShape(v.shape)}:${v.dtype} differs from ${fmtShape(s.shape)}:${s.dtype}`);
     }
   }
-  const updated = new Set(updates.map(([s]) => stateNameOf(s)));
+  const updated = new Set(updates.map(([s]) => leafName(s)));
   if (updated.size !== updates.length) throw new GraphBuildError('a state is updated twice');
-  const roots = [...Object.values(spec.outputs), ...updates.map(([, v]) => v), ...updates.map(([s]) => s)];
-  const order = topoSort(roots);
+  return updated;
+}
+
+/** A program's leaves by name, in the order the graph first reads them. */
+interface Leaves {
+  inputs: Map<string, LeafInfo>;
+  stateInputs: Map<string, LeafInfo>;
+  /** States given a value by LowerOptions.constants: initializers of the model instead of inputs. */
+  baked: TensorData[];
+}
+
+/**
+ * Sorts the program's inputs and states out of `order`, checking that tensors of one name agree.
+ * A state that is not updated and has a value from `constants` is baked in instead.
+ */
+function collectLeaves(order: readonly Tensor[], updated: ReadonlySet<string>, constants: LowerOptions['constants']): Leaves {
   const inputs = new Map<string, LeafInfo>();
   const stateInputs = new Map<string, LeafInfo>();
   const baked: TensorData[] = [];
   for (const t of order) {
     if (t.op !== inputOp && t.op !== stateOp) continue;
     const a = t.attrs as InputAttrs;
-    const constant = t.op === stateOp && !updated.has(a.name) ? opts.constants?.(a.name) : undefined;
+    const constant = t.op === stateOp && !updated.has(a.name) ? constants?.(a.name) : undefined;
     if (constant) {
       if (!sameShape(constant.shape, a.shape)) throw new GraphBuildError(`state "${a.name}" is ${fmtShape(a.shape)} but its value has shape ${fmtShape(constant.shape)}`);
       if (!baked.some((b) => b.name === a.name)) baked.push({ name: a.name, dtype: 'float32', dims: a.shape, raw: rawFloat32(constant.data) });
@@ -218,127 +111,132 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
     }
     into.set(a.name, { name: a.name, shape: a.shape, dtype: a.dtype });
   }
-  if (loop) {
-    const unknown = loop.perStep.filter((n) => !inputs.has(n));
-    if (unknown.length) throw new GraphBuildError(`loop: per-step inputs ${unknown.join(', ')} are not inputs of the program`);
-    if (!Number.isInteger(loop.steps) || loop.steps < 1) throw new GraphBuildError(`loop: steps must be a positive integer, got ${loop.steps}`);
-  }
+  return { inputs, stateInputs, baked };
+}
 
-  // Lower every op. In a loop body, updated state and per-step inputs are body-local values;
-  // everything else refers to the outer graph's inputs by name.
-  const L = new Lowering(loop ? 'b' : '');
-  const names = new Map<number, string>();
-  const iterName = 'loop_iteration';
-  const perStepSlices = new Map<string, string>();
-  for (const t of order) {
-    if (t.op === inputOp) {
-      const n = stateNameOf(t);
-      if (loop?.perStep.includes(n)) {
-        if (!perStepSlices.has(n)) perStepSlices.set(n, L.node('Gather', [n, iterName], { axis: { int: 0 } }));
-        names.set(t.id, perStepSlices.get(n)!);
-      } else names.set(t.id, n);
-    } else if (t.op === stateOp) {
-      const n = stateNameOf(t);
-      names.set(t.id, loop && updated.has(n) ? `${n}__in` : n);
-    } else {
-      names.set(t.id, t.op.lower(L, t.inputs.map((i) => names.get(i.id)!), t.attrs, t));
-    }
-  }
+/** A value the program returns: a requested output, or the new value of the state it `updates`. */
+interface Result {
+  name: string;
+  value: Tensor;
+  updates?: string;
+}
 
-  // Results take over the name of the value that produces them, so ONNX Runtime writes them in
-  // place; an Identity (a copy) is only needed for leaves, initializers and values used twice.
-  const producedByNode = new Set(L.nodes.flatMap((n) => n.outputs));
+/** The program's results in the order of the graph's outputs: the requested ones, then each state's new value ("<state>__next"). */
+function programResults(spec: LowerSpec): Result[] {
+  return [
+    ...Object.entries(spec.outputs).map(([name, value]) => ({ name, value })),
+    ...(spec.updates ?? []).map(([s, value]) => ({ name: `${leafName(s)}__next`, value, updates: leafName(s) })),
+  ];
+}
+
+/**
+ * Names the step's results: each takes over the name of the value that produces it, so ONNX
+ * Runtime writes it in place; an Identity (a copy) is only needed for leaves, initializers and
+ * values bound twice. Returns the step's nodes with the renaming done.
+ */
+function bindResults(emitted: readonly NodeData[], names: ReadonlyMap<number, string>, results: readonly { name: string; value: Tensor }[], leaves: Leaves): NodeData[] {
+  const producedByNode = new Set(emitted.flatMap((n) => n.outputs));
   const rename = new Map<string, string>();
-  const resultNames = new Set<string>();
-  const bindResult = (name: string, t: Tensor) => {
-    if (resultNames.has(name) || inputs.has(name) || stateInputs.has(name)) throw new GraphBuildError(`output name "${name}" is used twice`);
-    resultNames.add(name);
-    const v = names.get(t.id)!;
+  const bound = new Set<string>();
+  const copies: NodeData[] = [];
+  for (const { name, value } of results) {
+    if (bound.has(name) || leaves.inputs.has(name) || leaves.stateInputs.has(name)) throw new GraphBuildError(`output name "${name}" is used twice`);
+    bound.add(name);
+    const v = names.get(value.id)!;
     if (producedByNode.has(v) && !rename.has(v)) rename.set(v, name);
-    else L.nodes.push({ opType: 'Identity', inputs: [rename.get(v) ?? v], outputs: [name], attrs: {} });
-  };
-  const outputs: LeafInfo[] = [];
-  const updateOutputs = new Map<string, string>();
-  const onnxType = (d: DType) => d as OnnxDType;
-  const loopSteps = loop?.steps ?? 1;
-  // Shapes as declared to ONNX: a loop stacks per-step values; an export may leave the batch symbolic.
-  const stacked = (shape: Shape): (number | string)[] => (loop ? [loopSteps, ...shape] : declared(shape));
-  const declared = (shape: Shape): (number | string)[] => (opts.dynamicBatch && shape.length ? ['batch', ...shape.slice(1)] : [...shape]);
-
-  const graph: GraphParts = { name: spec.graphName ?? 'tsgan', nodes: [], initializers: [], inputs: [], outputs: [] };
-  for (const leaf of inputs.values()) {
-    const shape = loop?.perStep.includes(leaf.name) ? [loopSteps, ...leaf.shape] : declared(leaf.shape);
-    graph.inputs.push({ name: leaf.name, dtype: onnxType(leaf.dtype), shape });
+    else copies.push({ opType: 'Identity', inputs: [rename.get(v) ?? v], outputs: [name], attrs: {} });
   }
-  for (const leaf of stateInputs.values()) graph.inputs.push({ name: leaf.name, dtype: onnxType(leaf.dtype), shape: leaf.shape });
+  const renamed = (v: string) => rename.get(v) ?? v;
+  return [...emitted, ...copies].map((n) => ({ ...n, inputs: n.inputs.map(renamed), outputs: n.outputs.map(renamed) }));
+}
 
-  let bodyRename: (v: string) => string = (v) => rename.get(v) ?? v;
-  if (!loop) {
-    for (const [name, t] of Object.entries(spec.outputs)) bindResult(name, t);
-    for (const [s, v] of updates) bindResult(`${stateNameOf(s)}__next`, v);
-    graph.nodes = L.nodes;
-    graph.initializers = [...L.initializers, ...baked];
-  } else {
-    const carried = updates.map(([s, v]) => ({ name: stateNameOf(s), s, v }));
-    for (const c of carried) bindResult(`${c.name}__out`, c.v);
-    for (const [name, t] of Object.entries(spec.outputs)) bindResult(`${name}__scan`, t);
-    L.nodes.push({ opType: 'Identity', inputs: ['loop_cond_in'], outputs: ['loop_cond_out'], attrs: {} });
-    const body: GraphParts = {
-      name: 'step',
-      nodes: L.nodes.map((n) => ({ ...n, inputs: n.inputs.map((i) => rename.get(i) ?? i), outputs: n.outputs.map((o) => rename.get(o) ?? o) })),
-      initializers: L.initializers,
-      inputs: [
-        { name: iterName, dtype: 'int64', shape: [] },
-        { name: 'loop_cond_in', dtype: 'bool', shape: [] },
-        ...carried.map((c) => ({ name: `${c.name}__in`, dtype: onnxType(c.s.dtype), shape: c.s.shape })),
-      ],
-      outputs: [
-        { name: 'loop_cond_out', dtype: 'bool', shape: [] },
-        ...carried.map((c) => ({ name: `${c.name}__out`, dtype: onnxType(c.v.dtype), shape: c.v.shape })),
-        ...Object.entries(spec.outputs).map(([n, t]) => ({ name: `${n}__scan`, dtype: onnxType(t.dtype), shape: t.shape })),
-      ],
-    };
-    bodyRename = (v) => v;
-    graph.initializers = [
-      { name: 'loop_trip_count', dtype: 'int64', dims: [], raw: rawInt64([loopSteps]) },
-      { name: 'loop_cond_init', dtype: 'bool', dims: [], raw: Uint8Array.of(1) },
-    ];
-    graph.nodes = [
-      {
-        opType: 'Loop',
-        inputs: ['loop_trip_count', 'loop_cond_init', ...carried.map((c) => c.name)],
-        outputs: [...carried.map((c) => `${c.name}__next`), ...Object.keys(spec.outputs)],
-        attrs: { body: { graph: body } },
-      },
-    ];
-  }
-  const graphOutputs: GraphParts['outputs'] = [];
-  for (const [name, t] of Object.entries(spec.outputs)) {
-    outputs.push({ name, shape: loop ? [loopSteps, ...t.shape] : [...t.shape], dtype: t.dtype });
-    graphOutputs.push({ name, dtype: onnxType(t.dtype), shape: stacked(t.shape) });
-  }
-  for (const [s, v] of updates) {
-    const outName = `${stateNameOf(s)}__next`;
-    outputs.push({ name: outName, shape: v.shape, dtype: v.dtype });
-    graphOutputs.push({ name: outName, dtype: onnxType(v.dtype), shape: v.shape });
-    updateOutputs.set(outName, stateNameOf(s));
-  }
-  graph.outputs = graphOutputs;
+const onnxType = (d: DType) => d as OnnxDType;
 
-  const w = new ProtoWriter();
-  w.int(1, IR_VERSION);
-  w.string(2, 'tsgan');
-  if (opts.producerVersion !== undefined) w.string(3, opts.producerVersion);
-  w.message(7, (g) => writeGraph(g, graph, bodyRename));
-  w.message(8, (op) => op.string(1, '').int(2, OPSET));
-  for (const [k, v] of Object.entries(spec.metadata ?? {})) w.message(14, (m) => m.string(1, k).string(2, v));
+/** The number of steps a loop stacks an input over; undefined unless the input is fed per step. */
+const stackedSteps = (loop: LoopOptions | undefined, input: string) => (loop?.perStep.includes(input) ? loop.steps : undefined);
 
+/** A shape as the caller sees it: a value the loop stacks gets a leading [steps] axis. */
+function callerShape(shape: Shape, steps: number | undefined): number[] {
+  return steps === undefined ? [...shape] : [steps, ...shape];
+}
+
+/** A shape as declared to ONNX: stacked by the loop, or, in an export with dynamicBatch, with its first dimension the symbol "batch". */
+function declaredShape(shape: Shape, steps: number | undefined, dynamicBatch: boolean | undefined): (number | string)[] {
+  if (steps !== undefined) return [steps, ...shape];
+  return dynamicBatch && shape.length ? ['batch', ...shape.slice(1)] : [...shape];
+}
+
+/** The graph's inputs: the program inputs, then the states read from the store. */
+function graphInputs(leaves: Leaves, loop: LoopOptions | undefined, dynamicBatch: boolean | undefined): ValueInfoData[] {
+  return [
+    ...[...leaves.inputs.values()].map((l) => ({
+      name: l.name,
+      dtype: onnxType(l.dtype),
+      shape: declaredShape(l.shape, stackedSteps(loop, l.name), dynamicBatch),
+    })),
+    ...[...leaves.stateInputs.values()].map((l) => ({ name: l.name, dtype: onnxType(l.dtype), shape: l.shape })),
+  ];
+}
+
+/** The graph's outputs; new state values keep the state's shape (a loop returns the last step's). */
+function graphOutputs(results: readonly Result[], loop: LoopOptions | undefined, dynamicBatch: boolean | undefined): ValueInfoData[] {
+  return results.map(({ name, value, updates }) => ({
+    name,
+    dtype: onnxType(value.dtype),
+    shape: updates ? value.shape : declaredShape(value.shape, loop?.steps, dynamicBatch),
+  }));
+}
+
+/** The program's interface as Program binds it: what the caller feeds, what is read from and written to the store. */
+function programInterface(leaves: Leaves, results: readonly Result[], loop: LoopOptions | undefined): Pick<LoweredModel, 'inputs' | 'stateInputs' | 'outputs' | 'updateOutputs'> {
   return {
-    bytes: w.finish(),
-    inputs: [...inputs.values()].map((leaf) => ({ ...leaf, shape: loop?.perStep.includes(leaf.name) ? [loopSteps, ...leaf.shape] : [...leaf.shape] })),
-    stateInputs: [...stateInputs.values()],
-    outputs,
-    updateOutputs,
-    nodeCount: L.nodes.length,
+    inputs: [...leaves.inputs.values()].map((leaf) => ({ ...leaf, shape: callerShape(leaf.shape, stackedSteps(loop, leaf.name)) })),
+    stateInputs: [...leaves.stateInputs.values()],
+    outputs: results.map(({ name, value, updates }) => ({
+      name,
+      shape: updates ? value.shape : callerShape(value.shape, loop?.steps),
+      dtype: value.dtype,
+    })),
+    updateOutputs: new Map(results.flatMap(({ name, updates }) => (updates ? [[name, updates] as const] : []))),
+  };
+}
+
+/** Builds the ONNX model for a program. Throws GraphBuildError on inconsistent specs. */
+export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
+  const { loop } = opts;
+  const updates = spec.updates ?? [];
+  const updated = checkUpdates(updates);
+  const order = topoSort([...Object.values(spec.outputs), ...updates.map(([, v]) => v), ...updates.map(([s]) => s)]);
+  const leaves = collectLeaves(order, updated, opts.constants);
+  if (loop) checkLoop(loop, (name) => leaves.inputs.has(name));
+
+  // A loop body's values are named apart from the outer graph's ("b" prefix).
+  const ctx = new Lowering(loop ? 'b' : '');
+  const names = emitNodes(order, ctx, loop ? bodyLeafReader(ctx, loop, updated) : (name) => name);
+  const results = programResults(spec);
+  let graph: Pick<GraphData, 'nodes' | 'initializers'>;
+  let nodeCount: number;
+  if (!loop) {
+    graph = { nodes: bindResults(ctx.nodes, names, results, leaves), initializers: [...ctx.initializers, ...leaves.baked] };
+    nodeCount = graph.nodes.length;
+  } else {
+    // leaves.baked is left out: baking state into a looped program is not supported (the model
+    // would not load), and no caller does it.
+    const carried = results.flatMap(({ name, value, updates }) => (updates ? [{ name: updates, next: value, output: name }] : []));
+    const bodyNodes = bindResults(ctx.nodes, names, bodyResults(carried, spec.outputs), leaves);
+    const body = loopBody(bodyNodes, ctx.initializers, carried, spec.outputs);
+    graph = loopOver(body, carried, spec.outputs, loop.steps);
+    nodeCount = body.nodes.length;
+  }
+  const model: GraphData = {
+    name: spec.graphName ?? 'tsgan',
+    ...graph,
+    inputs: graphInputs(leaves, loop, opts.dynamicBatch),
+    outputs: graphOutputs(results, loop, opts.dynamicBatch),
+  };
+  return {
+    bytes: writeModel(model, { producerVersion: opts.producerVersion, metadata: spec.metadata }),
+    ...programInterface(leaves, results, loop),
+    nodeCount,
   };
 }

@@ -1,5 +1,10 @@
 // A minimal protocol-buffers writer for the ONNX messages tsgan emits (onnx.proto, IR version 8).
 // Only encoding is needed: models are built here and read by ONNX Runtime.
+import type { AttrValue } from '../tensor.js';
+
+/** The ONNX opset the ops' lowering rules are written for (standard domain only); IR version 8 is the one that goes with it. */
+export const OPSET = 18;
+const IR_VERSION = 8;
 
 export class ProtoWriter {
   private buf = new Uint8Array(256);
@@ -121,4 +126,88 @@ export function writeValueInfo(w: ProtoWriter, name: string, dtype: OnnxDType, d
       });
     }),
   );
+}
+
+/** A NodeProto: inputs and outputs are value names. */
+export interface NodeData {
+  opType: string;
+  inputs: string[];
+  outputs: string[];
+  attrs: Record<string, AttrValue | GraphAttr>;
+}
+
+/** A ValueInfoProto: a graph input or output; a string dimension is symbolic. */
+export interface ValueInfoData {
+  name: string;
+  dtype: OnnxDType;
+  shape: readonly (number | string)[];
+}
+
+/** A GraphProto: the whole model's graph, or a Loop's body. */
+export interface GraphData {
+  name: string;
+  nodes: NodeData[];
+  initializers: TensorData[];
+  inputs: ValueInfoData[];
+  outputs: ValueInfoData[];
+}
+
+/** A graph-valued attribute (Loop's body). */
+export type GraphAttr = { graph: GraphData };
+
+/** A ModelProto of one graph, produced by "tsgan", importing OPSET of the standard domain. */
+export function writeModel(graph: GraphData, o: { producerVersion?: string; metadata?: Record<string, string> }): Uint8Array {
+  const w = new ProtoWriter();
+  w.int(1, IR_VERSION);
+  w.string(2, 'tsgan');
+  if (o.producerVersion !== undefined) w.string(3, o.producerVersion);
+  w.message(7, (g) => writeGraph(g, graph));
+  w.message(8, (op) => op.string(1, '').int(2, OPSET));
+  for (const [k, v] of Object.entries(o.metadata ?? {})) w.message(14, (m) => m.string(1, k).string(2, v));
+  return w.finish();
+}
+
+function writeGraph(g: ProtoWriter, parts: GraphData): void {
+  for (const n of parts.nodes) {
+    g.message(1, (nw) => {
+      for (const i of n.inputs) nw.string(1, i);
+      for (const o of n.outputs) nw.string(2, o);
+      nw.string(4, n.opType);
+      for (const [k, v] of Object.entries(n.attrs)) nw.message(5, (aw) => writeAttr(aw, k, v));
+    });
+  }
+  g.string(2, parts.name);
+  for (const init of parts.initializers) g.message(5, (tw) => writeTensor(tw, init));
+  for (const i of parts.inputs) g.message(11, (vw) => writeValueInfo(vw, i.name, i.dtype, i.shape));
+  for (const o of parts.outputs) g.message(12, (vw) => writeValueInfo(vw, o.name, o.dtype, o.shape));
+}
+
+function writeAttr(w: ProtoWriter, name: string, v: AttrValue | GraphAttr): void {
+  w.string(1, name);
+  if (typeof v === 'number') {
+    w.int(3, v).int(20, ATTR.INT);
+  } else if (typeof v === 'string') {
+    const dt = ONNX_DTYPE[v as OnnxDType];
+    // A dtype name given to the Cast "to" attribute is written as its enum value.
+    if (name === 'to' && dt !== undefined) w.int(3, dt).int(20, ATTR.INT);
+    else w.string(4, v).int(20, ATTR.STRING);
+  } else if ('graph' in v) {
+    w.message(6, (gw) => writeGraph(gw, v.graph));
+    w.int(20, ATTR.GRAPH);
+  } else if ('ints' in v) {
+    for (const i of v.ints) w.int(8, i);
+    w.int(20, ATTR.INTS);
+  } else if ('floats' in v) {
+    for (const f of v.floats) w.float(7, f);
+    w.int(20, ATTR.FLOATS);
+  } else if ('int' in v) {
+    w.int(3, v.int).int(20, ATTR.INT);
+  } else if ('float' in v) {
+    w.float(2, v.float).int(20, ATTR.FLOAT);
+  } else {
+    const t = v.tensor;
+    const raw = t.dtype === 'float32' ? rawFloat32(t.data) : rawInt64(t.data);
+    w.message(5, (tw) => writeTensor(tw, { name: '', dtype: t.dtype as OnnxDType, dims: t.shape, raw }));
+    w.int(20, ATTR.TENSOR);
+  }
 }
