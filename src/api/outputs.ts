@@ -83,9 +83,24 @@ function byLabel(x: Float32Array, labels: BigInt64Array, classes: number, maxCol
   return { x: out, cols, n: used.length * cols };
 }
 
+/** The file kinds each output takes, checked before a run is loaded. */
+export const OUTPUT_FILES = {
+  samples: (out: string) => {
+    if (!['.npy', '.png', '.csv', '.gif'].includes(extname(out).toLowerCase())) throw new InputError(`--out ${out}: expected a .npy, .png, .gif or .csv file`);
+  },
+  onnx: (out: string) => {
+    OUTPUT_FILES.onnx(out);
+  },
+  translation: (inPath: string, out: string) => {
+    const ext = extname(out).toLowerCase();
+    if (ext !== '.npy' && ext !== '.png') throw new InputError(`--out ${out}: expected a .npy or .png file`);
+    if (extname(inPath).toLowerCase() !== '.npy') throw new InputError(`--in ${inPath}: expected a .npy file of float32 images`);
+  },
+};
+
 export async function sampleToFile(r0: LoadedRun, count: number, out: string, o: GenerateOptions): Promise<{ shape: number[]; labels?: string }> {
+  OUTPUT_FILES.samples(out);
   const ext = extname(out).toLowerCase();
-  if (!['.npy', '.png', '.csv', '.gif'].includes(ext)) throw new InputError(`--out ${out}: expected a .npy, .png, .gif or .csv file`);
   const r = await generate(r0, count, o);
   const shape = [count, ...r.source.shape];
   if (ext === '.gif') {
@@ -128,7 +143,7 @@ export interface ExportMetadata {
 
 /** The generator alone (weights baked in, eval mode, symbolic batch): input "z" (and "y" labels for class-aware types), output "x". */
 export async function exportGenerator(r: LoadedRun, out: string, ema: boolean, direction: Direction = 'a2b'): Promise<ExportMetadata> {
-  if (extname(out).toLowerCase() !== '.onnx') throw new InputError(`--out ${out}: expected an .onnx file`);
+  OUTPUT_FILES.onnx(out);
   const averaged = useEma(r.store, ema);
   const trace = new E.StateTrace(false, averaged ? emaName : undefined);
   const type = r.recipe.type;
@@ -186,16 +201,15 @@ function writeOnnx(out: string, outputs: Record<string, E.Tensor>, meta: ExportM
   atomicWriteFile(out, model.bytes);
 }
 
-export interface TranslateOptions {
+export interface TranslateFileOptions {
   direction: Direction;
   ema: boolean;
 }
 
 /** `gan translate`: runs a trained image-to-image generator on the images of a .npy file; writes .npy or a before/after .png. */
-export async function translateFile(r: LoadedRun, inPath: string, out: string, o: TranslateOptions): Promise<{ shape: number[] }> {
+export async function translateFile(r: LoadedRun, inPath: string, out: string, o: TranslateFileOptions): Promise<{ shape: number[] }> {
+  OUTPUT_FILES.translation(inPath, out);
   const ext = extname(out).toLowerCase();
-  if (ext !== '.npy' && ext !== '.png') throw new InputError(`--out ${out}: expected a .npy or .png file`);
-  if (extname(inPath).toLowerCase() !== '.npy') throw new InputError(`--in ${inPath}: expected a .npy file of float32 images`);
   const t = r.recipe.translator;
   if (!t) throw new InputError(`run ${r.run.path} (model type "${r.recipe.type}") draws samples from noise; gan translate needs an image-to-image run (pix2pix, srgan, cyclegan)`);
   translation(r.recipe.type, t, o.direction);

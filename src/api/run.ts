@@ -42,6 +42,11 @@ export class Run {
     return new Run(await loadRun(dir, log));
   }
 
+  /** A run already in memory (what train() just trained, its state as its last checkpoint). */
+  static of(loaded: LoadedRun): Run {
+    return new Run(loaded);
+  }
+
   get dir(): string {
     return this.loaded.run.path;
   }

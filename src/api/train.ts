@@ -45,19 +45,18 @@ export class TrainingError extends Error {
 }
 
 /** The config a run trains with: the stored one when resuming, else the given one with its overrides. */
-function runConfig(config: ConfigInput | GanConfig | undefined, o: TrainRunOptions, run: RunDir): GanConfig {
+function runConfig(config: ConfigInput | undefined, o: TrainRunOptions, run: RunDir): GanConfig {
+  // A bad preset, config or override is reported first, whether the run resumes or not.
+  const given = config === undefined ? undefined : resolveConfig(config, o.set, o.source);
   let cfg: GanConfig;
   if (o.resume && run.hasRun()) {
     cfg = run.readConfig();
     refuseChangingOverrides(cfg, o.set ?? [], run.configPath);
-    if (config !== undefined && JSON.stringify(resolveConfig(config as ConfigInput, o.set, o.source)) !== JSON.stringify(cfg)) {
-      o.log?.(`note: resuming ${o.out} with the config stored in the run, not the one given`);
-    }
+    if (given && JSON.stringify(given) !== JSON.stringify(cfg)) o.log?.(`note: resuming ${o.out} with the config stored in the run, not the one given`);
   } else {
-    if (config === undefined) throw new InputError(`run directory ${o.out} holds no run to resume`);
-    if (run.hasRun() && !o.resume) throw new InputError(`run directory ${o.out} already holds a run; pass --resume to continue it or choose another --out`);
-    cfg = resolveConfig(config as ConfigInput, o.set, o.source);
-    if (o.seed !== undefined) cfg = { ...cfg, seed: o.seed };
+    if (!given) throw new InputError(`run directory ${o.out} holds no run to resume`);
+    if (run.hasRun()) throw new InputError(`run directory ${o.out} already holds a run; pass --resume to continue it or choose another --out`);
+    cfg = o.seed === undefined ? given : { ...given, seed: o.seed };
   }
   if (o.steps !== undefined) cfg = { ...cfg, train: { ...cfg.train, steps: o.steps } };
   return cfg;
@@ -67,7 +66,7 @@ function runConfig(config: ConfigInput | GanConfig | undefined, o: TrainRunOptio
  * Trains a GAN (a preset's name, or a config object that may name a preset) into `o.out`, and
  * returns the trained run (`run.result` says how far it got and why it stopped).
  */
-export async function train(config: ConfigInput | GanConfig | undefined, o: TrainRunOptions): Promise<Run> {
+export async function train(config: ConfigInput | undefined, o: TrainRunOptions): Promise<Run> {
   const cfg = runConfig(config, o, new RunDir(o.out));
   const trainer = await Trainer.open(cfg, o.out, { resume: o.resume, log: o.log });
   o.onStart?.({ step: trainer.step, total: cfg.train.steps });
@@ -82,7 +81,8 @@ export async function train(config: ConfigInput | GanConfig | undefined, o: Trai
     await trainer.close();
   }
   if (result.stoppedBy === 'nan') throw new TrainingError(result.message!, result);
-  const run = await Run.open(o.out, o.log);
+  // The trainer's state is what its last checkpoint holds: no need to read it back.
+  const run = Run.of({ cfg, recipe: trainer.recipe, store: trainer.store, step: trainer.step, source: trainer.source, run: trainer.run });
   run.result = result;
   return run;
 }

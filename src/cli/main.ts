@@ -4,12 +4,13 @@
 import { Command, CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
 import { parse as parseYaml } from 'yaml';
-import { readConfigFile, resolveConfig, type ConfigInput } from '../config/load.js';
+import { readConfigFile, type ConfigInput } from '../config/load.js';
 import type { Override } from '../config/merge.js';
 import { InputError } from '../errors.js';
 import { preset, PRESET_NAMES } from '../config/presets.js';
 import { RunDir } from '../run/rundir.js';
 import { openRun, train as trainRun, TrainingError } from '../api/index.js';
+import { OUTPUT_FILES } from '../api/outputs.js';
 import { GraphBuildError } from '../engine/index.js';
 import type { Direction } from '../gan/recipe.js';
 import { TSGAN_VERSION } from '../version.js';
@@ -71,8 +72,6 @@ async function train(f: TrainFlags): Promise<number> {
   if (!base && !f.resume) throw new UsageError('gan train needs --preset NAME or --config FILE (or --resume with --out DIR)');
   const out = f.out ?? (base ? `runs/${base.name}` : undefined);
   if (!out) throw new UsageError('--resume needs --out DIR, the run to continue');
-  // A bad preset, file or --set is reported before anything else, resumed or not.
-  if (base) resolveConfig(base.config, f.set, base.source);
   const interactive = f.progress && process.stderr.isTTY;
   const bar = interactive
     ? new cliProgress.SingleBar(
@@ -165,6 +164,7 @@ export function buildCli(): Command {
     .option('--no-ema', "use G's weights rather than their moving average")
     .option('--label <k>', 'class-aware runs: draw every sample with label k (default: cycle through all labels)', int('label', 0))
     .action(async (f: { run: string; count: number; out: string; seed: number; ema: boolean; label?: number }) => {
+      OUTPUT_FILES.samples(f.out);
       const r = await (await openRun(f.run)).writeSamples(f.out, f.count, { seed: f.seed, ema: f.ema, label: f.label });
       process.stderr.write(`wrote ${f.count} samples ${JSON.stringify(r.shape)} to ${f.out}${r.labels ? ` and their labels to ${r.labels}` : ''}\n`);
     });
@@ -178,6 +178,7 @@ export function buildCli(): Command {
     .option('--direction <d>', 'a2b (paired types; CycleGAN also b2a)', direction, 'a2b')
     .option('--no-ema', "use G's weights rather than their moving average")
     .action(async (f: { run: string; in: string; out: string; direction: Direction; ema: boolean }) => {
+      OUTPUT_FILES.translation(f.in, f.out);
       const r = await (await openRun(f.run)).translateFile(f.in, f.out, { direction: f.direction, ema: f.ema });
       process.stderr.write(`wrote ${JSON.stringify(r.shape)} translated images to ${f.out}\n`);
     });
@@ -190,6 +191,7 @@ export function buildCli(): Command {
     .option('--no-ema', "export G's weights rather than their moving average")
     .option('--direction <d>', 'which generator an image-to-image run exports: a2b (CycleGAN also b2a)', direction, 'a2b')
     .action(async (f: { run: string; out: string; ema: boolean; direction: Direction }) => {
+      OUTPUT_FILES.onnx(f.out);
       const meta = await (await openRun(f.run)).export(f.out, { ema: f.ema, direction: f.direction });
       const from = meta.input_shape ? `x [batch, ${meta.input_shape}] -> y` : `z [batch, ${meta.latent_shape}] -> x`;
       process.stderr.write(`wrote ${f.out}: ${from} [batch, ${meta.output_shape}]\n`);

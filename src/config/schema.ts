@@ -41,8 +41,6 @@ export const TrainConfig = z.strictObject({
   keepCheckpoints: int(1).default(3),
 });
 
-export { DataConfig, ModelConfig };
-
 export const GanConfig = z.strictObject({
   /** Free text: what this config is for. */
   description: z.string().default(''),

@@ -6,7 +6,6 @@
 import type { Dataset } from './datasets.js';
 import { floatField, labelField, type DataSource, type FieldBuffers, type FieldInfo, type PairShapes, type SourceState, type Task } from './types.js';
 
-export { TASKS, type PairShapes, type Task } from './types.js';
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 

@@ -68,10 +68,10 @@ export function floatField(out: FieldBuffers, name: string): Float32Array | unde
   return b;
 }
 
-/** The label field of the given buffers, if asked for. */
-export function labelField(out: FieldBuffers, name = 'y'): BigInt64Array | undefined {
-  const b = out[name];
-  if (b !== undefined && !(b instanceof BigInt64Array)) throw new Error(`data field "${name}" takes a BigInt64Array`);
+/** The label field "y" of the given buffers, if asked for. */
+export function labelField(out: FieldBuffers): BigInt64Array | undefined {
+  const b = out.y;
+  if (b !== undefined && !(b instanceof BigInt64Array)) throw new Error('data field "y" takes a BigInt64Array');
   return b;
 }
 

@@ -83,15 +83,17 @@ export class MovingDigitsSource implements DataSource {
     if (this.digits.length < n * 784) this.digits = new Float32Array(n * 784);
     const labels = labelField(out);
     this.images.next({ x: this.digits, ...(labels ? { y: labels.subarray(offset) } : {}) }, n, 0);
-    const clips = floatField(out, 'x') ?? new Float32Array((offset + n) * CLIP.frames * CLIP.size * CLIP.size);
     const per = CLIP.frames * CLIP.size * CLIP.size;
+    // Clips nobody asked for are still drawn, so the source's position does not depend on the fields asked for.
+    const asked = floatField(out, 'x');
+    const clips = asked ? asked.subarray(offset * per, (offset + n) * per) : new Float32Array(n * per);
     const span = CLIP.size - CLIP.digit;
     for (let i = 0; i < n; i++) {
       const digit = resizeImage(this.digits.subarray(i * 784, (i + 1) * 784), 28, 28, CLIP.digit, CLIP.digit);
       const angle = this.rng.uniform() * 2 * Math.PI;
       const speed = CLIP.minSpeed + this.rng.uniform() * (CLIP.maxSpeed - CLIP.minSpeed);
       const path = bouncingPath(this.rng.uniform() * span, this.rng.uniform() * span, speed * Math.cos(angle), speed * Math.sin(angle), CLIP.frames, span);
-      renderClip(digit, path, clips, (offset + i) * per);
+      renderClip(digit, path, clips, i * per);
     }
   }
 

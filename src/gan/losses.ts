@@ -74,6 +74,11 @@ export function r1Penalty(dOnReal: Tensor, real: Tensor): Tensor {
   return mean(inputGradSqNorm(dOnReal, real));
 }
 
+/** Mean absolute difference of two tensors of one shape (the L1 terms of Pix2Pix and CycleGAN). */
+export function meanAbsoluteError(a: Tensor, b: Tensor): Tensor {
+  return mean(E.abs(E.sub(a, b)));
+}
+
 /** Mean cross-entropy of class logits [N, C] against int64 labels [N] (ACGAN's and InfoGAN's heads). */
 export function classCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
   const classes = logits.shape[1]!;

@@ -3,7 +3,7 @@
 // one file in ./types/ (its config section, networks and objectives), its entry here, a preset,
 // docs and tests.
 import { z } from 'zod';
-import type { PairShapes } from '../data/tasks.js';
+import type { PairShapes } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { Flatten, Reshape } from '../nn/layers.js';
 import { Lambda, Sequential } from '../nn/module.js';

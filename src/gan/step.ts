@@ -92,6 +92,10 @@ const DRAW_ORDER: InputSpec['from'][] = ['data', 'normal', 'label', 'uniform'];
 /** The step's inputs for a recipe, with shapes from the data's fields. */
 function stepInputs(recipe: GanRecipe, fields: Record<string, FieldInfo>, penalty: boolean): StepInput[] {
   const out: StepInput[] = [];
+  const fieldsUsed = Object.values(recipe.inputs).flatMap((s) => (s.from === 'data' ? [s.field] : []));
+  const twice = fieldsUsed.find((f, i) => fieldsUsed.indexOf(f) !== i);
+  // One draw fills each field once: two inputs of one field would need two buffers.
+  if (twice) throw new Error(`model "${recipe.type}" declares the data field "${twice}" as two inputs; declare it once`);
   for (const from of DRAW_ORDER) {
     for (const [name, spec] of Object.entries(recipe.inputs)) {
       if (spec.from !== from) continue;

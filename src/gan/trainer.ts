@@ -107,9 +107,11 @@ export class Trainer {
       if (!opts.resume && run.hasRun()) {
         throw new InputError(`run directory ${dir} already holds a run; pass --resume to continue it or choose another --out`);
       }
-      const declared = built.trace.declared();
+      // The networks' parameters first, in the order their modules declare them; then the rest of
+      // the step's state (optimizer moments) as the step declared it.
       const emaStates = new Set(built.emaPairs.map(([e]) => e));
-      E.initState(store, declared.filter((d) => !emaStates.has(d.name)), rngs.init);
+      const state = [...recipe.G.allParams(), ...recipe.D.allParams(), ...built.trace.declared().filter((d) => !emaStates.has(d.name))];
+      E.initState(store, state, rngs.init);
       // The weight average starts as a copy of the weights.
       for (const [e, p] of built.emaPairs) store.set(e, store.floats(p).slice(), store.get(p).shape);
       run.truncateMetrics(0);

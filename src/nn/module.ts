@@ -44,6 +44,8 @@ export abstract class Module {
 
   /** Names this module (and, recursively, its children); parameter names follow the path ("G.fc1.weight"). */
   named(path: string): this {
+    // A module in two places would take the last name, and its parameters with it.
+    if (this.pathName && this.pathName !== path) throw new Error(`module "${this.pathName}" cannot also be named "${path}": a module belongs to one place`);
     this.pathName = path;
     for (const [n, c] of this.children) c.named(`${path}.${n}`);
     return this;

@@ -8,7 +8,7 @@ function leafModules(m: Module, prefix: string): [string, Module][] {
   return kids.flatMap(([n, c]) => leafModules(c, c.path || `${prefix}.${n}`));
 }
 
-/** Text table of a module traced at least once (so shapes and parameters exist). */
+/** Text table of a module: its parameters always, its output shapes once it has been traced. */
 export function summary(m: Module): string {
   const rows = leafModules(m, m.path).map(([name, mod]) => [
     name,

@@ -11,7 +11,7 @@ import { InputError } from '../errors.js';
 import { atomicWriteFile } from './atomic.js';
 
 const MAGIC = 'TSGANCK1';
-/** Bumped whenever saved state stops fitting the code that reads it (version 2: the networks' parameter layout changed). */
+/** Bumped whenever saved state stops fitting the code that reads it (version 2: the run state's PRNG streams were renamed and the networks' parameters are initialised in constructor order). */
 export const CHECKPOINT_FORMAT_VERSION = 2;
 
 export interface Checkpoint {

@@ -1,4 +1,4 @@
-// Paired image-to-image tasks: the exact inputs each task derives, and the paired source's rows.
+// Paired image-to-image tasks: the exact inputs each task derives, and the paired source's fields.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/index.js';
 import { DatasetSource } from '../../src/data/source.js';
@@ -36,7 +36,7 @@ describe('data tasks', () => {
     expect(taskMismatch('downscale4', [3, 32, 32])).toBeUndefined();
   });
 
-  it('a paired source delivers [input | target] rows with their labels, and resumes where it was', () => {
+  it('a paired source delivers input and target fields with their labels, and resumes where it was', () => {
     const data = images(10, 3);
     const dataset = { name: 't', shape: [1, 28, 28], count: 10, data, labels: Int32Array.from({ length: 10 }, (_, i) => i) };
     const src = new PairedSource(new DatasetSource(dataset, new Rng(5)), 'downscale4');

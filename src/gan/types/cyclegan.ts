@@ -7,9 +7,10 @@ import { z } from 'zod';
 import { int } from '../../config/fields.js';
 import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
-import type { PairShapes } from '../../data/tasks.js';
+import type { PairShapes } from '../../data/types.js';
 import { InputError } from '../../errors.js';
 import { Networks } from '../../nn/module.js';
+import { meanAbsoluteError } from '../losses.js';
 import { defineRecipe, field, type GanRecipe } from '../recipe.js';
 import { patchDiscriminator, UNet } from './pix2pix.js';
 
@@ -33,7 +34,7 @@ export interface CycleganOptions {
   spectralNorm?: boolean;
 }
 
-const l1 = (a: Tensor, b: Tensor) => E.reduceMean(E.abs(E.sub(a, b)));
+const l1 = meanAbsoluteError;
 
 export function cyclegan(o: CycleganOptions): GanRecipe {
   const shape = o.pair.target;

@@ -2,7 +2,7 @@
 // a generator from input to output, and inference that clips the output to the data's range.
 import * as E from '../../engine/index.js';
 import type { Module } from '../../nn/module.js';
-import type { PairShapes } from '../../data/tasks.js';
+import type { PairShapes } from '../../data/types.js';
 import { InputError } from '../../errors.js';
 import { field, type Translator } from '../recipe.js';
 

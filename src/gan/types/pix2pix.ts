@@ -9,8 +9,9 @@ import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
 import { Conv2d, ConvTranspose2d, LeakyReLU, ReLU } from '../../nn/layers.js';
 import { Module, Sequential, type Ctx } from '../../nn/module.js';
-import type { PairShapes } from '../../data/tasks.js';
+import type { PairShapes } from '../../data/types.js';
 import { InputError } from '../../errors.js';
+import { meanAbsoluteError } from '../losses.js';
 import { defineRecipe, type GanRecipe } from '../recipe.js';
 import { checkPaired, pairedInputs, pairedTranslator } from './paired.js';
 
@@ -95,8 +96,6 @@ export function patchDiscriminator(inChannels: number, width: number, sn?: boole
   ]);
 }
 
-const l1 = (a: Tensor, b: Tensor) => E.reduceMean(E.abs(E.sub(a, b)));
-
 export function pix2pix(o: Pix2PixOptions): GanRecipe {
   checkPaired('pix2pix', o.pair);
   const [c, h, w] = o.pair.target as [number, number, number];
@@ -114,7 +113,7 @@ export function pix2pix(o: Pix2PixOptions): GanRecipe {
     inputs: pairedInputs(),
     generate: ({ input }, ctx) => ({ output: G.call(input, ctx) }),
     dLoss: ({ input, target }, fake, adv) => adv.d(judge, target, fake.output, [input]).loss,
-    gLoss: ({ input, target }, fake, adv) => E.add(E.mul(adv.g(judge, fake.output, [input]).loss, o.adversarialWeight), E.mul(l1(fake.output, target), o.l1Weight)),
+    gLoss: ({ input, target }, fake, adv) => E.add(E.mul(adv.g(judge, fake.output, [input]).loss, o.adversarialWeight), E.mul(meanAbsoluteError(fake.output, target), o.l1Weight)),
     translator: pairedTranslator(G, o.pair),
   });
 }

@@ -9,7 +9,7 @@ import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
 import { Conv2d, PixelShuffle, ReLU, Residual } from '../../nn/layers.js';
 import { Module, Sequential, type Ctx } from '../../nn/module.js';
-import type { PairShapes } from '../../data/tasks.js';
+import type { PairShapes } from '../../data/types.js';
 import { InputError } from '../../errors.js';
 import { defineRecipe, type GanRecipe } from '../recipe.js';
 import { checkPaired, pairedInputs, pairedTranslator } from './paired.js';

@@ -16,7 +16,7 @@ import { nearestModes } from '../../src/metrics/modes.js';
 import { codeAccuracy, labelAccuracy } from '../../src/metrics/labels.js';
 import { InputError } from '../../src/errors.js';
 
-const tmp = () => tempDir('variants');
+const tmp = () => tempDir('types');
 
 /** What the types are told about ring8: 2-D points labelled by mode. */
 const RING_INFO: DataInfo = { kind: 'mixture', fields: { x: { shape: [2], dtype: 'float32' }, y: { shape: [], dtype: 'int64' } }, shape: [2], classes: 8 };
