@@ -89,7 +89,7 @@ export const OUTPUT_FILES = {
     if (!['.npy', '.png', '.csv', '.gif'].includes(extname(out).toLowerCase())) throw new InputError(`--out ${out}: expected a .npy, .png, .gif or .csv file`);
   },
   onnx: (out: string) => {
-    OUTPUT_FILES.onnx(out);
+    if (extname(out).toLowerCase() !== '.onnx') throw new InputError(`--out ${out}: expected an .onnx file`);
   },
   translation: (inPath: string, out: string) => {
     const ext = extname(out).toLowerCase();
