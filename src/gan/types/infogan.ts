@@ -10,7 +10,7 @@ import type { Tensor } from '../../engine/index.js';
 import { LeakyReLU, Linear } from '../../nn/layers.js';
 import { Networks, Sequential, type Ctx } from '../../nn/module.js';
 import { classCrossEntropy } from '../losses.js';
-import { defineRecipe, field, normal, uniformLabel, type GanRecipe, type Heads } from '../recipe.js';
+import { defineRecipe, field, normal, uniformLabel, type GanRecipe } from '../recipe.js';
 import { labelledGenerator, labelledSampler, type LabelledOptions } from './labelled.js';
 
 /** `classes` is the number of values of the categorical code. */
@@ -22,6 +22,9 @@ export interface InfoganOptions extends LabelledOptions {
   /** Weight of the continuous codes' squared error within the information term. */
   codeWeight: number;
 }
+
+/** D's heads: the adversarial logit, Q's categorical-code logits and its continuous codes (when there are any). */
+type InfoHeads = { logit: Tensor; code: Tensor; continuous?: Tensor };
 
 /** The continuous codes inside a batch of noise vectors [N, latent]. */
 export function continuousCodes(z: Tensor, codes: number): Tensor {
@@ -37,18 +40,17 @@ export function infogan(o: InfoganOptions): GanRecipe {
   const generator = labelledGenerator(G, o.classes);
   const k = o.classes;
   // D's adversarial head, and Q's reading of the categorical code and the continuous codes.
-  const judge = (x: Tensor, ctx: Ctx): Heads => {
+  const judge = (x: Tensor, ctx: Ctx): InfoHeads => {
     const h = o.D.body.call(x, ctx);
     const qOut = q.call(h, ctx);
-    const heads: Heads = { logit: head.call(h, ctx), code: E.slice(qOut, [0], [k], [1]) };
-    if (o.codes > 0) heads.continuous = E.slice(qOut, [k], [k + o.codes], [1]);
-    return heads;
+    const codes = o.codes > 0 ? { continuous: E.slice(qOut, [k], [k + o.codes], [1]) } : {};
+    return { logit: head.call(h, ctx), code: E.slice(qOut, [0], [k], [1]), ...codes };
   };
   /** The information term: how badly Q reads the codes G was given from the generated samples. */
-  const information = (onFake: Heads, c: Tensor, z: Tensor) => {
-    let info = classCrossEntropy(onFake.code!, c);
-    if (o.codes > 0) {
-      const err = E.sub(onFake.continuous!, E.stopGradient(continuousCodes(z, o.codes)));
+  const information = (onFake: InfoHeads, c: Tensor, z: Tensor) => {
+    let info = classCrossEntropy(onFake.code, c);
+    if (onFake.continuous) {
+      const err = E.sub(onFake.continuous, E.stopGradient(continuousCodes(z, o.codes)));
       info = E.add(info, E.mul(E.reduceMean(E.reduceSum(E.square(err), 1)), 0.5 * o.codeWeight));
     }
     return E.mul(info, o.infoWeight);
