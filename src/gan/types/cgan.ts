@@ -16,7 +16,8 @@ export function cgan(o: LabelledOptions): GanRecipe {
   // The class embedding is a bias-free linear map of onehot(y), so spectral norm applies to it too.
   const embed = new Linear(o.classes, o.D.features, { bias: false, spectralNorm: sn });
   const G = o.G.named('G');
-  const D = new Networks({ body: o.D.body, head, embed }).named('D');
+  // Declared in the order a pass reads them, which is the order their initial values are drawn in.
+  const D = new Networks({ body: o.D.body, embed, head }).named('D');
   const generator = labelledGenerator(G, o.classes);
   const judge = (x: Tensor, ctx: Ctx, y: Tensor) => {
     const h = o.D.body.call(x, ctx);

@@ -36,7 +36,8 @@ export function infogan(o: InfoganOptions): GanRecipe {
   const head = new Linear(o.D.features, 1, { spectralNorm: o.spectralNorm });
   const q = new Sequential([new Linear(o.D.features, 128), LeakyReLU(0.2), new Linear(128, o.classes + o.codes)]);
   const G = o.G.named('G');
-  const D = new Networks({ body: o.D.body, head, q }).named('D');
+  // Declared in the order a pass reads them, which is the order their initial values are drawn in.
+  const D = new Networks({ body: o.D.body, q, head }).named('D');
   const generator = labelledGenerator(G, o.classes);
   const k = o.classes;
   // D's adversarial head, and Q's reading of the categorical code and the continuous codes.

@@ -58,6 +58,9 @@ export class UNet extends Module {
   constructor(channels: number, width: number, globalSize?: [number, number]) {
     super();
     const w = width;
+    // Levels are declared in the order a pass reads them, which is the order their initial values are drawn in.
+    this.down1 = this.add('down1', new Sequential([new Conv2d(channels, w, 4, { stride: 2, padding: 1 }), LeakyReLU(0.2)]));
+    this.down2 = this.add('down2', new Sequential([new Conv2d(w, 2 * w, 4, { stride: 2, padding: 1 }), LeakyReLU(0.2)]));
     if (globalSize) {
       const quarter: [number, number] = [globalSize[0] / 4, globalSize[1] / 4];
       this.global = {
@@ -65,8 +68,6 @@ export class UNet extends Module {
         up: this.add('up3', new Sequential([new ConvTranspose2d(4 * w, 2 * w, quarter), ReLU()])),
       };
     }
-    this.down1 = this.add('down1', new Sequential([new Conv2d(channels, w, 4, { stride: 2, padding: 1 }), LeakyReLU(0.2)]));
-    this.down2 = this.add('down2', new Sequential([new Conv2d(w, 2 * w, 4, { stride: 2, padding: 1 }), LeakyReLU(0.2)]));
     const middleIn = globalSize ? 4 * w : 2 * w;
     this.middle = this.add('middle', new Sequential([new Conv2d(middleIn, 2 * w, 3, { padding: 1 }), ReLU(), new Conv2d(2 * w, 2 * w, 3, { padding: 1 }), ReLU()]));
     this.up2 = this.add('up2', new Sequential([new ConvTranspose2d(4 * w, w, 4, { stride: 2, padding: 1 }), ReLU()]));
