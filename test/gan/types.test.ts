@@ -7,7 +7,7 @@ import { validateConfig, type GanConfig } from '../../src/config/schema.js';
 import { RING8 } from '../../src/data/mixtures.js';
 import { Trainer } from '../../src/gan/trainer.js';
 import { buildRecipe, type DataInfo } from '../../src/gan/registry.js';
-import type { GanRecipe } from '../../src/gan/recipe.js';
+import { defineRecipe, field, normal, type GanRecipe, type InputSpec } from '../../src/gan/recipe.js';
 import { silentAdversary, type ShownToD } from './adversary.js';
 import { classCrossEntropy } from '../../src/gan/losses.js';
 import { compileSampler, cyclingLabels, drawSamples } from '../../src/gan/sampler.js';
@@ -100,6 +100,27 @@ describe('GAN type objectives', () => {
     );
     expect(() => buildRecipe(ringConfig({ variant: 'infogan', latent: 2, codes: 2 }).model, RING_INFO)).toThrow(
       'model.codes (2) must be less than model.latent (2): the continuous codes are part of z',
+    );
+  });
+});
+
+describe('declared inputs', () => {
+  const recipe = (inputs: Record<string, InputSpec>) =>
+    defineRecipe({
+      ...buildRecipe(ringConfig({}).model, RING_INFO),
+      type: 'test',
+      inputs,
+    });
+
+  it('a data field the data does not have is refused by name, with the fields it has', () => {
+    expect(() => buildTrainStep(recipe({ x: field('x'), z: normal(2), pairs: field('input') }), RING_INFO.fields, baseStep(ringConfig({})))).toThrow(
+      new InputError('model "test" needs the data field "input"; the data gives "x", "y"'),
+    );
+  });
+
+  it('one data field declared as two inputs is refused (one draw fills each field once)', () => {
+    expect(() => buildTrainStep(recipe({ x: field('x'), again: field('x'), z: normal(2) }), RING_INFO.fields, baseStep(ringConfig({})))).toThrow(
+      'model "test" declares the data field "x" as two inputs; declare it once',
     );
   });
 });

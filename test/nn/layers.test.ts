@@ -122,6 +122,33 @@ describe('layers', () => {
     expect(lines.at(-1)).toBe('total trainable parameters: 1,705');
   });
 
+  it('modules have their parameters from the constructor, before any pass, in the order a pass reads them', () => {
+    const D = new Sequential([new Conv2d(1, 8, 4, { stride: 2, padding: 1, spectralNorm: true }), new BatchNorm(8), Flatten(), new Linear(8 * 14 * 14, 1)]).named('D');
+    expect(D.allParams().map((p) => `${p.name} [${p.shape.join(', ')}] ${p.trainable ? 'param' : 'buffer'}`)).toEqual([
+      'D.0.weight [8, 1, 4, 4] param',
+      'D.0.sn_u [8] buffer',
+      'D.0.bias [8] param',
+      'D.1.weight [8] param',
+      'D.1.bias [8] param',
+      'D.1.running_mean [8] buffer',
+      'D.1.running_var [8] buffer',
+      'D.3.weight [1568, 1] param',
+      'D.3.bias [1] param',
+    ]);
+    expect(D.paramCount()).toBe(8 * 16 + 8 + 8 + 8 + 1568 + 1);
+    expect(summary(D).split('\n').at(-1)).toBe('total trainable parameters: 1,721');
+    // A pass reads exactly the declared states, in the same order.
+    const t = trainCtx();
+    D.call(E.input('x', [2, 1, 28, 28]), t);
+    expect(t.declared().map((d) => d.name)).toEqual(D.allParams().map((p) => p.name));
+  });
+
+  it('a module belongs to one place: naming it again under another path is refused', () => {
+    const shared = new Linear(2, 2);
+    new Sequential([shared]).named('G');
+    expect(() => new Sequential([shared]).named('D')).toThrow('module "G.0" cannot also be named "D.0": a module belongs to one place');
+  });
+
   it('ConvTranspose2d doubles the resolution of a DCGAN generator block', () => {
     const up = new ConvTranspose2d(16, 8, 4, { stride: 2, padding: 1 }).named('up');
     expect(up.call(E.input('x', [2, 16, 7, 7]), trainCtx()).shape).toEqual([2, 8, 14, 14]);
