@@ -69,22 +69,22 @@ const GAN_TYPES: { [K in Kind]: TypeEntry<K> } = {
     },
     build: (m, d) => onNetworks(m, d),
   },
-  lapgan: { refuses: drawsFromNoise('lapgan'), build: (m, d) => lapgan({ sampleShape: d.shape, latent: m.latent, width: m.width, spectralNorm: m.spectralNorm, condition: m.condition }) },
+  lapgan: { refuses: drawsFromNoise('lapgan'), build: (m, d) => lapgan({ ...m, sampleShape: d.shape }) },
   pix2pix: {
     refuses: translates('pix2pix', 'inpaint-bottom'),
-    build: (m, d) => pix2pix({ pair: d.pair!, width: m.width, l1Weight: m.l1Weight, adversarialWeight: m.adversarialWeight, spectralNorm: m.spectralNorm }),
+    build: (m, d) => pix2pix({ ...m, pair: d.pair! }),
   },
   srgan: {
     refuses: translates('srgan', 'downscale4'),
-    build: (m, d) => srgan({ pair: d.pair!, width: m.width, blocks: m.blocks, contentWeight: m.contentWeight, adversarialWeight: m.adversarialWeight, spectralNorm: m.spectralNorm }),
+    build: (m, d) => srgan({ ...m, pair: d.pair! }),
   },
   cyclegan: {
     refuses: translates('cyclegan', 'dilate-unpaired'),
-    build: (m, d) => cyclegan({ pair: d.pair!, width: m.width, cycleWeight: m.cycleWeight, identityWeight: m.identityWeight, spectralNorm: m.spectralNorm }),
+    build: (m, d) => cyclegan({ ...m, pair: d.pair! }),
   },
   video: {
     refuses: (d) => (d.kind === 'moving-mnist' ? undefined : `model "video" generates clips; it needs video data (data.kind "moving-mnist"), not "${d.kind}"`),
-    build: (m, d) => videoGan({ clipShape: d.shape, latent: m.latent, width: m.width, frames: m.frames, generator: m.generator, spectralNorm: m.spectralNorm }),
+    build: (m, d) => videoGan({ ...m, clipShape: d.shape }),
   },
 };
 

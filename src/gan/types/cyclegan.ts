@@ -18,21 +18,16 @@ import { patchDiscriminator, UNet } from './pix2pix.js';
 export const CycleganConfig = z.strictObject({
   /** Unpaired translation (data.task "dilate-unpaired"): two U-Nets, two PatchGANs, cycle and identity L1 terms. */
   kind: z.literal('cyclegan'),
+  /** Channels of the U-Nets' first level and of D's first conv. */
   width: int(4).max(1024).default(32),
+  /** Weights of the cycle-consistency and identity L1 terms. */
   cycleWeight: z.number().min(0).default(10),
   identityWeight: z.number().min(0).default(5),
   spectralNorm: z.boolean().default(false),
 });
 
-
-export interface CycleganOptions {
-  pair: PairShapes;
-  /** Channels of the U-Nets' first level and of D's first conv. */
-  width: number;
-  cycleWeight: number;
-  identityWeight: number;
-  spectralNorm?: boolean;
-}
+/** What the type is built from: its config section and the data's domain shapes. */
+export type CycleganOptions = Omit<z.infer<typeof CycleganConfig>, 'kind'> & { pair: PairShapes };
 
 const l1 = meanAbsoluteError;
 

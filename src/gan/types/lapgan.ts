@@ -22,26 +22,16 @@ export const LapganConfig = z.strictObject({
   /** Channels of the finest level's generator (the middle generator and the finer discriminators have four times as many). */
   width: int(4).max(1024).default(32),
   spectralNorm: z.boolean().default(false),
-  /** Training condition of the finer levels: the real coarser level (the paper) or the generated one (joint training). */
-  condition: z.enum(['real', 'generated']).default('real'),
-});
-
-
-export interface LapganOptions {
-  /** [C, H, W] of the finest level; H and W divisible by 4 (3 levels: H/4, H/2, H). */
-  sampleShape: number[];
-  /** Noise size of the coarsest generator. */
-  latent: number;
-  /** Channels of the finest level's generator; the middle level's generator and both finer discriminators have four times as many. */
-  width: number;
-  spectralNorm?: boolean;
   /**
    * What the finer levels are conditioned on in training: the real image's coarser level (the
    * paper's independent levels) or the generated coarser level, which is what they refine when
    * sampling (the levels then train jointly: gradients reach the coarser generators).
    */
-  condition?: 'real' | 'generated';
-}
+  condition: z.enum(['real', 'generated']).default('real'),
+});
+
+/** What the type is built from: its config section and the finest level's shape [C, H, W] (H and W divisible by 4: levels H/4, H/2, H). */
+export type LapganOptions = Omit<z.infer<typeof LapganConfig>, 'kind'> & { sampleShape: number[] };
 
 export const LEVELS = 3;
 /**

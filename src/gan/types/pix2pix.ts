@@ -21,21 +21,15 @@ export const Pix2PixConfig = z.strictObject({
   kind: z.literal('pix2pix'),
   /** Channels of the U-Net's first level and of D's first conv. */
   width: int(4).max(1024).default(32),
+  /** Weight of the L1 distance to the target (the paper's 100). */
   l1Weight: z.number().min(0).default(100),
   /** Weight of G's adversarial loss; 0 trains the U-Net on L1 alone. */
   adversarialWeight: z.number().min(0).default(1),
   spectralNorm: z.boolean().default(false),
 });
 
-
-export interface Pix2PixOptions {
-  pair: PairShapes;
-  /** Channels of the U-Net's first level and of D's first conv. */
-  width: number;
-  l1Weight: number;
-  adversarialWeight: number;
-  spectralNorm?: boolean;
-}
+/** What the type is built from: its config section and the data's pair shapes. */
+export type Pix2PixOptions = Omit<z.infer<typeof Pix2PixConfig>, 'kind'> & { pair: PairShapes };
 
 /**
  * U-Net for images whose sides divide by 4: two stride-2 levels down, a 3x3 block, two levels up

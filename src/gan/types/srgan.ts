@@ -21,23 +21,16 @@ export const SrganConfig = z.strictObject({
   kind: z.literal('srgan'),
   /** Channels of G's residual trunk (divisible by 4) and of D's first conv. */
   width: int(4).max(1024).default(32),
+  /** Residual blocks in G's trunk. */
   blocks: int(0).max(64).default(4),
+  /** Weights of the pixel MSE to the target and of G's adversarial loss. */
   contentWeight: z.number().min(0).default(1),
   adversarialWeight: z.number().min(0).default(0.01),
   spectralNorm: z.boolean().default(false),
 });
 
-
-export interface SrganOptions {
-  pair: PairShapes;
-  /** Channels of G's residual trunk and of D's first conv. */
-  width: number;
-  /** Residual blocks in G's trunk. */
-  blocks: number;
-  contentWeight: number;
-  adversarialWeight: number;
-  spectralNorm?: boolean;
-}
+/** What the type is built from: its config section and the data's pair shapes. */
+export type SrganOptions = Omit<z.infer<typeof SrganConfig>, 'kind'> & { pair: PairShapes };
 
 /** Residual trunk at the input's size, then two 2x sub-pixel upsamplings, halving the channels each time. */
 export class SuperResolver extends Module {

@@ -27,6 +27,7 @@ export const VideoConfig = z.strictObject({
   /** Video (data kind moving-mnist): a clip generator, a spatial D on random frames and a temporal D on the clip. */
   kind: z.literal('video'),
   latent: int(1).max(4096).default(100),
+  /** Channels of G's last hidden maps and of the discriminators' first convs. */
   width: int(4).max(1024).default(32),
   /** Frames per clip the spatial discriminator judges. */
   frames: int(1).max(64).default(2),
@@ -35,19 +36,8 @@ export const VideoConfig = z.strictObject({
   spectralNorm: z.boolean().default(true),
 });
 
-
-export interface VideoGanOptions {
-  /** [T, C, H, W] of a clip; H and W divisible by 8. */
-  clipShape: number[];
-  latent: number;
-  /** Channels of G's last hidden maps and of the discriminators' first convs. */
-  width: number;
-  /** Frames the spatial discriminator judges per clip. */
-  frames: number;
-  /** 'frames' (default): frames as the last layer's channels; 'sprite': one image moved per frame. */
-  generator?: 'frames' | 'sprite';
-  spectralNorm?: boolean;
-}
+/** What the type is built from: its config section and the clips' shape [T, C, H, W] (H and W divisible by 8). */
+export type VideoGanOptions = Omit<z.infer<typeof VideoConfig>, 'kind'> & { clipShape: number[] };
 
 /** DCGAN decoder from z to `channels` maps of [h, w] (h, w divisible by 8), then tanh. */
 function decoder(latent: number, channels: number, h: number, w: number, width: number): Sequential {
