@@ -206,6 +206,14 @@ export interface TranslateFileOptions {
   ema: boolean;
 }
 
+/** n images [n, ...input] through a trained image-to-image generator, in batches of up to 500: [n, ...output] values. */
+export async function translateImages(r: LoadedRun, x: Float32Array, n: number, o: TranslateFileOptions): Promise<Float32Array> {
+  const translator = await compileTranslator(r.recipe, Math.min(n, 500), r.store, { ema: useEma(r.store, o.ema), direction: o.direction });
+  const y = await translateAll(translator, x, n);
+  await translator.release();
+  return y;
+}
+
 /** `gan translate`: runs a trained image-to-image generator on the images of a .npy file; writes .npy or a before/after .png. */
 export async function translateFile(r: LoadedRun, inPath: string, out: string, o: TranslateFileOptions): Promise<{ shape: number[] }> {
   OUTPUT_FILES.translation(inPath, out);
@@ -219,9 +227,7 @@ export async function translateFile(r: LoadedRun, inPath: string, out: string, o
     throw new InputError(`--in ${inPath}: expected float32 images of shape ${want} (NCHW, values in [-1, 1]), got ${data instanceof Float32Array ? 'float32' : 'non-float32'} [${shape.join(', ')}]`);
   }
   const n = shape[0]!;
-  const translator = await compileTranslator(r.recipe, Math.min(n, 500), r.store, { ema: useEma(r.store, o.ema), direction: o.direction });
-  const y = await translateAll(translator, data, n);
-  await translator.release();
+  const y = await translateImages(r, data, n, o);
   const outShape = [n, ...t.output];
   if (ext === '.npy') writeNpy(out, y, outShape);
   else writeTranslationPicture(out, data, y, undefined, n, t.input, t.output, Math.min(n, 16));

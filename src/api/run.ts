@@ -4,9 +4,8 @@ import type { GanConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import type { Direction } from '../gan/recipe.js';
 import { loadRun, type LoadedRun, type TrainResult } from '../gan/trainer.js';
-import { compileTranslator, translateAll } from '../gan/sampler.js';
 import { evaluateRun } from './evaluate.js';
-import { exportGenerator, generate, sampleToFile, toDataScale, translateFile, useEma, type ExportMetadata } from './outputs.js';
+import { exportGenerator, generate, sampleToFile, toDataScale, translateFile, translateImages, type ExportMetadata } from './outputs.js';
 
 export interface SampleOptions {
   /** Seed of the noise (default 0). */
@@ -75,9 +74,7 @@ export class Run {
     const per = t.input.reduce((a, b) => a * b, 1);
     if (x.length === 0 || x.length % per !== 0) throw new InputError(`translate: expected images of shape [N, ${t.input.join(', ')}] (${per} values each), got ${x.length} values`);
     const n = x.length / per;
-    const translator = await compileTranslator(this.loaded.recipe, Math.min(n, 500), this.loaded.store, { ema: useEma(this.loaded.store, o.ema ?? true), direction: o.direction });
-    const y = await translateAll(translator, x, n);
-    await translator.release();
+    const y = await translateImages(this.loaded, x, n, { direction: o.direction ?? 'a2b', ema: o.ema ?? true });
     return { y, shape: [n, ...t.output] };
   }
 
