@@ -49,6 +49,12 @@ const raw: Record<string, unknown> = {
     model: { kind: 'dcgan', latent: 100, width: 64, spectralNorm: true },
     train: { steps: 30000, batch: 64, loss: 'hinge', lrG: 2e-4, lrD: 2e-4, emaDecay: 0.995, checkpointEvery: 2000, sampleEvery: 2000 },
   },
+  'stacked-mnist-dcgan': {
+    description: 'DCGAN on Stacked MNIST: three digits as the channels of one image, 1,000 modes (mode collapse benchmark)',
+    data: { kind: 'stacked-mnist' },
+    model: { kind: 'dcgan', latent: 100, width: 64, spectralNorm: true },
+    train: { ...IMAGE_TRAIN, loss: 'hinge' },
+  },
   'mnist-cgan': {
     description: 'Conditional GAN on MNIST: the label enters G (with the noise) and D (by projection)',
     data: { kind: 'mnist' },

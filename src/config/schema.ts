@@ -18,11 +18,13 @@ export const TrainConfig = z.strictObject({
   loss: z.enum(LOSSES).default('nonsaturating'),
   /** D updates per G update. */
   dSteps: int(1).max(100).default(1),
-  optimizer: z.enum(['adam', 'adamw', 'sgd']).default('adam'),
+  optimizer: z.enum(['adam', 'adamw', 'sgd', 'rmsprop']).default('adam'),
   lrG: positive.default(2e-4),
   lrD: positive.default(2e-4),
   beta1: z.number().min(0).lt(1).default(0.5),
   beta2: z.number().min(0).lt(1).default(0.999),
+  /** RMSprop: decay of the running mean of squared gradients (PyTorch's alpha). */
+  rmsAlpha: z.number().min(0).lt(1).default(0.99),
   /** Learning-rate schedule: constant, or linear decay to lrFinal x the initial rate at the last step. */
   lrSchedule: z.enum(['constant', 'linear']).default('constant'),
   lrFinal: prob.default(0.02),

@@ -20,6 +20,8 @@ export const DataConfig = z.discriminatedUnion('kind', [
     channels: z.union([z.literal(1), z.literal(3)]).default(3),
     task: TASK,
   }),
+  /** Three MNIST digits as the three channels of one 28x28 image: 1,000 modes (src/data/stacked.ts). */
+  z.strictObject({ kind: z.literal('stacked-mnist') }),
   /** Clips of 8 32x32 frames of one MNIST digit moving and bouncing (src/data/video.ts). */
   z.strictObject({ kind: z.literal('moving-mnist') }),
   z.strictObject({

@@ -9,6 +9,7 @@ import { loadCsvDataset, loadImageFolder } from './files.js';
 import { domainHalves, PairedSource, taskMismatch, UnpairedSource } from './tasks.js';
 import { InputError } from '../errors.js';
 import { MovingDigitsSource } from './video.js';
+import { StackedMnistSource } from './stacked.js';
 import { floatField, labelField, sampleFields, type DataSource, type FieldInfo, type FieldBuffers, type SourceState } from './types.js';
 
 
@@ -131,6 +132,8 @@ export function openSource(cfg: DataConfig, rng: Rng): DataSource {
       }
       return new PairedSource(new DatasetSource(dataset, rng), cfg.task);
     }
+    case 'stacked-mnist':
+      return new StackedMnistSource(loadMnist('train'), rng);
     case 'moving-mnist':
       return new MovingDigitsSource(new DatasetSource(loadMnist('train'), rng.fork(1)), rng.fork(2));
     case 'csv': {

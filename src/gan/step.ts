@@ -8,20 +8,22 @@
 import * as E from '../engine/index.js';
 import type { DType, LowerSpec, Shape, Tensor } from '../engine/index.js';
 import type { Module } from '../nn/module.js';
-import { adam, clipByGlobalNorm, globalNorm, sgd, type ParamRef } from '../optim/optimizers.js';
+import { adam, clipByGlobalNorm, globalNorm, rmsprop, sgd, type ParamRef } from '../optim/optimizers.js';
 import { discriminatorLoss, generatorLoss, gradientPenalty, outputIsLogit, r1Penalty, type LossName } from './losses.js';
 import type { Adversary, Batch, GanRecipe, Given, Heads, InputSpec, Judge } from './recipe.js';
 import { InputError } from '../errors.js';
 import type { FieldInfo } from '../data/types.js';
 
 export interface OptimizerConfig {
-  kind: 'adam' | 'adamw' | 'sgd';
+  kind: 'adam' | 'adamw' | 'sgd' | 'rmsprop';
   lr: number;
   beta1?: number;
   beta2?: number;
   eps?: number;
   weightDecay?: number;
   momentum?: number;
+  /** RMSprop: decay of the running mean of squared gradients. */
+  alpha?: number;
   /** Clip the gradient's global norm to this before the update. */
   clipNorm?: number;
 }
@@ -82,6 +84,7 @@ function optimize(trace: E.StateTrace, params: ParamRef[], grads: Tensor[], o: O
   if (o.clipNorm) ({ grads: gs, norm } = clipByGlobalNorm(grads, o.clipNorm));
   else norm = globalNorm(grads);
   if (o.kind === 'sgd') sgd(trace, params, gs, { lr, momentum: o.momentum, weightDecay: o.weightDecay });
+  else if (o.kind === 'rmsprop') rmsprop(trace, params, gs, { lr, alpha: o.alpha, eps: o.eps, weightDecay: o.weightDecay });
   else adam(trace, params, gs, { lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, decoupled: o.kind === 'adamw', name });
   return norm;
 }

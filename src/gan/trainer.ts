@@ -48,7 +48,7 @@ export interface TrainOptions {
 
 export function stepConfig(cfg: GanConfig): StepConfig {
   const t = cfg.train;
-  const opt = (lr: number) => ({ kind: t.optimizer, lr, beta1: t.beta1, beta2: t.beta2, clipNorm: t.clipNorm || undefined });
+  const opt = (lr: number) => ({ kind: t.optimizer, lr, beta1: t.beta1, beta2: t.beta2, alpha: t.rmsAlpha, clipNorm: t.clipNorm || undefined });
   return {
     batch: t.batch,
     loss: t.loss,

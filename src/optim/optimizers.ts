@@ -110,6 +110,31 @@ export function adam(trace: StateTrace, params: readonly ParamRef[], grads: read
   });
 }
 
+export interface RmspropOptions {
+  lr: Scalar;
+  /** Decay of the running mean of squared gradients (PyTorch's alpha). */
+  alpha?: number;
+  eps?: number;
+  /** L2 penalty added to the gradient (PyTorch's weight_decay). */
+  weightDecay?: number;
+}
+
+/** RMSprop (PyTorch semantics, no momentum, not centred): v = alpha v + (1 - alpha) g^2; p -= lr g / (sqrt(v) + eps). */
+export function rmsprop(trace: StateTrace, params: readonly ParamRef[], grads: readonly Tensor[], o: RmspropOptions): void {
+  checkPairs(params, grads);
+  const alpha = o.alpha ?? 0.99;
+  const eps = o.eps ?? 1e-8;
+  params.forEach((ref, i) => {
+    const p = trace.read(ref.name, ref.shape);
+    let g = grads[i]!;
+    if (o.weightDecay) g = add(g, mul(p, o.weightDecay));
+    const vName = `${ref.name}/rms_v`;
+    const nv = add(mul(trace.read(vName, ref.shape), alpha), mul(mul(g, g), 1 - alpha));
+    trace.write(vName, nv);
+    trace.write(ref.name, sub(p, mul(div(g, add(sqrt(nv), eps)), o.lr)));
+  });
+}
+
 /** The global L2 norm of a set of gradients. */
 export function globalNorm(grads: readonly Tensor[]): Tensor {
   let total: Tensor | undefined;

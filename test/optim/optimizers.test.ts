@@ -2,7 +2,7 @@
 // same problem: loss = sum(c * p^2) + 0.1 * sum(p^3), p0 = [0.5, -1, 2], c = [1, 2, 3], 5 steps.
 import { describe, expect, it } from 'vitest';
 import * as E from '../../src/engine/index.js';
-import { adam, clipByGlobalNorm, globalNorm, sgd, type ParamRef } from '../../src/optim/optimizers.js';
+import { adam, clipByGlobalNorm, globalNorm, rmsprop, sgd, type ParamRef } from '../../src/optim/optimizers.js';
 
 type Step = (trace: E.StateTrace, p: ParamRef[], g: E.Tensor[]) => void;
 
@@ -51,6 +51,12 @@ describe('optimizers match PyTorch', () => {
       await trajectory((t, p, g) => sgd(t, p, g, { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01 })),
       [-0.0703001, 0.3981568, -0.7184806],
     );
+  });
+  it('RMSprop (lr 0.01, alpha 0.99)', async () => {
+    expectClose(await trajectory((t, p, g) => rmsprop(t, p, g, { lr: 0.01 })), [0.2237024, -0.6950492, 1.6863202]);
+  });
+  it('RMSprop with alpha 0.9 and L2 weight decay 0.1', async () => {
+    expectClose(await trajectory((t, p, g) => rmsprop(t, p, g, { lr: 0.01, alpha: 0.9, weightDecay: 0.1 })), [0.3978615, -0.8953596, 1.894593]);
   });
   it('takes the learning rate as a program input (per-group rates and schedules)', async () => {
     const lr = E.input('lr', []);
