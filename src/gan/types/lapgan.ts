@@ -21,6 +21,8 @@ export const LapganConfig = z.strictObject({
   latent: int(1).max(4096).default(100),
   /** Channels of the finest level's generator (the middle generator and the finer discriminators have four times as many). */
   width: int(4).max(1024).default(32),
+  /** Channels of the coarsest level's generator (its first map) and discriminator (its last conv). */
+  coarseWidth: int(8).max(1024).multipleOf(2).default(64),
   spectralNorm: z.boolean().default(false),
   /**
    * What the finer levels are conditioned on in training: the real image's coarser level (the
@@ -46,30 +48,30 @@ const WIDE = 4;
 const down = (x: Tensor) => E.avgPool2d(x, 2, { stride: 2 });
 const up = (x: Tensor) => E.upsample(x, 2, 'bilinear');
 
-/** The coarsest generator (DCGAN-like): noise -> Linear -> [64, h, w] -> two 3x3 convs with batch norm -> [C, h, w] in [-1, 1]. */
-function coarseGenerator(latent: number, [c, h, w]: number[]): Sequential {
+/** The coarsest generator (DCGAN-like): noise -> Linear -> [width, h, w] -> two 3x3 convs with batch norm -> [C, h, w] in [-1, 1]. */
+function coarseGenerator(latent: number, [c, h, w]: number[], width: number): Sequential {
   return new Sequential([
-    new Linear(latent, 64 * h! * w!, { bias: false }),
-    new BatchNorm(64 * h! * w!),
+    new Linear(latent, width * h! * w!, { bias: false }),
+    new BatchNorm(width * h! * w!),
     ReLU(),
-    Reshape(64, h!, w!),
-    new Conv2d(64, 32, 3, { padding: 1, bias: false }),
-    new BatchNorm(32),
+    Reshape(width, h!, w!),
+    new Conv2d(width, width / 2, 3, { padding: 1, bias: false }),
+    new BatchNorm(width / 2),
     ReLU(),
-    new Conv2d(32, c!, 3, { padding: 1 }),
+    new Conv2d(width / 2, c!, 3, { padding: 1 }),
     Tanh(),
   ]);
 }
 
-/** The coarsest discriminator: two 3x3 convs at the coarse size -> logit. */
-function coarseDiscriminator([c, h, w]: number[], sn?: boolean): Sequential {
+/** The coarsest discriminator: two 3x3 convs at the coarse size (width / 2, width channels) -> logit. */
+function coarseDiscriminator([c, h, w]: number[], width: number, sn?: boolean): Sequential {
   return new Sequential([
-    new Conv2d(c!, 32, 3, { padding: 1, spectralNorm: sn }),
+    new Conv2d(c!, width / 2, 3, { padding: 1, spectralNorm: sn }),
     LeakyReLU(0.2),
-    new Conv2d(32, 64, 3, { padding: 1, spectralNorm: sn }),
+    new Conv2d(width / 2, width, 3, { padding: 1, spectralNorm: sn }),
     LeakyReLU(0.2),
     Flatten(),
-    new Linear(64 * h! * w!, 1, { spectralNorm: sn }),
+    new Linear(width * h! * w!, 1, { spectralNorm: sn }),
   ]);
 }
 
@@ -139,12 +141,12 @@ export function lapgan(o: LapganOptions): GanRecipe {
   }
   const shapes = [4, 2, 1].map((f) => [c, h / f, w / f]);
   const G = new Networks({
-    level0: coarseGenerator(o.latent, shapes[0]!),
+    level0: coarseGenerator(o.latent, shapes[0]!, o.coarseWidth),
     level1: new ContextResidualGenerator(c, WIDE * o.width),
     level2: residualGenerator(c, o.width),
   }).named('G');
   const D = new Networks({
-    level0: coarseDiscriminator(shapes[0]!, o.spectralNorm),
+    level0: coarseDiscriminator(shapes[0]!, o.coarseWidth, o.spectralNorm),
     level1: levelDiscriminator(c, h / 2, w / 2, WIDE * o.width, o.spectralNorm),
     level2: levelDiscriminator(c, h, w, WIDE * o.width, o.spectralNorm),
   }).named('D');
