@@ -154,6 +154,21 @@ describe('Laplacian-pyramid GAN', () => {
     expect(adv.shown.map((s) => s.logit.shape)).toEqual([[2, 1], [2, 1], [2, 1]]);
   });
 
+  it('model.coarseWidth sets the channels of the coarsest generator and discriminator', () => {
+    const build = (coarseWidth?: number) =>
+      buildRecipe(validateConfig({ data: { kind: 'mnist' }, model: { kind: 'lapgan', latent: 8, width: 4, coarseWidth } }, 't').model, imagesInfo([1, 28, 28]));
+    const count = (m: { parameters(): { shape: number[] }[] }) => m.parameters().reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
+    const level0 = (r: GanRecipe, net: 'G' | 'D') => (r[net] as unknown as { parts: Record<string, { parameters(): { shape: number[] }[] }> }).parts.level0!;
+    // G: Linear(8 -> w 49, no bias), BN(w 49), conv3(w -> w/2, no bias), BN(w/2), conv3(w/2 -> 1) + bias.
+    const g = (w: number) => 8 * w * 49 + 2 * w * 49 + 9 * w * (w / 2) + 2 * (w / 2) + 9 * (w / 2) + 1;
+    // D: conv3(1 -> w/2) + bias, conv3(w/2 -> w) + bias, Linear(w 49 -> 1) + bias.
+    const d = (w: number) => 9 * (w / 2) + w / 2 + 9 * (w / 2) * w + w + w * 49 + 1;
+    expect(count(level0(build(), 'G'))).toBe(g(64));
+    expect(count(level0(build(128), 'G'))).toBe(g(128));
+    expect(count(level0(build(128), 'D'))).toBe(d(128));
+    expect(() => build(33)).toThrow(/model.coarseWidth/);
+  });
+
   it('composes the pyramid: a sample is the coarse image upsampled twice plus each level residual', async () => {
     const model = lap();
     const latent = model.sampler!.latent;
