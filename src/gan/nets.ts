@@ -126,6 +126,9 @@ const VARIANT_FIELDS = {
   codeWeight: z.number().min(0).default(0.1),
 };
 
+/** PacGAN (Lin et al. 2018): D judges this many samples jointly (all real or all generated), against mode collapse. */
+const PACK = int(1).max(16).default(1);
+
 /** model.kind "mlp": fully connected networks for vectors or flattened images. */
 export const MlpConfig = z.strictObject({
   kind: z.literal('mlp'),
@@ -139,8 +142,7 @@ export const MlpConfig = z.strictObject({
   output: z.enum(['tanh', 'linear']).default('tanh'),
   spectralNorm: z.boolean().default(false),
   init: z.enum(['dcgan', 'xavier', 'kaiming', 'default']).default('default'),
-  /** PacGAN: D judges this many samples jointly (all real or all generated), against mode collapse. */
-  pack: int(1).max(16).default(1),
+  pack: PACK,
   ...VARIANT_FIELDS,
 });
 
@@ -156,5 +158,7 @@ export const DcganConfig = z.strictObject({
   hidden: int(0).max(8192).default(0),
   /** Batch norm in D (the InfoGAN paper's D); D then judges real and generated batches separately. */
   batchNormD: z.boolean().default(false),
+  /** PacGAN: D judges this many images jointly, stacked along the channels (the paper's DCGAN packing). */
+  pack: PACK,
   ...VARIANT_FIELDS,
 });

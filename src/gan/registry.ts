@@ -96,12 +96,17 @@ export function buildRecipe(m: ModelConfig, data: DataInfo): GanRecipe {
   return entry.build(m, data);
 }
 
-/** PacGAN packing: [N, ...] -> [N / pack, pack * size], so D sees `pack` samples as one input. */
-const Pack = (pack: number) =>
+/**
+ * PacGAN packing: `pack` consecutive samples become one input of D, flattened ([N, ...] ->
+ * [N / pack, pack * size]) or, for images, stacked along the channels ([N, C, H, W] ->
+ * [N / pack, pack * C, H, W]). Real and generated samples are never packed together: the batch
+ * halves D judges in one pass are each a multiple of pack.
+ */
+const Pack = (pack: number, images = false) =>
   new Lambda((x) => {
     const n = x.shape[0]!;
     if (n % pack !== 0) throw new InputError(`model.pack ${pack} must divide the batch size ${n}`);
-    return E.reshape(x, [n / pack, -1]);
+    return E.reshape(x, images ? [n / pack, pack * x.shape[1]!, ...x.shape.slice(2)] : [n / pack, -1]);
   }, `Pack(${pack})`);
 
 /** The GAN types on the mlp and dcgan networks (model.variant): plain, conditional, auxiliary classifier, InfoGAN. */
@@ -121,11 +126,12 @@ function onNetworks(m: ConfigOf<'mlp' | 'dcgan'>, data: DataInfo): GanRecipe {
       if (sampleShape.length > 1 || m.pack > 1) D = new Sequential([m.pack > 1 ? Pack(m.pack) : Flatten(), D]);
       return gan({ G: G.named('G'), D: D.named('D'), latent: m.latent, sampleShape, range });
     }
-    return gan({ G: dcganGenerator28(m.latent, dcgan).named('G'), D: dcganDiscriminator28(dcgan).named('D'), latent: m.latent, sampleShape, range, batchStatsD });
+    const D = m.pack > 1 ? new Sequential([Pack(m.pack, true), dcganDiscriminator28({ ...dcgan!, channels: sampleShape[0]! * m.pack })]) : dcganDiscriminator28(dcgan);
+    return gan({ G: dcganGenerator28(m.latent, dcgan).named('G'), D: D.named('D'), latent: m.latent, sampleShape, range, batchStatsD });
   }
 
   // Class-aware types: G reads [z, onehot(label)]; D's body feeds the type's heads.
-  if (m.kind === 'mlp' && m.pack > 1) throw new InputError(`model.pack must be 1 for model.variant "${m.variant}" (packing mixes the labels of several samples)`);
+  if (m.pack > 1) throw new InputError(`model.pack must be 1 for model.variant "${m.variant}" (packing mixes the labels of several samples)`);
   const classes = m.variant === 'infogan' ? m.categories : data.classes;
   if (classes === undefined) {
     throw new InputError(`model.variant "${m.variant}" needs labelled data (mnist, fashion, or the mixtures ring8 and grid25, labelled by mode); data of kind "${data.kind}" has no labels`);

@@ -104,6 +104,34 @@ describe('GAN type objectives', () => {
   });
 });
 
+describe('PacGAN packing of DCGAN images', () => {
+  it('D judges consecutive images stacked along the channels, each group on its own', async () => {
+    const m = validateConfig({ data: { kind: 'stacked-mnist' }, model: { kind: 'dcgan', width: 16, pack: 2 } }, 't').model;
+    const recipe = buildRecipe(m, imagesInfo([3, 28, 28]));
+    const firstConv = recipe.D.parameters().find((p) => p.shape.length === 4)!;
+    expect(firstConv.shape).toEqual([8, 6, 4, 4]); // 2 images x 3 channels in
+    const trace = new E.StateTrace(false);
+    const x = E.input('x', [4, 3, 28, 28]);
+    const logits = recipe.D.call(x, trace);
+    expect(logits.shape).toEqual([2, 1]);
+    const store = new E.StateStore();
+    E.initState(store, trace.declared(), new E.Rng(2));
+    const prog = await E.Program.compile({ outputs: { logits } }, store);
+    const [a, b, c, d, e, f] = [1, 2, 3, 4, 5, 6].map((seed) => new E.Rng(seed).normal(3 * 784));
+    const judge = async (...xs: Float32Array[]) => Array.from((await prog.run({ x: Float32Array.from(xs.flatMap((v) => Array.from(v))) })).logits!.data as Float32Array);
+    const abcd = await judge(a, b, c, d);
+    const abef = await judge(a, b, e, f);
+    const bacd = await judge(b, a, c, d);
+    await prog.release();
+    expect(abef[0]).toBeCloseTo(abcd[0]!, 5); // the group (a, b) is judged the same whatever follows it
+    expect(bacd[1]).toBeCloseTo(abcd[1]!, 5);
+    expect(Math.abs(bacd[0]! - abcd[0]!)).toBeGreaterThan(1e-4); // a's channels come first, then b's
+    expect(() => buildRecipe(validateConfig({ data: { kind: 'stacked-mnist' }, model: { kind: 'dcgan', variant: 'cgan', pack: 2 } }, 't').model, { ...imagesInfo([3, 28, 28]), classes: 1000 })).toThrow(
+      'model.pack must be 1 for model.variant "cgan" (packing mixes the labels of several samples)',
+    );
+  });
+});
+
 describe('declared inputs', () => {
   const recipe = (inputs: Record<string, InputSpec>) =>
     defineRecipe({
