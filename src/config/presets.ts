@@ -50,9 +50,12 @@ const raw: Record<string, unknown> = {
     train: { steps: 30000, batch: 64, loss: 'hinge', lrG: 2e-4, lrD: 2e-4, emaDecay: 0.995, checkpointEvery: 2000, sampleEvery: 2000 },
   },
   'stacked-mnist-dcgan': {
-    description: 'DCGAN on Stacked MNIST: three digits as the channels of one image, 1,000 modes (mode collapse benchmark)',
+    description: 'PacGAN-packed DCGAN on Stacked MNIST: three digits as the channels of one image, 1,000 modes (mode collapse benchmark)',
     data: { kind: 'stacked-mnist' },
-    model: { kind: 'dcgan', latent: 100, width: 64, spectralNorm: true },
+    // D judges pairs of images (PacGAN2, which reaches all 1,000 modes in the paper). Packing also
+    // halves D's batch: in 8 minutes 2,040 steps against 1,440 unpacked, channel FCDs 220-245
+    // against 289-327 (modes and KL alike at that point: 955 and 0.71).
+    model: { kind: 'dcgan', latent: 100, width: 64, spectralNorm: true, pack: 2 },
     train: { ...IMAGE_TRAIN, loss: 'hinge' },
   },
   'mnist-cgan': {
