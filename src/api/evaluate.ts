@@ -23,6 +23,8 @@ export interface EvalOptions {
   count?: number;
   seed: number;
   ema: boolean;
+  /** Rejection sampling when the run's model has it (default true). */
+  rejection?: boolean;
 }
 
 export async function evaluateRun(r0: LoadedRun, o: EvalOptions): Promise<Record<string, unknown>> {
@@ -33,8 +35,8 @@ export async function evaluateRun(r0: LoadedRun, o: EvalOptions): Promise<Record
   if (dataCfg.kind === 'stacked-mnist') return evaluateStacked(r0, o);
   const count = o.count ?? (dataCfg.kind === 'mixture' ? 2500 : 10000);
   // Class-aware types draw labels from their prior (uniform), so the metrics describe the whole distribution.
-  const r = await generate(r0, count, { seed: o.seed, ema: o.ema, randomLabels: true });
-  const base = { run: dir, step: r.step, gan_type: r.recipe.type, data: r.cfg.data, samples: count };
+  const r = await generate(r0, count, { seed: o.seed, ema: o.ema, randomLabels: true, rejection: o.rejection });
+  const base = { run: dir, step: r.step, gan_type: r.recipe.type, data: r.cfg.data, samples: count, ...(r.acceptance === undefined ? {} : { rejection_acceptance: r.acceptance }) };
   if (r.source.mixture) {
     const m = modeMetrics(r.x, r.source.mixture);
     return {

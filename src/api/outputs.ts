@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import * as E from '../engine/index.js';
 import { InputError } from '../errors.js';
 import { writeClipAnimation, writeSamplePicture, writeTranslationPicture } from '../gan/artifacts.js';
-import { compileSampler, compileTranslator, cyclingLabels, drawSamples, translateAll } from '../gan/sampler.js';
+import { compileSampler, compileScorer, compileTranslator, cyclingLabels, drawRejected, drawSamples, translateAll } from '../gan/sampler.js';
 import { translation, type Direction } from '../gan/recipe.js';
 import { emaName } from '../gan/step.js';
 import type { LoadedRun } from '../gan/trainer.js';
@@ -36,6 +36,8 @@ export interface GenerateOptions {
   label?: number;
   /** Class-aware runs: draw labels uniformly at random, as the model's prior does (for metrics of the whole distribution). */
   randomLabels?: boolean;
+  /** Discriminator rejection sampling when the run's model has it (model.rejection); default true. */
+  rejection?: boolean;
 }
 
 /** Draws `count` samples from a run; for class-aware runs also the label each was drawn with. */
@@ -58,9 +60,20 @@ export async function generate(r: LoadedRun, count: number, o: GenerateOptions) 
     labels = cyclingLabels(count, classes, o.label);
   }
   const sampler = await compileSampler(r.recipe, Math.min(count, 500), r.store, { ema: useEma(r.store, o.ema) });
+  const rejection = o.rejection !== false ? r.recipe.sampler.rejection : undefined;
+  if (rejection) {
+    const scorer = await compileScorer(r.recipe, Math.min(count, 500), r.store);
+    try {
+      const d = await drawRejected(sampler, scorer, count, new E.Rng(o.seed), rejection.quantile);
+      return { ...r, x: d.x, labels, acceptance: d.acceptance };
+    } finally {
+      await scorer.release();
+      await sampler.release();
+    }
+  }
   const x = await drawSamples(sampler, count, new E.Rng(o.seed), labels);
   await sampler.release();
-  return { ...r, x, labels };
+  return { ...r, x, labels, acceptance: undefined as number | undefined };
 }
 
 /** The path of the labels file written beside FILE.npy: FILE.labels.npy. */
@@ -187,6 +200,7 @@ export async function exportGenerator(r: LoadedRun, out: string, ema: boolean, d
     if (names && labels.meaning === 'class') meta.class_names = JSON.stringify(names);
   }
   if (st) meta.standardization = JSON.stringify({ columns: st.header, mean: st.mean, std: st.std, note: 'data = x * std + mean' });
+  if (s.rejection) meta.rejection = 'the run samples with discriminator rejection (model.rejection "drs"); this model is G alone and keeps every sample';
   writeOnnx(out, { x }, meta, r.store);
   return meta;
 }

@@ -14,6 +14,8 @@ export interface SampleOptions {
   label?: number;
   /** Use the moving average of G's weights when the run kept one (default true). */
   ema?: boolean;
+  /** Discriminator rejection sampling when the run's model has it (model.rejection; default true). */
+  rejection?: boolean;
 }
 
 export interface TranslateOptions {
@@ -63,7 +65,7 @@ export class Run {
 
   /** Draws n samples from the generator (noise-to-sample types). */
   async sample(n: number, o: SampleOptions = {}): Promise<Samples> {
-    const r = await generate(this.loaded, n, { seed: o.seed ?? 0, ema: o.ema ?? true, label: o.label });
+    const r = await generate(this.loaded, n, { seed: o.seed ?? 0, ema: o.ema ?? true, label: o.label, rejection: o.rejection });
     return { x: toDataScale(r.x, r.source), shape: [n, ...r.source.shape], labels: r.labels };
   }
 
@@ -84,13 +86,13 @@ export class Run {
   }
 
   /** The metrics that fit the run's data (docs/metrics.md). */
-  evaluate(o: { count?: number; seed?: number; ema?: boolean } = {}): Promise<Record<string, unknown>> {
-    return evaluateRun(this.loaded, { count: o.count, seed: o.seed ?? 0, ema: o.ema ?? true });
+  evaluate(o: { count?: number; seed?: number; ema?: boolean; rejection?: boolean } = {}): Promise<Record<string, unknown>> {
+    return evaluateRun(this.loaded, { count: o.count, seed: o.seed ?? 0, ema: o.ema ?? true, rejection: o.rejection });
   }
 
   /** Draws n samples into a file: .npy (float32, labels beside it), .png (a grid or points), .gif (clips), .csv (vectors). */
   writeSamples(path: string, n: number, o: SampleOptions = {}): Promise<{ shape: number[]; labels?: string }> {
-    return sampleToFile(this.loaded, n, path, { seed: o.seed ?? 0, ema: o.ema ?? true, label: o.label });
+    return sampleToFile(this.loaded, n, path, { seed: o.seed ?? 0, ema: o.ema ?? true, label: o.label, rejection: o.rejection });
   }
 
   /** Translates the images of a .npy file (float32 NCHW in [-1, 1]) into .npy or a before/after .png. */

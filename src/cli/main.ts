@@ -163,9 +163,10 @@ export function buildCli(): Command {
     .option('--seed <s>', 'seed of the noise', int('seed', 0), 0)
     .option('--no-ema', "use G's weights rather than their moving average")
     .option('--label <k>', 'class-aware runs: draw every sample with label k (default: cycle through all labels)', int('label', 0))
-    .action(async (f: { run: string; count: number; out: string; seed: number; ema: boolean; label?: number }) => {
+    .option('--no-rejection', "keep every generated sample, even when the run's model has rejection sampling (model.rejection)")
+    .action(async (f: { run: string; count: number; out: string; seed: number; ema: boolean; label?: number; rejection: boolean }) => {
       OUTPUT_FILES.samples(f.out);
-      const r = await (await openRun(f.run)).writeSamples(f.out, f.count, { seed: f.seed, ema: f.ema, label: f.label });
+      const r = await (await openRun(f.run)).writeSamples(f.out, f.count, { seed: f.seed, ema: f.ema, label: f.label, rejection: f.rejection });
       process.stderr.write(`wrote ${f.count} samples ${JSON.stringify(r.shape)} to ${f.out}${r.labels ? ` and their labels to ${r.labels}` : ''}\n`);
     });
 
@@ -204,8 +205,9 @@ export function buildCli(): Command {
     .option('--count <n>', 'number of samples (default 2,500 for 2-D mixtures, 10,000 for images)', int('count', 1))
     .option('--seed <s>', 'seed of the noise', int('seed', 0), 0)
     .option('--no-ema', "use G's weights rather than their moving average")
-    .action(async (f: { run: string; count?: number; seed: number; ema: boolean }) => {
-      const r = await (await openRun(f.run)).evaluate({ count: f.count, seed: f.seed, ema: f.ema });
+    .option('--no-rejection', "measure every generated sample, even when the run's model has rejection sampling (model.rejection)")
+    .action(async (f: { run: string; count?: number; seed: number; ema: boolean; rejection: boolean }) => {
+      const r = await (await openRun(f.run)).evaluate({ count: f.count, seed: f.seed, ema: f.ema, rejection: f.rejection });
       process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
     });
 

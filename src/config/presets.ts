@@ -7,27 +7,58 @@ import { ConfigError, validateConfig, type GanConfig } from './schema.js';
 const IMAGE_TRAIN = { steps: 30000, batch: 64, lrG: 2e-4, lrD: 2e-4, emaDecay: 0.995, checkpointEvery: 2000, sampleEvery: 2000 };
 
 /**
- * The 2-D mixture presets. A continuous map from one connected latent space must stretch samples
- * across the gaps between separate modes; with a uniformly drawn categorical code (InfoGAN's, whose
- * information term makes each value recognisable) G gives each value its own mode instead. A plain
- * MLP GAN, even with PacGAN packing, collapsed onto lines on 3 of 5 grid25 seeds (BENCHMARKS.md).
+ * The 2-D mixture presets, unsupervised: nothing in them depends on the number or placement of the
+ * modes, so the same recipe is the default for any 2-D data of this kind (BENCHMARKS.md, "2-D
+ * mixtures", has what each choice gained and what did not work).
+ * - G 3x128 ReLU with batch norm (PacGAN's 2-D generator has batch norm), 2 noise values: with
+ *   batch norm G covered more grid modes itself (one seed: 19 vs 16 of 25; 25 vs 24 after rejection).
+ *   3x128 rather than 3x256: 3x256 covered more modes per run (20 vs 15 of G's own, one seed) but
+ *   took 243 s for 12,000 steps (over the 3 minutes).
+ * - D 3x128 LeakyReLU with a minibatch standard deviation feature: D sees the spread of the batch,
+ *   a signal against collapse onto part of the data.
+ * - No packing: at this step budget packing 2 or 4 left samples smeared (PacGAN needs far longer runs).
+ * - Discriminator rejection sampling at the maximum logit (rejectionQuantile 1): a continuous G
+ *   must leave some samples in the gaps between modes and under-fill others; for a BCE-trained D
+ *   the logit estimates log p_data / p_G, so keeping each sample with probability
+ *   exp(logit - max) removes the gap samples and restores the proportions of thinly covered modes
+ *   without knowing where they are.
  */
-const MIXTURE_MODEL = (modes: number) => ({ kind: 'mlp', variant: 'infogan', categories: modes, codes: 0, latent: 2, gHidden: [256, 256, 256], dHidden: [256, 256, 256], gSlope: 0, output: 'linear' });
-/** The modes are narrow: a learning rate decaying to 0.5% of its start sharpens them. */
-const MIXTURE_TRAIN = { steps: 15000, batch: 256, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', lrFinal: 0.005, emaDecay: 0, checkpointEvery: 5000, sampleEvery: 5000 };
+const MIXTURE_MODEL = { kind: 'mlp', latent: 2, gHidden: [128, 128, 128], dHidden: [128, 128, 128], gSlope: 0, gBatchNorm: true, minibatchStd: true, output: 'linear', rejection: 'drs', rejectionQuantile: 1 };
+/** The modes are narrow: a learning rate decaying to 0.5% of its start sharpens them. 14,000 steps: about 3 minutes on 2 cores. */
+const MIXTURE_TRAIN = { steps: 14000, batch: 256, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', lrFinal: 0.005, emaDecay: 0, stepsPerRun: 32, checkpointEvery: 7000, sampleEvery: 7000 };
+
+/**
+ * Told the number of modes: G also draws InfoGAN's categorical code with one value per mode (whose
+ * information term makes each value recognisable), so each value settles on its own mode and no
+ * samples bridge the gaps.
+ */
+const INFOGAN_MIXTURE_MODEL = (modes: number) => ({ kind: 'mlp', variant: 'infogan', categories: modes, codes: 0, latent: 2, gHidden: [256, 256, 256], dHidden: [256, 256, 256], gSlope: 0, output: 'linear' });
+const INFOGAN_MIXTURE_TRAIN = { steps: 15000, batch: 256, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', lrFinal: 0.005, emaDecay: 0, checkpointEvery: 5000, sampleEvery: 5000 };
 
 const raw: Record<string, unknown> = {
   ring8: {
-    description: 'MLP GAN on 8 Gaussians on the unit circle (sd 0.01), one latent code value per mode: mode coverage',
+    description: 'MLP GAN on 8 Gaussians on the unit circle (sd 0.01), unsupervised, with discriminator rejection sampling: mode coverage',
     data: { kind: 'mixture', name: 'ring8' },
-    model: MIXTURE_MODEL(8),
+    model: MIXTURE_MODEL,
     train: MIXTURE_TRAIN,
   },
   grid25: {
-    description: 'MLP GAN on a 5x5 grid of Gaussians (sd 0.05), one latent code value per mode: mode coverage',
+    description: 'MLP GAN on a 5x5 grid of Gaussians (sd 0.05), unsupervised, with discriminator rejection sampling: mode coverage',
     data: { kind: 'mixture', name: 'grid25' },
-    model: MIXTURE_MODEL(25),
+    model: MIXTURE_MODEL,
     train: MIXTURE_TRAIN,
+  },
+  'ring8-infogan': {
+    description: 'InfoGAN on ring8 told the number of modes: a categorical code with one value per mode (8)',
+    data: { kind: 'mixture', name: 'ring8' },
+    model: INFOGAN_MIXTURE_MODEL(8),
+    train: INFOGAN_MIXTURE_TRAIN,
+  },
+  'grid25-infogan': {
+    description: 'InfoGAN on grid25 told the number of modes: a categorical code with one value per mode (25)',
+    data: { kind: 'mixture', name: 'grid25' },
+    model: INFOGAN_MIXTURE_MODEL(25),
+    train: INFOGAN_MIXTURE_TRAIN,
   },
   'mnist-mlp': {
     description: 'Vanilla (fully connected) GAN on MNIST digits',

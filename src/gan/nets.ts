@@ -5,7 +5,9 @@ import { int } from '../config/fields.js';
 import type { InitName } from '../nn/init.js';
 import { normalInit } from '../nn/init.js';
 import { BatchNorm, Conv2d, ConvTranspose2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../nn/layers.js';
-import { Sequential, type Module } from '../nn/module.js';
+import { Lambda, Sequential, type Module } from '../nn/module.js';
+import * as E from '../engine/index.js';
+import { variance } from '../engine/functional.js';
 
 export interface MlpOptions {
   hidden: number[];
@@ -13,17 +15,45 @@ export interface MlpOptions {
   slope?: number;
   init?: InitName;
   spectralNorm?: boolean;
+  /** Batch norm after each hidden linear layer (before its activation). */
+  batchNorm?: boolean;
+  /** Maxout hidden units (Goodfellow et al. 2013): each unit is the maximum of this many linear pieces, instead of an activation; 1: off. */
+  maxout?: number;
+  /** Minibatch standard deviation (Karras et al. 2018): the batch's mean standard deviation of the last hidden features, appended as one more feature. */
+  minibatchStd?: boolean;
+}
+
+/** Maxout: [N, units * pieces] -> [N, units], the maximum of each unit's pieces. */
+export const Maxout = (pieces: number) =>
+  new Lambda((x) => E.reduceMax(E.reshape(x, [x.shape[0]!, -1, pieces]), [2], false), `Maxout(${pieces})`);
+
+/** Minibatch standard deviation: [N, F] -> [N, F + 1], the last feature the mean over features of their standard deviation over the batch. */
+export const MinibatchStd = () =>
+  new Lambda((x) => {
+    const sd = E.reduceMean(E.sqrt(E.add(variance(x, [0], true), 1e-8)), [1], true);
+    return E.concat([x, E.expand(sd, [x.shape[0]!, 1])], 1);
+  }, 'MinibatchStd');
+
+function hiddenLayers(inDim: number, o: MlpOptions): { layers: Module[]; features: number } {
+  const layers: Module[] = [];
+  const pieces = o.maxout ?? 1;
+  let d = inDim;
+  for (const h of o.hidden) {
+    layers.push(new Linear(d, h * pieces, { init: o.init, spectralNorm: o.spectralNorm, bias: !o.batchNorm }));
+    if (o.batchNorm) layers.push(new BatchNorm(h * pieces));
+    layers.push(pieces > 1 ? Maxout(pieces) : o.slope === 0 ? ReLU() : LeakyReLU(o.slope ?? 0.2));
+    d = h;
+  }
+  if (o.minibatchStd) {
+    layers.push(MinibatchStd());
+    d += 1;
+  }
+  return { layers, features: d };
 }
 
 function mlp(inDim: number, outDim: number, o: MlpOptions, out?: Module): Sequential {
-  const layers: Module[] = [];
-  let d = inDim;
-  for (const h of o.hidden) {
-    layers.push(new Linear(d, h, { init: o.init, spectralNorm: o.spectralNorm }));
-    layers.push(o.slope === 0 ? ReLU() : LeakyReLU(o.slope ?? 0.2));
-    d = h;
-  }
-  layers.push(new Linear(d, outDim, { init: o.init, spectralNorm: o.spectralNorm }));
+  const { layers, features } = hiddenLayers(inDim, o);
+  layers.push(new Linear(features, outDim, { init: o.init, spectralNorm: o.spectralNorm }));
   if (out) layers.push(out);
   return new Sequential(layers);
 }
@@ -101,13 +131,8 @@ export function dcganFeatures28(o: DcganOptions = {}): { body: Sequential; featu
 
 /** The MLP discriminator without its last layer: flattened samples to hidden features. */
 export function mlpFeatures(inDim: number, o: MlpOptions): { body: Sequential; features: number } {
-  const layers: Module[] = [Flatten()];
-  let d = inDim;
-  for (const h of o.hidden) {
-    layers.push(new Linear(d, h, { init: o.init, spectralNorm: o.spectralNorm }), o.slope === 0 ? ReLU() : LeakyReLU(o.slope ?? 0.2));
-    d = h;
-  }
-  return { body: new Sequential(layers), features: d };
+  const { layers, features } = hiddenLayers(inDim, o);
+  return { body: new Sequential([Flatten(), ...layers]), features };
 }
 
 export const VARIANTS = ['gan', 'cgan', 'acgan', 'infogan'] as const;
@@ -143,6 +168,21 @@ export const MlpConfig = z.strictObject({
   spectralNorm: z.boolean().default(false),
   init: z.enum(['dcgan', 'xavier', 'kaiming', 'default']).default('default'),
   pack: PACK,
+  /** Batch norm after each of G's hidden linear layers (PacGAN's 2-D generator). */
+  gBatchNorm: z.boolean().default(false),
+  /** D's hidden units are maxout units of this many pieces (PacGAN's 2-D discriminator: 5) instead of LeakyReLUs; 1: off. */
+  dMaxout: int(1).max(16).default(1),
+  /** Minibatch standard deviation: D sees the batch's mean feature spread as one more feature (D then judges real and generated batches separately). */
+  minibatchStd: z.boolean().default(false),
+  /**
+   * Discriminator rejection sampling (Azadi et al. 2019) when samples are drawn (gan sample, gan
+   * eval, run.sample; variant gan): a generated sample is kept with probability
+   * min(1, exp(logit - c)), where logit is D's (log p_data / p_G for a D trained with a BCE loss)
+   * and c the `rejectionQuantile` quantile of D's logits on a pool of generated samples.
+   */
+  rejection: z.enum(['none', 'drs']).default('none'),
+  /** DRS: the quantile of the pool's logits above which samples are always kept (1: the maximum, exact rejection sampling for an optimal D). */
+  rejectionQuantile: z.number().min(0).max(1).default(0.95),
   ...VARIANT_FIELDS,
 });
 

@@ -90,6 +90,11 @@ export interface Sampler {
   /** Notes for the exported model's metadata (e.g. which part of z holds InfoGAN's codes). */
   metadata?: Record<string, string>;
   sample(z: Tensor, y: Tensor | undefined, ctx: Ctx): Tensor;
+  /**
+   * Discriminator rejection sampling (model.rejection "drs"): D's logit for each sample
+   * ([N, ...output] -> [N]), and the quantile of a pool's logits that is accepted for sure.
+   */
+  rejection?: { quantile: number; score(x: Tensor, ctx: Ctx): Tensor };
 }
 
 export interface Translator {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { PairShapes } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { Flatten, Reshape } from '../nn/layers.js';
-import { Lambda, Sequential } from '../nn/module.js';
+import { Lambda, Sequential, type Ctx, type Module } from '../nn/module.js';
 import * as E from '../engine/index.js';
 import { DcganConfig, dcganDiscriminator28, dcganFeatures28, dcganGenerator28, MlpConfig, mlpDiscriminator, mlpFeatures, mlpGenerator } from './nets.js';
 import type { GanRecipe } from './recipe.js';
@@ -109,28 +109,44 @@ const Pack = (pack: number, images = false) =>
     return E.reshape(x, images ? [n / pack, pack * x.shape[1]!, ...x.shape.slice(2)] : [n / pack, -1]);
   }, `Pack(${pack})`);
 
+/**
+ * D's logit for each of N samples [N, ...]: a packed D judges `pack` copies of the sample and its
+ * logit is divided by `pack` (for an optimal D the logit of a pack is the sum of its samples' log
+ * density ratios).
+ */
+function sampleLogit(D: Module, x: E.Tensor, pack: number, ctx: Ctx): E.Tensor {
+  const n = x.shape[0]!;
+  // [n, pack * size] holds each sample's copies in consecutive rows of [n * pack, ...]: what Pack groups.
+  const copies = pack > 1 ? E.reshape(E.concat(Array.from({ length: pack }, () => E.reshape(x, [n, -1])), 1), [n * pack, ...x.shape.slice(1)]) : x;
+  const logit = E.reshape(D.call(copies, ctx), [n]);
+  return pack > 1 ? E.mul(logit, 1 / pack) : logit;
+}
+
 /** The GAN types on the mlp and dcgan networks (model.variant): plain, conditional, auxiliary classifier, InfoGAN. */
 function onNetworks(m: ConfigOf<'mlp' | 'dcgan'>, data: DataInfo): GanRecipe {
   const sampleShape = data.shape;
   const size = sampleShape.reduce((a, b) => a * b, 1);
   const range = m.kind === 'mlp' && m.output === 'linear' ? 'unbounded' : '[-1, 1]';
   // D then judges real and generated batches separately: one pass over both is exact only without batch statistics.
-  const batchStatsD = m.kind === 'dcgan' && m.batchNormD;
+  const batchStatsD = m.kind === 'dcgan' ? m.batchNormD : m.minibatchStd;
   const dcgan = m.kind === 'dcgan' ? { width: m.width, channels: sampleShape[0], init: m.init, spectralNorm: m.spectralNorm, hidden: m.hidden, batchNormD: m.batchNormD } : undefined;
 
   if (m.variant === 'gan') {
     if (m.kind === 'mlp') {
-      let G: Sequential = mlpGenerator(m.latent, size, { init: m.init, hidden: m.gHidden, slope: m.gSlope, linearOut: m.output === 'linear' });
-      let D: Sequential = mlpDiscriminator(size * m.pack, { init: m.init, hidden: m.dHidden, slope: m.dSlope, spectralNorm: m.spectralNorm });
+      let G: Sequential = mlpGenerator(m.latent, size, { init: m.init, hidden: m.gHidden, slope: m.gSlope, batchNorm: m.gBatchNorm, linearOut: m.output === 'linear' });
+      let D: Sequential = mlpDiscriminator(size * m.pack, { init: m.init, hidden: m.dHidden, slope: m.dSlope, spectralNorm: m.spectralNorm, maxout: m.dMaxout, minibatchStd: m.minibatchStd });
       if (sampleShape.length > 1) G = new Sequential([G, Reshape(...sampleShape)]);
       if (sampleShape.length > 1 || m.pack > 1) D = new Sequential([m.pack > 1 ? Pack(m.pack) : Flatten(), D]);
-      return gan({ G: G.named('G'), D: D.named('D'), latent: m.latent, sampleShape, range });
+      const named = D.named('D');
+      const rejection = m.rejection === 'drs' ? { quantile: m.rejectionQuantile, score: (x: E.Tensor, ctx: Ctx) => sampleLogit(named, x, m.pack, ctx) } : undefined;
+      return gan({ G: G.named('G'), D: named, latent: m.latent, sampleShape, range, batchStatsD, rejection });
     }
     const D = m.pack > 1 ? new Sequential([Pack(m.pack, true), dcganDiscriminator28({ ...dcgan!, channels: sampleShape[0]! * m.pack })]) : dcganDiscriminator28(dcgan);
     return gan({ G: dcganGenerator28(m.latent, dcgan).named('G'), D: D.named('D'), latent: m.latent, sampleShape, range, batchStatsD });
   }
 
   // Class-aware types: G reads [z, onehot(label)]; D's body feeds the type's heads.
+  if (m.kind === 'mlp' && m.rejection !== 'none') throw new InputError(`model.rejection "${m.rejection}" needs model.variant "gan" (D's logit of one unlabelled sample), not "${m.variant}"`);
   if (m.pack > 1) throw new InputError(`model.pack must be 1 for model.variant "${m.variant}" (packing mixes the labels of several samples)`);
   const classes = m.variant === 'infogan' ? m.categories : data.classes;
   if (classes === undefined) {
@@ -140,9 +156,9 @@ function onNetworks(m: ConfigOf<'mlp' | 'dcgan'>, data: DataInfo): GanRecipe {
   let G: Sequential;
   let D: DiscriminatorBody;
   if (m.kind === 'mlp') {
-    G = mlpGenerator(gIn, size, { init: m.init, hidden: m.gHidden, slope: m.gSlope, linearOut: m.output === 'linear' });
+    G = mlpGenerator(gIn, size, { init: m.init, hidden: m.gHidden, slope: m.gSlope, batchNorm: m.gBatchNorm, linearOut: m.output === 'linear' });
     if (sampleShape.length > 1) G = new Sequential([G, Reshape(...sampleShape)]);
-    D = mlpFeatures(size, { init: m.init, hidden: m.dHidden, slope: m.dSlope, spectralNorm: m.spectralNorm });
+    D = mlpFeatures(size, { init: m.init, hidden: m.dHidden, slope: m.dSlope, spectralNorm: m.spectralNorm, maxout: m.dMaxout, minibatchStd: m.minibatchStd });
   } else {
     G = dcganGenerator28(gIn, dcgan);
     D = dcganFeatures28(dcgan);

@@ -83,3 +83,61 @@ export async function translateAll(translator: E.Program, x: Float32Array, n: nu
   }
   return out!;
 }
+
+/** Compiles D's per-sample logit for discriminator rejection sampling: input "x" [batch, ...sample], output "logit" [batch]. */
+export async function compileScorer(recipe: GanRecipe, batch: number, store: E.StateStore, o: SamplerOptions = {}): Promise<E.Program> {
+  const r = recipe.sampler?.rejection;
+  if (!r) throw new InputError(`a ${recipe.type} run has no rejection sampling (model.rejection)`);
+  const x = E.input('x', [batch, ...recipe.sampler!.output]);
+  return E.Program.compile({ outputs: { logit: r.score(x, new E.StateTrace(false)) } }, store, { threads: o.threads });
+}
+
+export interface RejectionResult {
+  x: Float32Array;
+  /** Share of the generated samples kept. */
+  acceptance: number;
+  /** The logit above which every sample was kept. */
+  threshold: number;
+}
+
+/**
+ * Discriminator rejection sampling (Azadi et al. 2019): draws generated samples and keeps each with
+ * probability min(1, exp(logit - c)) until n are kept; c is the `quantile` quantile of D's logits on
+ * a first pool of max(n, 5,000) samples (which are then screened like the rest). For a D trained to
+ * optimality with a BCE loss, logit = log p_data / p_G, and with c = the maximum the kept samples
+ * follow p_data. Refuses after 200 n draws (D rejects nearly everything G makes).
+ */
+export async function drawRejected(sampler: E.Program, scorer: E.Program, n: number, rng: E.Rng, quantile: number): Promise<RejectionResult> {
+  const batch = sampler.inputs.find((i) => i.name === 'z')!.shape[0]!;
+  const coins = rng.fork(2);
+  const draw = async (m: number) => {
+    const rounded = Math.ceil(m / batch) * batch;
+    const x = await drawSamples(sampler, rounded, rng);
+    const logit = new Float32Array(rounded);
+    for (let i = 0; i < rounded; i += batch) {
+      const l = (await scorer.run({ x: x.subarray((i * x.length) / rounded, ((i + batch) * x.length) / rounded) })).logit!.data as Float32Array;
+      logit.set(l, i);
+    }
+    return { x, logit, per: x.length / rounded };
+  };
+  const pool = await draw(Math.max(n, 5000));
+  const sorted = Float32Array.from(pool.logit).sort();
+  const threshold = sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))]!;
+  const per = pool.per;
+  const out = new Float32Array(n * per);
+  let kept = 0;
+  let drawn = 0;
+  let next = pool;
+  for (;;) {
+    for (let i = 0; i < next.logit.length && kept < n; i++) {
+      drawn++;
+      if (coins.uniform() < Math.exp(Math.min(0, next.logit[i]! - threshold))) {
+        out.set(next.x.subarray(i * per, (i + 1) * per), kept * per);
+        kept++;
+      }
+    }
+    if (kept === n) return { x: out, acceptance: kept / drawn, threshold };
+    if (drawn >= 200 * n) throw new InputError(`rejection sampling kept ${kept} of ${drawn} generated samples (D rejects nearly all of them); sample without rejection, or lower model.rejectionQuantile`);
+    next = await draw(Math.min(200 * n - drawn, Math.max(batch, Math.ceil((((n - kept) * drawn) / Math.max(kept, 1)) * 1.1))));
+  }
+}

@@ -25,7 +25,7 @@ describe('gan presets', () => {
     const r = gan('presets');
     expect(r.code).toBe(0);
     const names = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
-    expect(names).toEqual(['ring8', 'grid25', 'mnist-mlp', 'mnist-dcgan', 'fashion-dcgan', 'stacked-mnist-dcgan', 'mnist-cgan', 'fashion-cgan', 'mnist-acgan', 'fashion-acgan', 'mnist-infogan', 'mnist-lsgan', 'mnist-wgan', 'mnist-wgan-gp', 'mnist-sngan', 'mnist-lapgan', 'mnist-pix2pix-inpaint', 'mnist-unet-inpaint-l1', 'mnist-cyclegan-thicken', 'mnist-srgan-4x', 'fashion-srgan-4x', 'moving-mnist-video']);
+    expect(names).toEqual(['ring8', 'grid25', 'ring8-infogan', 'grid25-infogan', 'mnist-mlp', 'mnist-dcgan', 'fashion-dcgan', 'stacked-mnist-dcgan', 'mnist-cgan', 'fashion-cgan', 'mnist-acgan', 'fashion-acgan', 'mnist-infogan', 'mnist-lsgan', 'mnist-wgan', 'mnist-wgan-gp', 'mnist-sngan', 'mnist-lapgan', 'mnist-pix2pix-inpaint', 'mnist-unet-inpaint-l1', 'mnist-cyclegan-thicken', 'mnist-srgan-4x', 'fashion-srgan-4x', 'moving-mnist-video']);
   });
 
   it('a reader that closes the pipe early is no error (exit 0, nothing on stderr)', () => {
@@ -91,7 +91,7 @@ describe('bad configs get one message naming the key or file, exit code 2, and n
 
   it('an unknown preset and a bad flag value', () => {
     expect(gan('train', '--preset', 'nope').stderr.trim()).toBe(
-      'gan: unknown preset "nope"; presets: ring8, grid25, mnist-mlp, mnist-dcgan, fashion-dcgan, stacked-mnist-dcgan, mnist-cgan, fashion-cgan, mnist-acgan, fashion-acgan, mnist-infogan, mnist-lsgan, mnist-wgan, mnist-wgan-gp, mnist-sngan, mnist-lapgan, mnist-pix2pix-inpaint, mnist-unet-inpaint-l1, mnist-cyclegan-thicken, mnist-srgan-4x, fashion-srgan-4x, moving-mnist-video',
+      'gan: unknown preset "nope"; presets: ring8, grid25, ring8-infogan, grid25-infogan, mnist-mlp, mnist-dcgan, fashion-dcgan, stacked-mnist-dcgan, mnist-cgan, fashion-cgan, mnist-acgan, fashion-acgan, mnist-infogan, mnist-lsgan, mnist-wgan, mnist-wgan-gp, mnist-sngan, mnist-lapgan, mnist-pix2pix-inpaint, mnist-unet-inpaint-l1, mnist-cyclegan-thicken, mnist-srgan-4x, fashion-srgan-4x, moving-mnist-video',
     );
     const r = gan('train', '--preset', 'ring8', '--steps', 'ten');
     expect(r.code).toBe(2);
@@ -167,12 +167,12 @@ describe('configs from presets: a file naming one, --set on the command line', (
   });
 });
 
-describe('train, sample, export, eval on ring8', () => {
+describe('train, sample, export, eval on ring8-infogan', () => {
   const dir = tmp();
   const out = join(dir, 'ring');
 
   it('trains a short run and writes its run directory', () => {
-    const r = gan('train', '--preset', 'ring8', '--steps', '400', '--out', out, '--seed', '3', '--no-progress');
+    const r = gan('train', '--preset', 'ring8-infogan', '--steps', '400', '--out', out, '--seed', '3', '--no-progress');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`trained ${out} to step 400 (reached the step count`);
     const run = new RunDir(out);
@@ -218,7 +218,7 @@ describe('train, sample, export, eval on ring8', () => {
     expect(r.code, r.stderr).toBe(0);
     ortWeb.env.wasm.numThreads = 1;
     const session = await ortWeb.InferenceSession.create(readFileSync(file));
-    // ring8 draws one latent code value per mode: the code is the second input.
+    // ring8-infogan draws one latent code value per mode: the code is the second input.
     expect(session.inputNames).toEqual(['z', 'y']);
     for (const n of [1, 3]) {
       const res = await session.run({

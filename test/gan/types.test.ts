@@ -117,7 +117,8 @@ describe('PacGAN packing of DCGAN images', () => {
     const store = new E.StateStore();
     E.initState(store, trace.declared(), new E.Rng(2));
     const prog = await E.Program.compile({ outputs: { logits } }, store);
-    const [a, b, c, d, e, f] = [1, 2, 3, 4, 5, 6].map((seed) => new E.Rng(seed).normal(3 * 784));
+    const img = (seed: number) => new E.Rng(seed).normal(3 * 784);
+    const [a, b, c, d, e, f] = [img(1), img(2), img(3), img(4), img(5), img(6)];
     const judge = async (...xs: Float32Array[]) => Array.from((await prog.run({ x: Float32Array.from(xs.flatMap((v) => Array.from(v))) })).logits!.data as Float32Array);
     const abcd = await judge(a, b, c, d);
     const abef = await judge(a, b, e, f);

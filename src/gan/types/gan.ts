@@ -15,6 +15,8 @@ export interface GanOptions {
   range: Sampler['range'];
   /** D uses batch statistics: it judges real and generated batches separately. */
   batchStatsD?: boolean;
+  /** Discriminator rejection sampling: D's per-sample logit and the quantile accepted for sure (see Sampler.rejection). */
+  rejection?: Sampler['rejection'];
 }
 
 export function gan(o: GanOptions): GanRecipe {
@@ -28,6 +30,6 @@ export function gan(o: GanOptions): GanRecipe {
     dLoss: ({ x }, fake, adv) => adv.d(D, x, fake.x).loss,
     gLoss: (_, fake, adv) => adv.g(D, fake.x).loss,
     joinRealFake: !o.batchStatsD,
-    sampler: { latent: [o.latent], output: o.sampleShape, range: o.range, sample: (z, _y, ctx) => G.call(z, ctx) },
+    sampler: { latent: [o.latent], output: o.sampleShape, range: o.range, sample: (z, _y, ctx) => G.call(z, ctx), rejection: o.rejection },
   });
 }
