@@ -14,10 +14,10 @@ import { clipMetrics, type ClipMetrics } from '../metrics/video.js';
 import { openSource } from '../data/source.js';
 import { STACKED_CHANNELS } from '../data/stacked.js';
 import { channelOf, stackedModeMetrics } from '../metrics/stacked.js';
+import { Rng } from '../engine/index.js';
 
 /** Samples `gan eval` draws on Stacked MNIST: the papers' 26,000. */
 export const STACKED_EVAL_SAMPLES = 26_000;
-import { Rng } from '../engine/index.js';
 
 export interface EvalOptions {
   count?: number;
@@ -27,8 +27,14 @@ export interface EvalOptions {
   rejection?: boolean;
 }
 
+type Generated = Awaited<ReturnType<typeof generate>>;
+
+/** What every report of generated samples starts with: the run, its step and type, the data, the sample count, and the share rejection sampling kept. */
+function samplesRecord(r: Generated, count: number): Record<string, unknown> {
+  return { run: r.run.path, step: r.step, gan_type: r.recipe.type, data: r.cfg.data, samples: count, ...(r.acceptance === undefined ? {} : { rejection_acceptance: r.acceptance }) };
+}
+
 export async function evaluateRun(r0: LoadedRun, o: EvalOptions): Promise<Record<string, unknown>> {
-  const dir = r0.run.path;
   const dataCfg = r0.cfg.data;
   if ('task' in dataCfg && dataCfg.task) return evaluateTranslation(r0, o);
   if (dataCfg.kind === 'moving-mnist') return evaluateVideo(r0, o);
@@ -36,7 +42,7 @@ export async function evaluateRun(r0: LoadedRun, o: EvalOptions): Promise<Record
   const count = o.count ?? (dataCfg.kind === 'mixture' ? 2500 : 10000);
   // Class-aware types draw labels from their prior (uniform), so the metrics describe the whole distribution.
   const r = await generate(r0, count, { seed: o.seed, ema: o.ema, randomLabels: true, rejection: o.rejection });
-  const base = { run: dir, step: r.step, gan_type: r.recipe.type, data: r.cfg.data, samples: count, ...(r.acceptance === undefined ? {} : { rejection_acceptance: r.acceptance }) };
+  const base = samplesRecord(r, count);
   if (r.source.mixture) {
     const m = modeMetrics(r.x, r.source.mixture);
     return {
@@ -85,7 +91,7 @@ export async function evaluateRun(r0: LoadedRun, o: EvalOptions): Promise<Record
  */
 async function evaluateStacked(r0: LoadedRun, o: EvalOptions): Promise<Record<string, unknown>> {
   const count = o.count ?? STACKED_EVAL_SAMPLES;
-  const r = await generate(r0, count, { seed: o.seed, ema: o.ema, randomLabels: true });
+  const r = await generate(r0, count, { seed: o.seed, ema: o.ema, randomLabels: true, rejection: o.rejection });
   const digits: Int32Array[] = [];
   const fcd: number[] = [];
   for (let c = 0; c < STACKED_CHANNELS; c++) {
@@ -95,11 +101,7 @@ async function evaluateStacked(r0: LoadedRun, o: EvalOptions): Promise<Record<st
   }
   const m = stackedModeMetrics(digits, count);
   return {
-    run: r0.run.path,
-    step: r.step,
-    gan_type: r.recipe.type,
-    data: r.cfg.data,
-    samples: count,
+    ...samplesRecord(r, count),
     classifier: 'mnist, per channel',
     modes: m.modes,
     modes_captured: m.modesCaptured,

@@ -2,7 +2,7 @@
 // channel of a sample is classified by a digit classifier; the three digits name one of 1,000
 // modes. Modes captured: modes with at least one sample. KL: KL(generated mode histogram ||
 // uniform), the divergence from the data's uniform distribution over the 1,000 triples.
-import { STACKED_CHANNELS, STACKED_MODES } from '../data/stacked.js';
+import { STACKED_CHANNELS, STACKED_MODES, stackedMode } from '../data/stacked.js';
 
 export interface StackedModeMetrics {
   samples: number;
@@ -16,14 +16,9 @@ export interface StackedModeMetrics {
 /** `digits[c][i]`: the classifier's digit for channel c of sample i. */
 export function stackedModeMetrics(digits: Int32Array[], n: number): StackedModeMetrics {
   if (digits.length !== STACKED_CHANNELS) throw new Error(`Stacked MNIST has ${STACKED_CHANNELS} channels, not ${digits.length}`);
-  const modeOf = new Int32Array(n);
+  const modeOf = Int32Array.from({ length: n }, (_, i) => stackedMode(digits.map((d) => d[i]!)));
   const hist = new Float64Array(STACKED_MODES);
-  for (let i = 0; i < n; i++) {
-    let m = 0;
-    for (let c = 0; c < STACKED_CHANNELS; c++) m = m * 10 + digits[c]![i]!;
-    modeOf[i] = m;
-    hist[m]!++;
-  }
+  for (const m of modeOf) hist[m]!++;
   let captured = 0;
   let kl = 0;
   for (const h of hist) {
