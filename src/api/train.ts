@@ -7,6 +7,7 @@ import type { GanConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { Trainer, type TrainOptions, type TrainResult } from '../gan/trainer.js';
 import { RunDir } from '../run/rundir.js';
+import type { Device } from '../engine/index.js';
 import { Run } from './run.js';
 
 export interface TrainRunOptions {
@@ -31,6 +32,8 @@ export interface TrainRunOptions {
   onProgress?: TrainOptions['onProgress'];
   /** Diagnostics (resume notices, skipped corrupt checkpoints). */
   log?: (msg: string) => void;
+  /** Where the training steps run (overrides the config's train.device). */
+  device?: Device;
 }
 
 /** Training stopped on a non-finite loss; the run keeps its last good checkpoint. */
@@ -68,7 +71,7 @@ function runConfig(config: ConfigInput | undefined, o: TrainRunOptions, run: Run
  */
 export async function train(config: ConfigInput | undefined, o: TrainRunOptions): Promise<Run> {
   const cfg = runConfig(config, o, new RunDir(o.out));
-  const trainer = await Trainer.open(cfg, o.out, { resume: o.resume, log: o.log });
+  const trainer = await Trainer.open(cfg, o.out, { resume: o.resume, log: o.log, device: o.device });
   o.onStart?.({ step: trainer.step, total: cfg.train.steps });
   const stop = () => trainer.requestStop();
   o.signal?.addEventListener('abort', stop);

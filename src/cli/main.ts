@@ -11,6 +11,7 @@ import { preset, PRESET_NAMES } from '../config/presets.js';
 import { RunDir } from '../run/rundir.js';
 import { openRun, train as trainRun, TrainingError } from '../api/index.js';
 import { OUTPUT_FILES } from '../api/outputs.js';
+import * as E from '../engine/index.js';
 import { GraphBuildError } from '../engine/index.js';
 import type { Direction } from '../gan/recipe.js';
 import { TSGAN_VERSION } from '../version.js';
@@ -26,6 +27,10 @@ const int = (name: string, min: number) => (v: string) => {
 const direction = (v: string): Direction => {
   if (v !== 'a2b' && v !== 'b2a') throw new UsageError(`--direction must be a2b or b2a, got "${v}"`);
   return v;
+};
+const device = (v: string): E.Device => {
+  if (!(E.DEVICES as readonly string[]).includes(v)) throw new UsageError(`--device must be one of ${E.DEVICES.join(', ')}, got "${v}"`);
+  return v as E.Device;
 };
 const num = (name: string) => (v: string) => {
   const n = Number(v);
@@ -57,6 +62,8 @@ interface TrainFlags {
   seed?: number;
   resume?: boolean;
   progress: boolean;
+  /** The root command's --device. */
+  device?: E.Device;
 }
 
 /** The config the flags start from: a preset's name, or a config file's contents (merged onto the preset it names). */
@@ -101,6 +108,7 @@ async function train(f: TrainFlags): Promise<number> {
       minutes: f.minutes,
       seed: f.seed,
       resume: f.resume,
+      device: f.device,
       set: f.set,
       source: base?.source,
       signal: stop.signal,
@@ -136,7 +144,12 @@ export function buildCli(): Command {
     .description('Train generative adversarial networks and use their generators (tsgan)')
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .option('--device <d>', `where ONNX Runtime runs the programs: ${E.DEVICES.join(', ')} (default cpu; for train it overrides train.device)`, device)
+    .hook('preAction', (root) => {
+      const d = root.opts<{ device?: E.Device }>().device;
+      if (d) E.setDefaultDevice(d);
+    });
 
   program
     .command('train')
@@ -151,7 +164,7 @@ export function buildCli(): Command {
     .option('--resume', 'continue the run in --out from its last good checkpoint')
     .option('--no-progress', 'no progress bar or progress lines')
     .action(async (f: TrainFlags) => {
-      process.exitCode = await train(f);
+      process.exitCode = await train({ ...f, device: program.opts<{ device?: E.Device }>().device });
     });
 
   program

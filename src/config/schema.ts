@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { int } from './fields.js';
 import { InputError } from '../errors.js';
 import { LOSSES } from '../gan/losses.js';
+import { DEVICES } from '../engine/device.js';
 import { DataConfig } from '../data/config.js';
 import { ModelConfig } from '../gan/registry.js';
 import { valueAt } from './merge.js';
@@ -35,6 +36,8 @@ export const TrainConfig = z.strictObject({
   weightClip: z.number().min(0).default(0),
   emaDecay: z.number().min(0).lt(1).default(0.999),
   clipNorm: z.number().min(0).default(0),
+  /** Where the training steps run (ONNX Runtime's execution provider); unset: the CLI's --device, else the CPU. A resumed run may change it. */
+  device: z.enum(DEVICES).optional(),
   /** Training steps per ONNX Runtime call (an ONNX Loop); state crosses into JS once per call. */
   stepsPerRun: int(1).max(256).default(8),
   checkpointEvery: int(1).default(1000),

@@ -3,6 +3,9 @@
 // fed in and written back on every run.
 import ort from 'onnxruntime-node';
 import { lower, type LeafInfo, type LoopOptions, type LoweredModel, type LowerSpec } from './onnx/lower.js';
+import { input } from './ops/leaves.js';
+import { add } from './ops/elementwise.js';
+import { createSession, defaultDevice, type Device } from './device.js';
 import { fmtShape, shapeSize, type DType, type Shape } from './tensor.js';
 
 export type HostArray = Float32Array | BigInt64Array | Int32Array | Uint8Array;
@@ -101,6 +104,8 @@ export interface CompileOptions {
   saveModelTo?: string;
   /** Run the program several times per run() call, inside ONNX Runtime (see LoopOptions). */
   loop?: LoopOptions;
+  /** Where ONNX Runtime runs the program; defaults to defaultDevice() (see ./device.ts). */
+  device?: Device;
 }
 
 export type Feed = HostArray | number;
@@ -121,7 +126,7 @@ export class Program {
       const { writeFileSync } = await import('node:fs');
       writeFileSync(opts.saveModelTo, model.bytes);
     }
-    const session = await ort.InferenceSession.create(model.bytes, {
+    const session = await createSession(model.bytes, opts.device ?? defaultDevice(), {
       intraOpNumThreads: opts.threads ?? 0,
       interOpNumThreads: 1,
       executionMode: 'sequential',
@@ -133,6 +138,13 @@ export class Program {
       ...(process.env.TSGAN_ORT_PROFILE ? { enableProfiling: true, profileFilePrefix: process.env.TSGAN_ORT_PROFILE } : {}),
     });
     return new Program(model, session, store);
+  }
+
+  /** Starts a one-op program on the device: an InputError now, before a run writes anything, when it cannot start. */
+  static async checkDevice(device: Device): Promise<void> {
+    const x = input('x', [1]);
+    const p = await Program.compile({ outputs: { y: add(x, 1) } }, new StateStore(), { device, threads: 1 });
+    await p.release();
   }
 
   get inputs(): readonly LeafInfo[] {

@@ -77,6 +77,7 @@ export class Trainer {
     readonly store: E.StateStore,
     private readonly rngs: Record<keyof typeof RNG_STREAMS, E.Rng>,
     public step: number,
+    private readonly device: E.Device,
   ) {
     const latent = recipe.sampler?.latent.reduce((a, b) => a * b, 1) ?? 0;
     this.previewZ = new E.Rng(cfg.seed).fork(PREVIEW_STREAM).normal(this.previewCount() * latent);
@@ -86,12 +87,14 @@ export class Trainer {
    * Opens a run: a new one (writes config.json) or, with resume, the existing one from its last
    * good checkpoint. Throws before writing anything when the data or config cannot be used.
    */
-  static async open(cfg: GanConfig, dir: string, opts: { resume?: boolean; log?: (m: string) => void } = {}): Promise<Trainer> {
+  static async open(cfg: GanConfig, dir: string, opts: { resume?: boolean; log?: (m: string) => void; device?: E.Device } = {}): Promise<Trainer> {
     const run = new RunDir(dir);
     const log = opts.log ?? (() => {});
     const root = new E.Rng(cfg.seed);
     const rngs = Object.fromEntries(Object.entries(RNG_STREAMS).map(([k, salt]) => [k, root.fork(salt)])) as Record<keyof typeof RNG_STREAMS, E.Rng>;
     const source = openSource(cfg.data, rngs.data);
+    const device = opts.device ?? cfg.train.device ?? E.defaultDevice();
+    if (device !== 'cpu') await E.Program.checkDevice(device);
     const recipe = buildRecipe(cfg.model, dataInfo(cfg, source));
     const built = buildTrainStep(recipe, source.fields, stepConfig(cfg));
     const store = new E.StateStore();
@@ -117,7 +120,7 @@ export class Trainer {
       run.truncateMetrics(0);
     }
     run.writeConfig(cfg);
-    return new Trainer(cfg, run, source, recipe, built, store, rngs, step);
+    return new Trainer(cfg, run, source, recipe, built, store, rngs, step, device);
   }
 
   /** Asks the loop to stop after the current call and write a checkpoint. */
@@ -130,7 +133,7 @@ export class Trainer {
     let p = this.programs.get(steps);
     if (!p) {
       const perStep = E.programInputs(this.built.spec).map((i) => i.name);
-      p = await E.Program.compile(this.built.spec, this.store, { loop: { steps, perStep } });
+      p = await E.Program.compile(this.built.spec, this.store, { loop: { steps, perStep }, device: this.device });
       this.programs.set(steps, p);
     }
     return p;

@@ -1,0 +1,44 @@
+// Where ONNX Runtime runs a program: the CPU, or a GPU through one of its execution providers.
+// onnxruntime-node's Linux x64 build carries the WebGPU provider (Dawn over Vulkan); the CUDA
+// provider is a separate download its install script makes on request. A device that cannot
+// start is an error naming what is missing: never a silent fallback to the CPU.
+import ort from 'onnxruntime-node';
+import { InputError } from '../errors.js';
+
+export const DEVICES = ['cpu', 'webgpu', 'cuda'] as const;
+export type Device = (typeof DEVICES)[number];
+
+let current: Device = 'cpu';
+
+/** The device programs compile for when their options name none (the CLI's --device sets it). */
+export function defaultDevice(): Device {
+  return current;
+}
+
+export function setDefaultDevice(device: Device): void {
+  if (!DEVICES.includes(device)) throw new InputError(`unknown device "${String(device)}"; expected one of ${DEVICES.join(', ')}`);
+  current = device;
+}
+
+/** What to do when a device does not start, by device. */
+const HOW_TO_GET: Record<Exclude<Device, 'cpu'>, string> = {
+  webgpu:
+    'it needs a GPU with a Vulkan driver (Linux), D3D12 (Windows) or Metal (macOS); without a GPU, a software Vulkan device works: ' +
+    'install Debian\'s chromium package and set VK_ICD_FILENAMES to its vk_swiftshader_icd.json (dpkg -L chromium-common | grep swiftshader_icd)',
+  cuda:
+    'it needs an NVIDIA GPU with CUDA 12 and onnxruntime-node\'s CUDA provider, which its install script downloads when asked: ' +
+    'npm install onnxruntime-node --onnxruntime-node-install=cuda12 (docs/scale.md)',
+};
+
+/** An ONNX Runtime session on a device, or an InputError saying why the device cannot run it. */
+export async function createSession(model: Uint8Array, device: Device, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  if (device === 'cpu') return ort.InferenceSession.create(model, { ...options, executionProviders: ['cpu'] });
+  try {
+    // The CPU provider stays listed for the few host-side ops a GPU provider hands back (shape arithmetic).
+    return await ort.InferenceSession.create(model, { ...options, executionProviders: [device, 'cpu'] });
+  } catch (e) {
+    // ONNX Runtime prefixes its reason with the source location and the failed check.
+    const reason = (e as Error).message.trim().replace(/^\/onnxruntime_src\/\S+ .*? was false\. /s, '');
+    throw new InputError(`device "${device}" cannot start: ${reason}; ${HOW_TO_GET[device]}`, { cause: e });
+  }
+}
