@@ -15,6 +15,7 @@ import * as E from '../engine/index.js';
 import { GraphBuildError } from '../engine/index.js';
 import type { Direction } from '../gan/recipe.js';
 import { TSGAN_VERSION } from '../version.js';
+import { addSweepCommands } from './sweep.js';
 
 /** A usage mistake on the command line (exit code 2). */
 export class UsageError extends InputError {}
@@ -232,6 +233,7 @@ export function buildCli(): Command {
       for (const n of PRESET_NAMES) process.stdout.write(`${n.padEnd(width)}  ${preset(n).description}\n`);
     });
 
+  addSweepCommands(program);
   program.version(TSGAN_VERSION);
   return program;
 }

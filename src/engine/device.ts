@@ -20,6 +20,19 @@ export function setDefaultDevice(device: Device): void {
   current = device;
 }
 
+let threads = 0;
+
+/** ONNX Runtime's intra-op threads for programs whose options name none; 0: one per core. */
+export function defaultThreads(): number {
+  return threads;
+}
+
+/** Sets defaultThreads() (sweeps run single-threaded trials side by side). */
+export function setDefaultThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new InputError(`threads must be a whole number >= 0, got ${n}`);
+  threads = n;
+}
+
 /** What to do when a device does not start, by device. */
 const HOW_TO_GET: Record<Exclude<Device, 'cpu'>, string> = {
   webgpu:

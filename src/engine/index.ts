@@ -11,6 +11,6 @@ export * from './functional.js';
 export { grad, topoSort } from './autodiff.js';
 export { lower, programInputs, OPSET, type LowerSpec, type LoweredModel, type LeafInfo, type LoopOptions, type LowerOptions } from './onnx/lower.js';
 export { Program, StateStore, type HostTensor, type HostArray, type CompileOptions, type Feed } from './program.js';
-export { DEVICES, defaultDevice, setDefaultDevice, type Device } from './device.js';
+export { DEVICES, defaultDevice, defaultThreads, setDefaultDevice, setDefaultThreads, type Device } from './device.js';
 export { Rng, type RngState } from './random.js';
 export { StateTrace, initState, type Initializer, type DeclaredState } from './trace.js';

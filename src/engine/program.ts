@@ -5,7 +5,7 @@ import ort from 'onnxruntime-node';
 import { lower, type LeafInfo, type LoopOptions, type LoweredModel, type LowerSpec } from './onnx/lower.js';
 import { input } from './ops/leaves.js';
 import { add } from './ops/elementwise.js';
-import { createSession, defaultDevice, type Device } from './device.js';
+import { createSession, defaultDevice, defaultThreads, type Device } from './device.js';
 import { fmtShape, shapeSize, type DType, type Shape } from './tensor.js';
 
 export type HostArray = Float32Array | BigInt64Array | Int32Array | Uint8Array;
@@ -127,7 +127,7 @@ export class Program {
       writeFileSync(opts.saveModelTo, model.bytes);
     }
     const session = await createSession(model.bytes, opts.device ?? defaultDevice(), {
-      intraOpNumThreads: opts.threads ?? 0,
+      intraOpNumThreads: opts.threads ?? defaultThreads(),
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
