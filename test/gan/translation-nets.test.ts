@@ -273,10 +273,10 @@ describe('CycleGAN generators by size', () => {
     expect(translatedShape(resnet28, 'b2a')).toEqual([2, 1, 28, 28]);
   });
 
-  it('trains one step at 16 (U-Net) and at 32 with the ResNet generator', async () => {
-    for (const [side, generator] of [[16, 'unet'], [32, 'resnet']] as const) {
+  it('trains one step at 16 (U-Net, batch norm) and at 32 with the ResNet generator', async () => {
+    for (const [side, generator, norm] of [[16, 'unet', 'batch'], [32, 'resnet', 'instance']] as const) {
       const info = pairInfo([3, side, side], [3, side, side], true);
-      const s = await oneStep(build({ kind: 'cyclegan', width: 4, generator, blocks: generator === 'resnet' ? 1 : undefined }, info), info);
+      const s = await oneStep(build({ kind: 'cyclegan', width: 4, generator, norm, blocks: generator === 'resnet' ? 1 : undefined }, info), info);
       expect([Number.isFinite(s.lossD), Number.isFinite(s.lossG), s.movedG, s.movedD]).toEqual([true, true, true, true]);
     }
   });
