@@ -146,6 +146,10 @@ describe('Pix2Pix networks by size', () => {
     const r64 = build({ kind: 'pix2pix', width: 4 }, pairInfo([3, 64, 64], [3, 64, 64]));
     expect(translatedShape(r64)).toEqual([2, 3, 64, 64]);
     expect(logitShapes(r64)).toEqual([[2, 900]]);
+    // Not square: levels down to the smaller side's 1 (a 1x2 bottom), D's patches by the smaller side (14x30 cells).
+    const wide = build({ kind: 'pix2pix', width: 4 }, pairInfo([3, 32, 64], [3, 32, 64]));
+    expect(translatedShape(wide)).toEqual([2, 3, 32, 64]);
+    expect(logitShapes(wide)).toEqual([[2, 14 * 30]]);
   });
 
   it("the paper's U-Net at 256 has PyTorch's 54.414 M parameters (unet_256, ngf 64, batch norm)", () => {
@@ -165,6 +169,8 @@ describe('Pix2Pix networks by size', () => {
     // D: 2*8*16+8 + 8*16*16+16 + 16*1*9+1.
     expect(params(r.D)).toBe(264 + 2064 + 145);
     expect(logitShapes(r)).toEqual([[2, 49]]);
+    const edges = build({ kind: 'pix2pix', width: 8 }, pairInfo([1, 28, 28], [3, 28, 28]));
+    expect(translatedShape(edges)).toEqual([2, 3, 28, 28]);
   });
 
   it('trains one step at 16 (instance norm, edges -> colour) and at 32 with batch norm and dropout', async () => {
