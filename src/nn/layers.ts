@@ -267,3 +267,22 @@ export const Upsample = (factor: number, mode: E.ResizeMode = 'nearest') =>
 export const PixelShuffle = (r: number) => new Lambda((x) => E.pixelShuffle(x, r), `PixelShuffle(${r})`);
 export const AvgPool = (k: number) => new Lambda((x) => E.avgPool2d(x, k), `AvgPool(${k})`);
 
+
+/**
+ * Reflection padding of the last two axes by p (PyTorch's ReflectionPad2d: the border pixel is not
+ * repeated), built from one-pixel slices so its gradient needs no op of its own. CycleGAN's ResNet
+ * generator pads this way to avoid the dark frame zero padding leaves around translated images.
+ */
+export function reflectionPad2d(x: Tensor, p: number): Tensor {
+  if (p === 0) return x;
+  const padAxis = (t: Tensor, axis: number): Tensor => {
+    const n = t.shape[axis]!;
+    if (p >= n) throw new Error(`reflection padding ${p} needs more than ${p} pixels along axis ${axis}, got ${n}`);
+    const at = (i: number) => E.slice(t, [i], [i + 1], [axis]);
+    const before = Array.from({ length: p }, (_, k) => at(p - k));
+    const after = Array.from({ length: p }, (_, k) => at(n - 2 - k));
+    return E.concat([...before, t, ...after], axis);
+  };
+  return padAxis(padAxis(x, 2), 3);
+}
+export const ReflectionPad2d = (p: number) => new Lambda((x) => reflectionPad2d(x, p), `ReflectionPad2d(${p})`);

@@ -9,7 +9,7 @@ import type { GanRecipe } from '../../src/gan/recipe.js';
 import { silentAdversary } from './adversary.js';
 import { Trainer } from '../../src/gan/trainer.js';
 import { compileTranslator, translateAll } from '../../src/gan/sampler.js';
-import { UNet } from '../../src/gan/types/pix2pix.js';
+import { UNet } from '../../src/gan/types/unet.js';
 import { taskInputs, taskShapes } from '../../src/data/tasks.js';
 import { loadMnist, sampleRange } from '../../src/data/datasets.js';
 import { psnr, upscaleBicubic } from '../../src/metrics/similarity.js';
@@ -55,7 +55,7 @@ describe('Pix2Pix', () => {
 
   it('with its global level every output pixel depends on every input pixel; without it the far corner does not', async () => {
     const influence = async (globalSize?: [number, number]) => {
-      const unet = new UNet(1, 8, globalSize).named('U');
+      const unet = new UNet(1, 1, 8, globalSize).named('U');
       const trace = new E.StateTrace(true);
       const x = E.input('x', [1, 1, 28, 28]);
       const corner = E.reduceSum(E.slice(unet.call(x, trace), [27, 27], [28, 28], [2, 3]));
@@ -94,10 +94,10 @@ describe('SRGAN', () => {
 
   it('refuses data it cannot translate, by name', () => {
     expect(() => model({ kind: 'srgan' }, 'inpaint-bottom')).toThrow(
-      new InputError('model "srgan" upsamples 4x (data.task "downscale4") with a width divisible by 4; the data\'s pairs are [1, 28, 28] -> [1, 28, 28], width 32'),
+      new InputError('model "srgan" upsamples by 2, 4 or 8 (the target\'s height and width that many times the input\'s); the data\'s pairs are [1, 28, 28] -> [1, 28, 28]'),
     );
     expect(() => model({ kind: 'pix2pix' }, 'downscale4')).toThrow(
-      new InputError('model "pix2pix" translates images to images of the same shape, with sides divisible by 4; the data\'s pairs are [1, 7, 7] -> [1, 28, 28]'),
+      new InputError('model "pix2pix" translates images to images of the same height and width (the channels may differ), with sides divisible by 4; the data\'s pairs are [1, 7, 7] -> [1, 28, 28]'),
     );
     const plain = validateConfig({ data: { kind: 'mnist', task: 'downscale4' }, model: { kind: 'dcgan' } }, 't').model;
     expect(() => buildRecipe(plain, taskInfo('downscale4'))).toThrow(
@@ -172,7 +172,7 @@ describe('CycleGAN', () => {
 
   it('refuses paired data, and the paired types refuse unpaired data, by name', () => {
     expect(() => model({ kind: 'cyclegan' }, 'inpaint-bottom')).toThrow(
-      new InputError('model "cyclegan" translates between two unpaired domains of images of one shape, with sides divisible by 4 (data.task "dilate-unpaired"); the data\'s task is "inpaint-bottom" with [1, 28, 28] -> [1, 28, 28]'),
+      new InputError('model "cyclegan" translates between two unpaired domains of images of one shape, with sides divisible by 4; the data\'s task is "inpaint-bottom" with [1, 28, 28] -> [1, 28, 28]'),
     );
     expect(() => model({ kind: 'pix2pix' }, 'dilate-unpaired')).toThrow(
       new InputError('model "pix2pix" learns from input/target pairs; data.task "dilate-unpaired" gives unpaired domains (use model kind cyclegan)'),
