@@ -16,6 +16,7 @@ import { GraphBuildError } from '../engine/index.js';
 import type { Direction } from '../gan/recipe.js';
 import { TSGAN_VERSION } from '../version.js';
 import { addSweepCommands } from './sweep.js';
+import { checkDeviceOps, formatDeviceReport } from '../api/device-check.js';
 
 /** A usage mistake on the command line (exit code 2). */
 export class UsageError extends InputError {}
@@ -231,6 +232,18 @@ export function buildCli(): Command {
     .action(() => {
       const width = Math.max(...PRESET_NAMES.map((n) => n.length));
       for (const n of PRESET_NAMES) process.stdout.write(`${n.padEnd(width)}  ${preset(n).description}\n`);
+    });
+
+  program
+    .command('device')
+    .description('check a device: train a preset or config a few steps on it and list where each operator ran (--device chooses the device)')
+    .requiredOption('--check', 'profile the steps and report the operators the device lacks, with the cost of their fallback to the CPU')
+    .option('--preset <name>', 'the preset to check', 'ring8')
+    .option('--config <file>', 'a config file to check instead of a preset')
+    .action(async (f: { preset: string; config?: string }) => {
+      const d = program.opts<{ device?: E.Device }>().device ?? 'cpu';
+      const config = f.config ? (readConfigFile(f.config) as ConfigInput) : f.preset;
+      process.stdout.write(`${formatDeviceReport(await checkDeviceOps(config, d), f.config ?? `preset ${f.preset}`)}\n`);
     });
 
   addSweepCommands(program);

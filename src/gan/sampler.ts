@@ -8,6 +8,8 @@ export interface SamplerOptions {
   /** Use the exponential moving average of G's weights (the trainer keeps it when emaDecay > 0). */
   ema?: boolean;
   threads?: number;
+  /** Where the program runs (default: the engine's default device). */
+  device?: E.Device;
 }
 
 /** Compiles G for batches of `batch`: input "z" [batch, ...latent] (and "y" [batch] int64 labels for class-aware types), output "x". */
@@ -18,7 +20,7 @@ export async function compileSampler(recipe: GanRecipe, batch: number, store: E.
   const z = E.input('z', [batch, ...s.latent]);
   const y = s.labels ? E.input('y', [batch], 'int64') : undefined;
   const x = s.sample(z, y, trace);
-  return E.Program.compile({ outputs: { x } }, store, { threads: o.threads });
+  return E.Program.compile({ outputs: { x } }, store, { threads: o.threads, device: o.device });
 }
 
 /** Labels 0, 1, ..., classes - 1, 0, 1, ... (or all `label`): what samples are drawn with by default. */
@@ -61,7 +63,7 @@ export async function compileTranslator(recipe: GanRecipe, batch: number, store:
   const trace = new E.StateTrace(false, o.ema ? emaName : undefined);
   const x = E.input('x', [batch, ...t.input]);
   const y = translate(x, trace);
-  return E.Program.compile({ outputs: { y } }, store, { threads: o.threads });
+  return E.Program.compile({ outputs: { y } }, store, { threads: o.threads, device: o.device });
 }
 
 /** Translates n images [n, ...input] in batches of the translator's size. Returns [n, ...output] values. */
@@ -89,7 +91,7 @@ export async function compileScorer(recipe: GanRecipe, batch: number, store: E.S
   const r = recipe.sampler?.rejection;
   if (!r) throw new InputError(`a ${recipe.type} run has no rejection sampling (model.rejection)`);
   const x = E.input('x', [batch, ...recipe.sampler!.output]);
-  return E.Program.compile({ outputs: { logit: r.score(x, new E.StateTrace(false)) } }, store, { threads: o.threads });
+  return E.Program.compile({ outputs: { logit: r.score(x, new E.StateTrace(false)) } }, store, { threads: o.threads, device: o.device });
 }
 
 export interface RejectionResult {

@@ -208,7 +208,7 @@ export class Trainer {
       // Translation: inputs made from the first 16 training images, G's outputs, and the targets.
       const n = 16;
       const { inputs, targets } = exampleTranslations(pair, sampleRange(this.source.dataset, 0, n), n);
-      const translator = await compileTranslator(this.recipe, n, this.store, { ema });
+      const translator = await compileTranslator(this.recipe, n, this.store, { ema, device: this.device });
       const outputs = await translateAll(translator, inputs, n);
       await translator.release();
       writeTranslationPicture(this.run.samplePath(this.step), inputs, outputs, targets, n, pair.input, pair.target);
@@ -220,7 +220,7 @@ export class Trainer {
     const classes = this.recipe.sampler?.labels?.classes;
     // Class-aware previews: row r holds class r.
     const labels = classes ? BigInt64Array.from({ length: n }, (_, i) => BigInt(image ? Math.floor(i / 8) : i % classes)) : undefined;
-    const sampler = await compileSampler(this.recipe, image ? n : 500, this.store, { ema });
+    const sampler = await compileSampler(this.recipe, image ? n : 500, this.store, { ema, device: this.device });
     const x = image ? ((await sampler.run(labels ? { z: this.previewZ, y: labels } : { z: this.previewZ })).x!.data as Float32Array) : await drawSamples(sampler, n, new E.Rng(this.cfg.seed + 1), labels && cyclingLabels(n, classes!));
     await sampler.release();
     let real: Float32Array | undefined;

@@ -10,21 +10,20 @@ import { Trainer } from '../../src/gan/trainer.js';
 import * as E from '../../src/engine/index.js';
 import { RunDir } from '../../src/run/rundir.js';
 import { readCheckpoint } from '../../src/run/checkpoint.js';
+import { writeFileSync } from 'node:fs';
+import { checkDeviceOps } from '../../src/api/device-check.js';
+import { fallbacks, readPlacement } from '../../src/engine/placement.js';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 process.env.VK_ICD_FILENAMES ??= SWIFTSHADER;
 
-const config = (steps: number) =>
-  validateConfig(
-    {
-      seed: 3,
-      data: { kind: 'mixture', name: 'ring8' },
-      model: { kind: 'mlp', latent: 2, gHidden: [16, 16], dHidden: [16, 16], output: 'linear' },
-      train: { steps, batch: 32, stepsPerRun: 4, checkpointEvery: 4, sampleEvery: 1000 },
-    },
-    'device test',
-  );
-
+const raw = (steps: number) => ({
+  seed: 3,
+  data: { kind: 'mixture', name: 'ring8' },
+  model: { kind: 'mlp', latent: 2, gHidden: [16, 16], dHidden: [16, 16], output: 'linear' },
+  train: { steps, batch: 32, stepsPerRun: 4, checkpointEvery: 4, sampleEvery: 1000 },
+});
+const config = (steps: number) => validateConfig(raw(steps), 'device test');
 const losses = (dir: string) =>
   readFileSync(`${dir}/metrics.jsonl`, 'utf8')
     .trim()
@@ -36,6 +35,23 @@ async function trainOn(device: E.Device, dir: string, steps: number, resume = fa
   await t.train();
   await t.close();
 }
+
+describe('operator placement', () => {
+  it('sums node runs and time per provider and operator from a profiler trace; containers are not fallbacks', () => {
+    const file = `${tempDir('placement')}/trace.json`;
+    const node = (op: string, provider: string, dur: number) => ({ cat: 'Node', dur, name: `${op}_kernel_time`, args: { op_name: op, provider } });
+    writeFileSync(file, JSON.stringify([node('Gemm', 'WebGpuExecutionProvider', 30), node('Gemm', 'WebGpuExecutionProvider', 12), node('Loop', 'CPUExecutionProvider', 500), node('Identity', 'CPUExecutionProvider', 2), node('Erf', 'CPUExecutionProvider', 7), { cat: 'Session', dur: 9, name: 'model_run' }]));
+    const rows = readPlacement([file]);
+    expect(rows).toEqual([
+      { provider: 'CPUExecutionProvider', op: 'Loop', runs: 1, us: 500 },
+      { provider: 'WebGpuExecutionProvider', op: 'Gemm', runs: 2, us: 42 },
+      { provider: 'CPUExecutionProvider', op: 'Erf', runs: 1, us: 7 },
+      { provider: 'CPUExecutionProvider', op: 'Identity', runs: 1, us: 2 },
+    ]);
+    expect(fallbacks(rows, 'webgpu')).toEqual([{ provider: 'CPUExecutionProvider', op: 'Erf', runs: 1, us: 7 }]);
+    expect(fallbacks(rows, 'cpu')).toEqual([]);
+  });
+});
 
 describe('devices', () => {
   it('refuses a device that cannot start, naming what it needs, before writing anything', async () => {
@@ -71,5 +87,13 @@ describe('devices', () => {
       for (let i = 0; i < t.data.length; i++) worst = Math.max(worst, Math.abs(t.data[i]! - u[i]!));
     }
     expect(worst).toBeLessThan(1e-4);
+  });
+
+  it('places every operator of an MLP GAN step on WebGPU (gan device --check)', async () => {
+    const r = await checkDeviceOps(raw(4), 'webgpu');
+    expect(r.fallbacks).toEqual([]);
+    const gemm = r.ops.find((o) => o.op === 'Gemm' || o.op === 'MatMul');
+    expect(gemm?.provider).toBe('WebGpuExecutionProvider');
+    expect(new Set(r.ops.filter((o) => o.provider === 'CPUExecutionProvider').map((o) => o.op))).toEqual(new Set(['Loop', 'Identity']));
   });
 });
