@@ -48,7 +48,8 @@ export function edgeMaps(images: Float32Array, n: number, [c, h, w]: number[], o
       for (let x = 0; x < W; x++) {
         const m = mag[y * W + x]!;
         const [dy, dx] = ALONG[dir[y * W + x]!]!;
-        const edge = m > EDGE_THRESHOLD && m >= at(mag, y + dy, x + dx) && m >= at(mag, y - dy, x - dx);
+        // Ties (a step between two pixels) keep the pixel after the step: one pixel across.
+        const edge = m > EDGE_THRESHOLD && m > at(mag, y + dy, x + dx) && m >= at(mag, y - dy, x - dx);
         for (let ch = 0; ch < c!; ch++) out[base + ch * hw + y * W + x] = edge ? -1 : 1;
       }
     }

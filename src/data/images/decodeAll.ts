@@ -36,7 +36,8 @@ interface Header {
 function stamp(file: string): [number, number] {
   try {
     const s = statSync(file);
-    return [s.mtimeMs, s.size];
+    // Whole milliseconds: what file systems and utimes keep of a modification time everywhere.
+    return [Math.floor(s.mtimeMs), s.size];
   } catch (e) {
     throw new InputError(`image ${file} cannot be read: ${(e as Error).message}`, { cause: e });
   }
@@ -58,22 +59,26 @@ export async function decodeAll(jobs: DecodeJob[], o: DecodeOptions, opts: { cac
 
 async function decodeFresh(jobs: DecodeJob[], o: DecodeOptions, per: number): Promise<Decoded> {
   const images: (Uint8Array | undefined)[] = new Array(jobs.length);
-  const bad: Decoded['bad'] = [];
   const failed = new Map<number, string>();
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      try {
-        images[i] = await decodeImage(jobs[i]!.file, jobs[i]!.region, o);
-      } catch (e) {
-        const cause = (e as Error).cause;
-        failed.set(i, cause instanceof Error ? cause.message : (e as Error).message);
-      }
+  const decode = async (i: number) => {
+    try {
+      images[i] = await decodeImage(jobs[i]!.file, jobs[i]!.region, o);
+      failed.delete(i);
+    } catch (e) {
+      const cause = (e as Error).cause;
+      failed.set(i, cause instanceof Error ? cause.message : (e as Error).message);
     }
   };
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) await decode(next++);
+  };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, jobs.length) }, worker));
+  // libvips keeps one error message for all its threads, so decodes failing side by side can
+  // report "Unknown error"; each failure is tried again alone for its own message.
+  for (const i of [...failed.keys()]) await decode(i);
   const kept: number[] = [];
+  const bad: Decoded['bad'] = [];
   for (let i = 0; i < jobs.length; i++) {
     if (images[i]) kept.push(i);
     // A file split into halves fails once, for both.
