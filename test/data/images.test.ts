@@ -8,6 +8,7 @@ import { DataConfig } from '../../src/data/config.js';
 import { openSource } from '../../src/data/source.js';
 import { listImages } from '../../src/data/images/folder.js';
 import { validateConfig } from '../../src/config/schema.js';
+import sharp from 'sharp';
 import { BLUE, GREEN, planes, RED, solid, WHITE, writeImage, type Rgba } from './images-fixture.js';
 
 const cache = tempDir('cache');
@@ -40,6 +41,14 @@ describe('image folders', () => {
     expect(rgb(2)).toEqual([0, 0, 255]);
     expect(rgb(3)).toEqual([255, 255, 255]);
     expect(Math.min(...d.data)).toBeGreaterThanOrEqual(-1);
+  });
+
+  it('16-bit PNGs are scaled to bytes (40000 of 65535 is 156 of 255)', async () => {
+    const dir = tempDir('deep');
+    await sharp(new Uint16Array(4 * 4 * 3).fill(40000), { raw: { width: 4, height: 4, channels: 3 } }).toColourspace('rgb16').png().toFile(join(dir, 'a.png'));
+    expect((await sharp(join(dir, 'a.png')).metadata()).depth).toBe('ushort');
+    const { d } = await images({ path: dir, size: 4 });
+    expect(planes(d.data, 0, [3, 4, 4])).toEqual([fill(4, 4, 156), fill(4, 4, 156), fill(4, 4, 156)]);
   });
 
   it('one channel is the luma 0.299 R + 0.587 G + 0.114 B, rounded to a byte', async () => {

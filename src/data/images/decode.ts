@@ -46,7 +46,7 @@ export async function decodeImage(file: string, region: Region, o: DecodeOptions
       .flatten({ background: o.background })
       .toColourspace('srgb')
       .removeAlpha()
-      .raw()
+      .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
   } catch (e) {
     throw new InputError(`image ${file} cannot be decoded: ${(e as Error).message}`, { cause: e });
