@@ -226,17 +226,20 @@ export class UnpairedSource extends TaskSource {
   }
 }
 
-/** Held-out images of two domains side by side: as many examples as the smaller domain holds. */
+/**
+ * Held-out images of two domains side by side: as many examples as the smaller domain holds, and
+ * each labelled domain's labels as "ya" and "yb" (for checking that translation keeps the class).
+ */
 function unpairedHeldOut(a: HeldOut, b: HeldOut, fields: Record<string, FieldInfo>): HeldOut {
   const count = Math.min(a.count, b.count);
   return {
     name: `${a.name} | ${b.name}`,
     count,
-    fields,
+    fields: { ...fields, ...(a.fields.y ? { ya: a.fields.y } : {}), ...(b.fields.y ? { yb: b.fields.y } : {}) },
     read(out, start, n) {
       checkRange(start, n, count);
-      if (out.a) a.read({ x: out.a }, start, n);
-      if (out.b) b.read({ x: out.b }, start, n);
+      a.read({ x: out.a, y: out.ya }, start, n);
+      b.read({ x: out.b, y: out.yb }, start, n);
     },
   };
 }

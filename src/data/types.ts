@@ -47,7 +47,8 @@ export interface SourceState {
 
 /**
  * Examples kept out of training, for evaluation and previews: the same fields as training batches
- * (unpaired data: example i of "a" and of "b" are unrelated, unless the task derives b from a).
+ * (unpaired data: example i of "a" and of "b" are unrelated, unless the task derives b from a; and
+ * labelled domains add their labels as "ya" and "yb").
  */
 export interface HeldOut {
   /** What they are, for reports: "test split", "held-out images (10%)", or "training images" when none are held out. */

@@ -57,6 +57,25 @@ describe('emoji', () => {
     }
   });
 
+  it('google <-> apple as unpaired domains: both hold out the same emoji, with their categories as ya and yb', async () => {
+    const domain = (vendor: string) => ({ kind: 'emoji', vendor, size: 16, limit: 2, holdout: 0.003 });
+    const src = await openSource(DataConfig.parse({ kind: 'unpaired', a: domain('google'), b: domain('apple') }), new Rng(1));
+    const held = src.heldOut!;
+    expect(Object.keys(held.fields)).toEqual(['a', 'b', 'ya', 'yb']);
+    const heldOf = (vendor: 'google' | 'apple') => {
+      const { entries } = emojiEntries(vendor);
+      return splitByName(entries.map((e) => e.name), 0.003).heldOut.map((i) => entries[i]!);
+    };
+    const [google, apple] = [heldOf('google'), heldOf('apple')];
+    expect(held.count).toBe(Math.min(google.length, apple.length));
+    const ya = new BigInt64Array(held.count);
+    const yb = new BigInt64Array(held.count);
+    held.read({ ya, yb }, 0, held.count);
+    expect(Array.from(ya, Number)).toEqual(google.slice(0, held.count).map((e) => e.label));
+    expect(Array.from(yb, Number)).toEqual(apple.slice(0, held.count).map((e) => e.label));
+    expect(new Set(google.map((e) => e.name))).toEqual(new Set(apple.map((e) => e.name)));
+  });
+
   it('without the package, says which one to install', () => {
     const missing = () => {
       throw new Error("Cannot find module 'emoji-datasource-apple/package.json'");
