@@ -1,7 +1,7 @@
 // Shuffled passes over a finite dataset held in memory (a new permutation each epoch); its
 // position is the epoch's PRNG state and how far it has got.
 import type { Rng, RngState } from '../engine/index.js';
-import type { Dataset } from './datasets.js';
+import { copySamples, type Dataset } from './datasets.js';
 import { floatField, labelField, sampleFields, type DataSource, type FieldInfo, type FieldBuffers, type HeldOut, type SourceState } from './types.js';
 
 /** Shuffled passes over a finite dataset; a new permutation each epoch. */
@@ -13,7 +13,6 @@ export class DatasetSource implements DataSource {
   private position = 0;
   private epoch = 0;
   private epochRng!: RngState;
-  private readonly size: number;
   readonly classes?: number;
   standardization?: DataSource['standardization'];
   heldOut?: HeldOut;
@@ -25,7 +24,6 @@ export class DatasetSource implements DataSource {
   ) {
     this.shape = dataset.shape;
     this.kind = dataset.shape.length === 3 ? 'image' : 'vector';
-    this.size = dataset.shape.reduce((a, b) => a * b, 1);
     if (dataset.labels) this.classes = dataset.classNames?.length ?? dataset.labels.reduce((a, b) => Math.max(a, b), 0) + 1;
     this.fields = sampleFields(this.shape, dataset.labels !== undefined);
     this.shuffle();
@@ -47,7 +45,7 @@ export class DatasetSource implements DataSource {
         this.shuffle();
       }
       const j = this.order[this.position++]!;
-      x?.set(this.dataset.data.subarray(j * this.size, (j + 1) * this.size), (offset + i) * this.size);
+      if (x) copySamples(this.dataset, j, 1, x, offset + i);
       if (labels) labels[offset + i] = BigInt(this.dataset.labels![j]!);
     }
   }

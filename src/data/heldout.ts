@@ -1,10 +1,9 @@
 // Held-out examples (DataSource.heldOut) read from a dataset kept out of training.
-import type { Dataset } from './datasets.js';
+import { copySamples, type Dataset } from './datasets.js';
 import { floatField, labelField, sampleFields, type DataSource, type FieldBuffers, type HeldOut } from './types.js';
 
 /** A dataset's samples as held-out examples, fields "x" (and "y" when `labelled`); `get` may load it on first use. */
 export function datasetHeldOut(name: string, count: number, labelled: boolean, shape: number[], get: () => Dataset): HeldOut {
-  const size = shape.reduce((a, b) => a * b, 1);
   return {
     name,
     count,
@@ -12,7 +11,8 @@ export function datasetHeldOut(name: string, count: number, labelled: boolean, s
     read(out: FieldBuffers, start: number, n: number) {
       checkRange(start, n, count);
       const d = get();
-      floatField(out, 'x')?.set(d.data.subarray(start * size, (start + n) * size));
+      const x = floatField(out, 'x');
+      if (x) copySamples(d, start, n, x, 0);
       const y = labelField(out);
       if (y) for (let i = 0; i < n; i++) y[i] = BigInt(d.labels![start + i]!);
     },

@@ -1,7 +1,7 @@
 // Pairs read from files (data.kind "paired"): aligned input and target datasets, drawn together
 // in shuffled epochs, fields "input" and "target".
 import type { Rng } from '../engine/index.js';
-import type { Dataset } from './datasets.js';
+import { copySamples, type Dataset } from './datasets.js';
 import { DatasetSource } from './dataset-source.js';
 import { checkRange } from './heldout.js';
 import { floatField, type DataSource, type FieldBuffers, type FieldInfo, type HeldOut, type PairShapes, type SourceState } from './types.js';
@@ -16,12 +16,9 @@ export interface PairData {
 function writePairs(d: PairData, indices: ArrayLike<number>, out: FieldBuffers, offset: number): void {
   const input = floatField(out, 'input');
   const target = floatField(out, 'target');
-  const si = d.inputs.data.length / d.inputs.count;
-  const st = d.targets.data.length / d.targets.count;
   for (let k = 0; k < indices.length; k++) {
-    const j = indices[k]!;
-    input?.set(d.inputs.data.subarray(j * si, (j + 1) * si), (offset + k) * si);
-    target?.set(d.targets.data.subarray(j * st, (j + 1) * st), (offset + k) * st);
+    if (input) copySamples(d.inputs, indices[k]!, 1, input, offset + k);
+    if (target) copySamples(d.targets, indices[k]!, 1, target, offset + k);
   }
 }
 

@@ -154,6 +154,7 @@ export function domainHalves(d: Dataset): [Dataset, Dataset] {
     name: `${d.name}[${start}:${start + count}]`,
     count,
     data: d.data.subarray(start * size, (start + count) * size),
+    bytes: d.bytes?.subarray(start * size, (start + count) * size),
     labels: d.labels?.subarray(start, start + count),
   });
   return [part(0, half), part(half, d.count - half)];

@@ -41,6 +41,9 @@ describe('image folders', () => {
     expect(rgb(2)).toEqual([0, 0, 255]);
     expect(rgb(3)).toEqual([255, 255, 255]);
     expect(Math.min(...d.data)).toBeGreaterThanOrEqual(-1);
+    // Kept as bytes (a quarter of the memory of floats); the floats are made from them.
+    expect(d.bytes).toHaveLength(4 * 768);
+    expect(Array.from(d.data)).toEqual(Array.from(Float32Array.from(d.bytes!, (v) => v / 127.5 - 1)));
   });
 
   it('16-bit PNGs are scaled to bytes (40000 of 65535 is 156 of 255)', async () => {

@@ -108,6 +108,18 @@ describe('unpaired data', () => {
     expect(Array.from(a2)).toEqual(Array.from(a.subarray(0, 3 * 48)));
   });
 
+  it('task dilate-unpaired on a folder: A the first half of the images, B the second half (dilated)', async () => {
+    const dir = tempDir('dilate');
+    for (let i = 0; i < 4; i++) await solid(join(dir, `${i}.png`), 4, 4, grey(50 * (i + 1)));
+    const src = await open({ kind: 'images', path: dir, size: 4, holdout: 0, task: 'dilate-unpaired' });
+    const a = new Float32Array(4 * 48);
+    const b = new Float32Array(4 * 48);
+    src.next({ a, b }, 4);
+    // Solid images are their own dilations.
+    expect(new Set(Array.from({ length: 4 }, (_, k) => colour(a, k)[0]))).toEqual(new Set([50, 100]));
+    expect(new Set(Array.from({ length: 4 }, (_, k) => colour(b, k)[0]))).toEqual(new Set([150, 200]));
+  });
+
   it('an empty domain, and domains of different shapes, get one message each', async () => {
     const root = tempDir('unpaired');
     await solid(join(root, 'a', '1.png'), 4, 4, RED);

@@ -54,18 +54,24 @@ export function decodeNotes(name: string, total: number, d: Awaited<ReturnType<t
 
 const imageSize = (s: ImageSet) => s.shape[0] * s.shape[1] * s.shape[2];
 
-/** The images at the given indices, as NCHW floats in [-1, 1]. */
+/** The images at the given indices, as a dataset of NCHW values in [-1, 1] kept as bytes. */
 export function toDataset(s: ImageSet, indices: number[], name = s.name): Dataset {
   const per = imageSize(s);
-  const data = new Float32Array(indices.length * per);
-  indices.forEach((j, k) => {
-    for (let q = 0; q < per; q++) data[k * per + q] = s.pixels[j * per + q]! / 127.5 - 1;
-  });
-  const d: Dataset = { name, shape: [...s.shape], count: indices.length, data };
+  const bytes = new Uint8Array(indices.length * per);
+  indices.forEach((j, k) => bytes.set(s.pixels.subarray(j * per, (j + 1) * per), k * per));
+  let floats: Float32Array | undefined;
+  const d: Dataset = {
+    name,
+    shape: [...s.shape],
+    count: indices.length,
+    bytes,
+    get data() {
+      return (floats ??= Float32Array.from(bytes, (v) => v / 127.5 - 1));
+    },
+  };
   if (s.labels) {
     d.labels = Int32Array.from(indices, (j) => s.labels![j]!);
     d.classNames = s.classNames;
   }
   return d;
 }
-
