@@ -125,8 +125,8 @@ function labelMetrics(recipe: GanRecipe, labels: BigInt64Array | undefined, pred
 }
 
 /**
- * Translation runs: inputs made from held-out images (the test split of MNIST and Fashion-MNIST,
- * else the first training images), translated and compared with their targets: PSNR and SSIM, and
+ * Translation runs: the data's held-out examples (DataSource.heldOut: the test split of MNIST and
+ * Fashion-MNIST, else the held-out images or pairs), translated and compared with their targets: PSNR and SSIM, and
  * for MNIST/Fashion the classifier's accuracy on the outputs against the true labels and their
  * Frechet distance. Super-resolution also reports bicubic upscaling the same way; CycleGAN both
  * directions, the mean pixel intensity of A -> B outputs and of the truly dilated digits, and the
