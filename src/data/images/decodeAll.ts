@@ -1,6 +1,7 @@
 // Many image files decoded into one array of CHW bytes, through the cache: a second load of the
 // same files (same paths, modification times and sizes) with the same decoding reads the cache.
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InputError } from '../../errors.js';
 import { readCache, writeCache } from './cache.js';
 import { decodeImage, type DecodeOptions, type Region } from './decode.js';
@@ -46,7 +47,7 @@ function stamp(file: string): [number, number] {
 /** Decodes every job (or reads them from the cache); bad files are refused unless skipBad. */
 export async function decodeAll(jobs: DecodeJob[], o: DecodeOptions, opts: { cache: boolean; skipBad: boolean }): Promise<Decoded> {
   const per = o.channels * o.size * o.size;
-  const key = { version: VERSION, size: o.size, fit: o.fit, channels: o.channels, background: o.background, jobs: jobs.map((j) => [j.file, j.region, ...stamp(j.file)]) };
+  const key = { version: VERSION, size: o.size, fit: o.fit, channels: o.channels, background: o.background, jobs: jobs.map((j) => [resolve(j.file), j.region, ...stamp(j.file)]) };
   const hit = opts.cache ? readCache<Header>(key, (h) => h.kept.length * per) : undefined;
   const result: Decoded = hit ? { pixels: hit.bytes, kept: hit.header.kept, bad: hit.header.bad, fromCache: true } : await decodeFresh(jobs, o, per);
   if (result.bad.length > 0 && !opts.skipBad) {
