@@ -31,6 +31,14 @@ describe('paired data', () => {
     const ids = Array.from({ length: 6 }, (_, k) => colour(input, k)[0]! / 40).sort();
     expect(ids).toEqual([0, 1, 2, 3, 4, 5]);
     for (let k = 0; k < 6; k++) expect(colour(target, k)).toEqual([255, 0, 0]);
+    // A resumed source draws the same pairs.
+    const state = JSON.parse(JSON.stringify(src.getState()));
+    src.next({ input, target }, 4);
+    const resumed = await openSource(DataConfig.parse({ kind: 'paired', path: dir, size: 4, holdout: 0 }), new Rng(9));
+    resumed.setState(state);
+    const again = new Float32Array(4 * 48);
+    resumed.next({ input: again }, 4);
+    expect(Array.from(again)).toEqual(Array.from(input.subarray(0, 4 * 48)));
     const back = await open({ kind: 'paired', path: dir, size: 4, holdout: 0, direction: 'BtoA' });
     back.next({ input, target }, 1);
     expect(colour(input, 0)).toEqual([255, 0, 0]);
