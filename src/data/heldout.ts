@@ -2,15 +2,17 @@
 import { copySamples, type Dataset } from './datasets.js';
 import { floatField, labelField, sampleFields, type DataSource, type FieldBuffers, type HeldOut } from './types.js';
 
-/** A dataset's samples as held-out examples, fields "x" (and "y" when `labelled`); `get` may load it on first use. */
-export function datasetHeldOut(name: string, count: number, labelled: boolean, shape: number[], get: () => Dataset): HeldOut {
+/** A dataset's samples as held-out examples, fields "x" (and "y" when `labelled`); `get` may load it when first counted or read. */
+export function datasetHeldOut(name: string, labelled: boolean, shape: number[], get: () => Dataset): HeldOut {
   return {
     name,
-    count,
+    get count() {
+      return get().count;
+    },
     fields: sampleFields(shape, labelled),
     read(out: FieldBuffers, start: number, n: number) {
-      checkRange(start, n, count);
       const d = get();
+      checkRange(start, n, d.count);
       const x = floatField(out, 'x');
       if (x) copySamples(d, start, n, x, 0);
       const y = labelField(out);
@@ -23,7 +25,7 @@ export function datasetHeldOut(name: string, count: number, labelled: boolean, s
 export function heldOutOrTraining(held: Dataset, train: Dataset, share: number): HeldOut {
   const use = held.count > 0 ? held : train;
   const name = held.count > 0 ? `held-out images (${held.count}, data.holdout ${share})` : 'training images (data.holdout left none out)';
-  return datasetHeldOut(name, use.count, use.labels !== undefined, use.shape, () => use);
+  return datasetHeldOut(name, use.labels !== undefined, use.shape, () => use);
 }
 
 export function checkRange(start: number, n: number, count: number): void {

@@ -52,7 +52,7 @@ function bundledSource(kind: 'mnist' | 'fashion', rng: Rng): DatasetSource {
   const load = kind === 'mnist' ? loadMnist : loadFashionMnist;
   const src = new DatasetSource(load('train'), rng);
   let test: Dataset | undefined;
-  src.heldOut = datasetHeldOut('test split', 10000, true, src.shape, () => (test ??= load('test')));
+  src.heldOut = datasetHeldOut('test split', true, src.shape, () => (test ??= load('test')));
   return src;
 }
 

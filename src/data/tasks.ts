@@ -103,6 +103,18 @@ abstract class TaskSource implements DataSource {
 
 const image = (shape: number[]): FieldInfo => ({ shape, dtype: 'float32' });
 
+/** Held-out examples made from another source's (counted when asked, so a lazily loaded split stays unloaded until then). */
+function derivedHeldOut(held: HeldOut, fields: Record<string, FieldInfo>, read: HeldOut['read']): HeldOut {
+  return {
+    name: held.name,
+    get count() {
+      return held.count;
+    },
+    fields,
+    read,
+  };
+}
+
 /** A dataset's images as (task input, image) pairs, fields "input" and "target" (and "y", the image's label); the pairs are made as batches are drawn. */
 export class PairedSource extends TaskSource {
   readonly fields: Record<string, FieldInfo>;
@@ -117,7 +129,7 @@ export class PairedSource extends TaskSource {
     super(images, taskShapes(task, images.shape, filter));
     this.fields = { input: image(this.pair.input), target: image(this.pair.target), ...(images.fields.y ? { y: images.fields.y } : {}) };
     const held = images.heldOut;
-    if (held) this.heldOut = { name: held.name, count: held.count, fields: this.fields, read: (out, start, n) => this.derive(out, n, 0, (x) => held.read(x, start, n)) };
+    if (held) this.heldOut = derivedHeldOut(held, this.fields, (out, start, n) => this.derive(out, n, 0, (x) => held.read(x, start, n)));
   }
 
   next(out: FieldBuffers, n: number, offset = 0): void {
@@ -188,16 +200,11 @@ export class UnpairedSource extends TaskSource {
 
   private dilatedHeldOut(held: HeldOut): HeldOut {
     const s = size(this.pair.target);
-    return {
-      name: held.name,
-      count: held.count,
-      fields: this.fields,
-      read: (out, start, n) => {
-        const a = floatField(out, 'a')?.subarray(0, n * s) ?? this.scratch(n * s);
-        held.read({ x: a }, start, n);
-        floatField(out, 'b')?.set(dilate3(a, n, this.pair.target));
-      },
-    };
+    return derivedHeldOut(held, this.fields, (out, start, n) => {
+      const a = floatField(out, 'a')?.subarray(0, n * s) ?? this.scratch(n * s);
+      held.read({ x: a }, start, n);
+      floatField(out, 'b')?.set(dilate3(a, n, this.pair.target));
+    });
   }
 
   next(out: FieldBuffers, n: number, offset = 0): void {

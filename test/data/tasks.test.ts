@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { Rng } from '../../src/engine/index.js';
 import { datasetHeldOut } from '../../src/data/heldout.js';
-import { DatasetSource } from '../../src/data/source.js';
+import { DatasetSource, openSource } from '../../src/data/source.js';
+import { loadMnist } from '../../src/data/datasets.js';
 import { dilate3, domainHalves, PairedSource, taskInputs, taskMismatch, taskShapes, UnpairedSource } from '../../src/data/tasks.js';
 
 const images = (n: number, seed = 1) => new Rng(seed).fillUniform(new Float32Array(n * 784), -1, 1);
@@ -144,7 +145,7 @@ describe('data tasks', () => {
     const data = images(4, 3);
     const heldData = images(2, 4);
     const base = new DatasetSource({ name: 't', shape: [1, 28, 28], count: 4, data }, new Rng(5));
-    base.heldOut = datasetHeldOut('test split', 2, false, [1, 28, 28], () => ({ name: 'h', shape: [1, 28, 28], count: 2, data: heldData }));
+    base.heldOut = datasetHeldOut('test split', false, [1, 28, 28], () => ({ name: 'h', shape: [1, 28, 28], count: 2, data: heldData }));
     const src = new PairedSource(base, 'inpaint-bottom');
     expect([src.heldOut!.name, src.heldOut!.count]).toEqual(['test split', 2]);
     const input = new Float32Array(2 * 784);
@@ -152,5 +153,21 @@ describe('data tasks', () => {
     src.heldOut!.read({ input, target }, 0, 2);
     expect(Array.from(target)).toEqual(Array.from(heldData));
     expect(Array.from(input)).toEqual(Array.from(taskInputs('inpaint-bottom', heldData, 2, [1, 28, 28])));
+  });
+
+  it('MNIST tasks hold out the test split, loaded when first counted or read', async () => {
+    const src = await openSource({ kind: 'mnist', task: 'downscale4' }, new Rng(1));
+    const held = src.heldOut!;
+    expect(held.name).toBe('test split');
+    expect(held.count).toBe(10000);
+    const test = loadMnist('test');
+    const input = new Float32Array(2 * 49);
+    const target = new Float32Array(2 * 784);
+    const y = new BigInt64Array(2);
+    held.read({ input, target, y }, 9998, 2);
+    expect(Array.from(target)).toEqual(Array.from(test.data.subarray(9998 * 784)));
+    expect(Array.from(input)).toEqual(Array.from(taskInputs('downscale4', target, 2, [1, 28, 28])));
+    expect(Array.from(y, Number)).toEqual(Array.from(test.labels!.subarray(9998)));
+    expect(() => held.read({ y }, 9999, 2)).toThrow('held-out examples [9999, 10001) asked for; there are 10000');
   });
 });
