@@ -11,7 +11,7 @@ import { classifierMetrics } from '../src/metrics/frechet.js';
 
 const seed = Number(process.argv[2] ?? 7);
 const n = STACKED_EVAL_SAMPLES;
-const src = openSource({ kind: 'stacked-mnist' }, new Rng(seed));
+const src = await openSource({ kind: 'stacked-mnist' }, new Rng(seed));
 const x = new Float32Array(n * STACKED_CHANNELS * 784);
 const y = new BigInt64Array(n);
 src.next({ x, y }, n);

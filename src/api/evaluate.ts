@@ -6,8 +6,7 @@ import { generate, useEma } from './outputs.js';
 import type { GanRecipe } from '../gan/recipe.js';
 import type { LoadedRun } from '../gan/trainer.js';
 import { compileTranslator, translateAll } from '../gan/sampler.js';
-import { loadFashionMnist, loadMnist, sampleRange } from '../data/datasets.js';
-import { exampleTranslations } from '../data/tasks.js';
+import { heldOutPairs } from '../data/heldout.js';
 import type { Direction } from '../gan/recipe.js';
 import { psnr, ssim, upscaleBicubic } from '../metrics/similarity.js';
 import { clipMetrics, type ClipMetrics } from '../metrics/video.js';
@@ -36,7 +35,7 @@ function samplesRecord(r: Generated, count: number): Record<string, unknown> {
 
 export async function evaluateRun(r0: LoadedRun, o: EvalOptions): Promise<Record<string, unknown>> {
   const dataCfg = r0.cfg.data;
-  if ('task' in dataCfg && dataCfg.task) return evaluateTranslation(r0, o);
+  if (r0.source.pair) return evaluateTranslation(r0, o);
   if (dataCfg.kind === 'moving-mnist') return evaluateVideo(r0, o);
   if (dataCfg.kind === 'stacked-mnist') return evaluateStacked(r0, o);
   const count = o.count ?? (dataCfg.kind === 'mixture' ? 2500 : 10000);
@@ -126,8 +125,8 @@ function labelMetrics(recipe: GanRecipe, labels: BigInt64Array | undefined, pred
 }
 
 /**
- * Translation runs: inputs made from held-out images (the test split of MNIST and Fashion-MNIST,
- * else the first training images), translated and compared with their targets: PSNR and SSIM, and
+ * Translation runs: the data's held-out examples (DataSource.heldOut: the test split of MNIST and
+ * Fashion-MNIST, else the held-out images or pairs), translated and compared with their targets: PSNR and SSIM, and
  * for MNIST/Fashion the classifier's accuracy on the outputs against the true labels and their
  * Frechet distance. Super-resolution also reports bicubic upscaling the same way; CycleGAN both
  * directions, the mean pixel intensity of A -> B outputs and of the truly dilated digits, and the
@@ -137,9 +136,7 @@ async function evaluateTranslation(r: LoadedRun, o: EvalOptions): Promise<Record
   const pair = r.source.pair!;
   const kind = r.cfg.data.kind;
   const classified = kind === 'mnist' || kind === 'fashion';
-  const data = kind === 'mnist' ? loadMnist('test') : kind === 'fashion' ? loadFashionMnist('test') : r.source.dataset!;
-  const n = Math.min(o.count ?? 10000, data.count);
-  const { inputs, targets } = exampleTranslations(pair, sampleRange(data, 0, n), n);
+  const { count: n, inputs, targets, labels: heldLabels } = heldOutPairs(r.source, o.count ?? 10000);
   const ema = useEma(r.store, o.ema);
   const run = async (direction: Direction, ...inputs: Float32Array[]) => {
     const translator = await compileTranslator(r.recipe, Math.min(n, 500), r.store, { ema, direction });
@@ -148,7 +145,7 @@ async function evaluateTranslation(r: LoadedRun, o: EvalOptions): Promise<Record
     await translator.release();
     return ys;
   };
-  const labels = BigInt64Array.from(data.labels?.subarray(0, n) ?? [], (l) => BigInt(l));
+  const labels = heldLabels ?? new BigInt64Array(0);
   // FCD compares with the test set's own images: not for outputs meant to differ from them (A -> B).
   const judge = async (images: Float32Array, against: Float32Array, withFcd = true) => {
     const out: Record<string, number> = { psnr: psnr(images, against, n), ssim: ssim(images, against, [n, ...pair.target]) };
@@ -165,12 +162,12 @@ async function evaluateTranslation(r: LoadedRun, o: EvalOptions): Promise<Record
     gan_type: r.recipe.type,
     data: r.cfg.data,
     images: n,
-    held_out: classified ? 'test split' : 'first training images',
+    held_out: r.source.heldOut!.name,
   };
   const [outputs] = (await run('a2b', inputs)) as [Float32Array];
   if (!pair.unpaired) {
     result.output = await judge(outputs, targets);
-    if (pair.task === 'downscale4') result.bicubic = await judge(upscaleBicubic(inputs, [n, ...pair.input], 4), targets);
+    if (pair.scale) result.bicubic = await judge(upscaleBicubic(inputs, [n, ...pair.input], pair.scale), targets);
     return result;
   }
   // Unpaired: A is the held-out images, B their dilations (which G never saw paired with them).
@@ -202,7 +199,7 @@ async function evaluateVideo(r0: LoadedRun, o: EvalOptions): Promise<Record<stri
   const r = await generate(r0, count, { seed: o.seed, ema: o.ema });
   const shape = r.source.shape;
   const real = new Float32Array(count * shape.reduce((a, b) => a * b, 1));
-  openSource(r.cfg.data, new Rng(o.seed + 1)).next({ x: real }, count);
+  (await openSource(r.cfg.data, new Rng(o.seed + 1))).next({ x: real }, count);
   const describe = (m: ClipMetrics) => ({ same_digit_fraction: m.sameDigitFraction, moving_fraction: m.movingFraction, mean_max_shift: m.meanMaxShift, digit_histogram: m.digitHistogram });
   return {
     run: r.run.path,

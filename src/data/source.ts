@@ -1,19 +1,22 @@
 // Data sources turn a config's data section into batches. A source's position (its PRNG state and,
 // for finite datasets, the epoch's shuffled order and how far it has got) is saved in checkpoints,
 // so a resumed run draws exactly the batches an uninterrupted one would.
-import type { Rng, RngState } from '../engine/index.js';
+import type { Rng } from '../engine/index.js';
 import type { DataConfig } from './config.js';
 import { GRID25, RING8, sampleMixture, sampleSpiral, sampleTwoMoons, type Mixture } from './mixtures.js';
 import { loadFashionMnist, loadMnist, type Dataset } from './datasets.js';
-import { loadCsvDataset, loadImageFolder } from './files.js';
+import { DatasetSource } from './dataset-source.js';
+import { loadCsvDataset } from './files.js';
+import { datasetHeldOut } from './heldout.js';
+import { openImageSource, openPairedSource, openUnpairedSource } from './image-sources.js';
 import { domainHalves, PairedSource, taskMismatch, UnpairedSource } from './tasks.js';
 import { InputError } from '../errors.js';
 import { MovingDigitsSource } from './video.js';
 import { StackedMnistSource } from './stacked.js';
-import { floatField, labelField, sampleFields, type DataSource, type FieldInfo, type FieldBuffers, type SourceState } from './types.js';
+import { floatField, labelField, sampleFields, type DataSource, type FieldInfo, type FieldBuffers, type Filter, type SourceState, type Task } from './types.js';
 
-
-export type { DataSource, SourceState } from './types.js';
+export type { DataSource, HeldOut, SourceState } from './types.js';
+export { DatasetSource } from './dataset-source.js';
 
 class GeneratorSource implements DataSource {
   kind = 'vector' as const;
@@ -44,68 +47,26 @@ class GeneratorSource implements DataSource {
   }
 }
 
-/** Shuffled passes over a finite dataset; a new permutation each epoch. */
-export class DatasetSource implements DataSource {
-  readonly shape: number[];
-  readonly fields: Record<string, FieldInfo>;
-  readonly kind: 'vector' | 'image';
-  private order!: Int32Array;
-  private position = 0;
-  private epoch = 0;
-  private epochRng!: RngState;
-  private readonly size: number;
-  readonly classes?: number;
-  standardization?: DataSource['standardization'];
-
-  constructor(
-    readonly dataset: Dataset,
-    private readonly rng: Rng,
-  ) {
-    this.shape = dataset.shape;
-    this.kind = dataset.shape.length === 3 ? 'image' : 'vector';
-    this.size = dataset.shape.reduce((a, b) => a * b, 1);
-    if (dataset.labels) this.classes = dataset.classNames?.length ?? dataset.labels.reduce((a, b) => Math.max(a, b), 0) + 1;
-    this.fields = sampleFields(this.shape, dataset.labels !== undefined);
-    this.shuffle();
-  }
-
-  private shuffle(): void {
-    this.epochRng = this.rng.getState();
-    this.order = this.rng.permutation(this.dataset.count);
-    this.position = 0;
-  }
-
-  next(out: FieldBuffers, n: number, offset = 0): void {
-    const x = floatField(out, 'x');
-    const labels = labelField(out);
-    if (labels && !this.dataset.labels) throw new Error(`dataset ${this.dataset.name} has no labels`);
-    for (let i = 0; i < n; i++) {
-      if (this.position >= this.order.length) {
-        this.epoch++;
-        this.shuffle();
-      }
-      const j = this.order[this.position++]!;
-      x?.set(this.dataset.data.subarray(j * this.size, (j + 1) * this.size), (offset + i) * this.size);
-      if (labels) labels[offset + i] = BigInt(this.dataset.labels![j]!);
-    }
-  }
-
-  getState(): SourceState {
-    return { rng: this.rng.getState(), epochRng: this.epochRng, position: this.position, epoch: this.epoch };
-  }
-
-  setState(s: SourceState): void {
-    if (!s.epochRng || s.position === undefined) throw new Error('data source state lacks the epoch order');
-    this.rng.setState(s.epochRng);
-    this.shuffle();
-    this.rng.setState(s.rng);
-    this.position = s.position;
-    this.epoch = s.epoch ?? 0;
-  }
+/** MNIST or Fashion-MNIST's training split, its test split (loaded when first read) held out. */
+function bundledSource(kind: 'mnist' | 'fashion', rng: Rng): DatasetSource {
+  const load = kind === 'mnist' ? loadMnist : loadFashionMnist;
+  const src = new DatasetSource(load('train'), rng);
+  let test: Dataset | undefined;
+  src.heldOut = datasetHeldOut('test split', true, src.shape, () => (test ??= load('test')));
+  return src;
 }
 
-/** Loads a config's data (reading files now, so errors surface before training starts). */
-export function openSource(cfg: DataConfig, rng: Rng): DataSource {
+/** A task's source over an image source: pairs made from its images, or (dilate-unpaired) its two halves as domains. */
+function taskSource(images: DatasetSource, task: Task, filter: Filter | undefined, rng: Rng): DataSource {
+  const mismatch = taskMismatch(task, images.shape);
+  if (mismatch) throw new InputError(mismatch);
+  if (task !== 'dilate-unpaired') return new PairedSource(images, task, filter);
+  const [a, b] = domainHalves(images.dataset);
+  return new UnpairedSource(new DatasetSource(a, rng.fork(1)), new DatasetSource(b, rng.fork(2)), task, images.heldOut);
+}
+
+/** Loads a config's data (reading and decoding files now, so errors surface before training starts). */
+export async function openSource(cfg: DataConfig, rng: Rng): Promise<DataSource> {
   switch (cfg.kind) {
     case 'mixture':
       switch (cfg.name) {
@@ -121,17 +82,15 @@ export function openSource(cfg: DataConfig, rng: Rng): DataSource {
       break;
     case 'mnist':
     case 'fashion':
-    case 'images': {
-      const dataset = cfg.kind === 'mnist' ? loadMnist('train') : cfg.kind === 'fashion' ? loadFashionMnist('train') : loadImageFolder(cfg.path, cfg.size, cfg.channels);
-      if (!cfg.task) return new DatasetSource(dataset, rng);
-      const mismatch = taskMismatch(cfg.task, dataset.shape);
-      if (mismatch) throw new InputError(mismatch);
-      if (cfg.task === 'dilate-unpaired') {
-        const [a, b] = domainHalves(dataset);
-        return new UnpairedSource(new DatasetSource(a, rng.fork(1)), new DatasetSource(b, rng.fork(2)), cfg.task);
-      }
-      return new PairedSource(new DatasetSource(dataset, rng), cfg.task);
+    case 'images':
+    case 'emoji': {
+      const images = cfg.kind === 'mnist' || cfg.kind === 'fashion' ? bundledSource(cfg.kind, rng) : await openImageSource(cfg, rng);
+      return cfg.task ? taskSource(images, cfg.task, cfg.filter, rng) : images;
     }
+    case 'paired':
+      return openPairedSource(cfg, rng);
+    case 'unpaired':
+      return openUnpairedSource(cfg, rng);
     case 'stacked-mnist':
       return new StackedMnistSource(loadMnist('train'), rng);
     case 'moving-mnist':

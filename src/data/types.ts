@@ -5,18 +5,25 @@ import type { Mixture } from './mixtures.js';
 import type { Dataset } from './datasets.js';
 
 /** Image-to-image tasks made from an image dataset (./tasks.ts). */
-export const TASKS = ['inpaint-bottom', 'downscale4', 'dilate-unpaired'] as const;
+export const TASKS = ['inpaint-bottom', 'downscale2', 'downscale4', 'downscale8', 'edges', 'dilate-unpaired'] as const;
 export type Task = (typeof TASKS)[number];
+/** How the downscale tasks shrink images. */
+export const FILTERS = ['area', 'bicubic'] as const;
+export type Filter = (typeof FILTERS)[number];
 
-/** The shapes of an image-to-image task's inputs and targets. */
+/** The shapes of image-to-image data's inputs and targets. */
 export interface PairShapes {
-  task: Task;
+  /** Where the pairs come from, for messages: a task ("downscale4"), "paired images", "unpaired images". */
+  task: string;
   /** Shape of one input image. */
   input: number[];
   /** Shape of one target image (the dataset's image). */
   target: number[];
   /** Unpaired (two domains, A and B): an image of each per sample, drawn independently. */
   unpaired: boolean;
+  /** Super-resolution (the downscale tasks): target side / input side (2, 4 or 8), and how inputs were shrunk. */
+  scale?: number;
+  filter?: Filter;
 }
 
 /** The shape and type of one field of the data's batches (per sample). */
@@ -38,6 +45,20 @@ export interface SourceState {
   parts?: SourceState[];
 }
 
+/**
+ * Examples kept out of training, for evaluation and previews: the same fields as training batches
+ * (unpaired data: example i of "a" and of "b" are unrelated, unless the task derives b from a; and
+ * labelled domains add their labels as "ya" and "yb").
+ */
+export interface HeldOut {
+  /** What they are, for reports: "test split", "held-out images (10%)", or "training images" when none are held out. */
+  name: string;
+  count: number;
+  fields: Record<string, FieldInfo>;
+  /** Writes examples [start, start + n) (a fixed order) into the buffers given, from their start; fields not given are not written. */
+  read(out: FieldBuffers, start: number, n: number): void;
+}
+
 export interface DataSource {
   /** The fields of a batch: "x" (samples) and "y" (labels), or "input"/"target" pairs, or domains "a"/"b". */
   fields: Record<string, FieldInfo>;
@@ -53,8 +74,12 @@ export interface DataSource {
   standardization?: { mean: number[]; std: number[]; header: string[] };
   /** Number of classes when samples are labelled (mnist, fashion, the labelled mixtures). */
   classes?: number;
-  /** Image-to-image data (data.task): the shapes of inputs and targets. */
+  /** Image-to-image data (data.task, paired, unpaired): the shapes of inputs and targets. */
   pair?: PairShapes;
+  /** Examples not trained on (image datasets; MNIST and Fashion-MNIST: their test split). */
+  heldOut?: HeldOut;
+  /** What loading had to say (files skipped, cache use), one line each, for the trainer's log. */
+  notes?: string[];
   /** Writes the next n samples' fields into the buffers given (at offset, in samples); fields not given are not written. */
   next(out: FieldBuffers, n: number, offset?: number): void;
   getState(): SourceState;

@@ -15,8 +15,7 @@ import type { GanRecipe } from './recipe.js';
 import { writeLossPlot, writeSamplePicture, writeTranslationPicture } from './artifacts.js';
 import { compileSampler, compileTranslator, cyclingLabels, drawSamples, translateAll } from './sampler.js';
 import { sampleMixture } from '../data/mixtures.js';
-import { sampleRange } from '../data/datasets.js';
-import { exampleTranslations } from '../data/tasks.js';
+import { heldOutPairs } from '../data/heldout.js';
 import { buildTrainStep, STEP_INPUTS, STEP_METRICS, type BuiltStep, type StepConfig, type StepInput } from './step.js';
 
 /** Sub-streams of the run's seed, one per purpose, so adding draws to one never shifts another. */
@@ -92,7 +91,8 @@ export class Trainer {
     const log = opts.log ?? (() => {});
     const root = new E.Rng(cfg.seed);
     const rngs = Object.fromEntries(Object.entries(RNG_STREAMS).map(([k, salt]) => [k, root.fork(salt)])) as Record<keyof typeof RNG_STREAMS, E.Rng>;
-    const source = openSource(cfg.data, rngs.data);
+    const source = await openSource(cfg.data, rngs.data);
+    for (const note of source.notes ?? []) log(note);
     const device = opts.device ?? cfg.train.device ?? E.defaultDevice();
     if (device !== 'cpu') await E.Program.checkDevice(device);
     const recipe = buildRecipe(cfg.model, dataInfo(cfg, source));
@@ -204,10 +204,9 @@ export class Trainer {
   async writeSamples(): Promise<void> {
     const ema = this.cfg.train.emaDecay > 0;
     const pair = this.source.pair;
-    if (pair && this.source.dataset) {
-      // Translation: inputs made from the first 16 training images, G's outputs, and the targets.
-      const n = 16;
-      const { inputs, targets } = exampleTranslations(pair, sampleRange(this.source.dataset, 0, n), n);
+    if (pair) {
+      // Translation: the first 16 held-out examples' inputs, G's outputs, and the targets.
+      const { count: n, inputs, targets } = heldOutPairs(this.source, 16);
       const translator = await compileTranslator(this.recipe, n, this.store, { ema, device: this.device });
       const outputs = await translateAll(translator, inputs, n);
       await translator.release();
@@ -319,7 +318,7 @@ export interface LoadedRun {
 export async function loadRun(dir: string, log: (m: string) => void = () => {}): Promise<LoadedRun> {
   const run = new RunDir(dir);
   const cfg = run.readConfig();
-  const source = openSource(cfg.data, new E.Rng(cfg.seed));
+  const source = await openSource(cfg.data, new E.Rng(cfg.seed));
   const recipe = buildRecipe(cfg.model, dataInfo(cfg, source));
   const found = run.latestGoodCheckpoint(log);
   if (!found) throw new InputError(`run ${dir} has no usable checkpoint`);

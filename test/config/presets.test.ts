@@ -11,16 +11,16 @@ import { dataInfo, stepConfig } from '../../src/gan/trainer.js';
 
 // Each distinct data section is opened once (Fashion-MNIST takes seconds to parse).
 const sources = new Map<string, DataSource>();
-function sourceOf(data: GanConfig['data']): DataSource {
+async function sourceOf(data: GanConfig['data']): Promise<DataSource> {
   const key = JSON.stringify(data);
-  if (!sources.has(key)) sources.set(key, openSource(data, new E.Rng(1)));
+  if (!sources.has(key)) sources.set(key, await openSource(data, new E.Rng(1)));
   return sources.get(key)!;
 }
 
 describe('presets', () => {
-  it.each(PRESET_NAMES)('%s builds its training step on its data', (name) => {
+  it.each(PRESET_NAMES)('%s builds its training step on its data', async (name) => {
     const cfg = preset(name);
-    const source = sourceOf(cfg.data);
+    const source = await sourceOf(cfg.data);
     const recipe = buildRecipe(cfg.model, dataInfo(cfg, source));
     const built = buildTrainStep(recipe, source.fields, stepConfig(cfg));
     // The step reads every trainable parameter of G and D.

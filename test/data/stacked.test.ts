@@ -53,7 +53,7 @@ describe('Stacked MNIST', () => {
   });
 
   it('the shipped MNIST classifier reads the real triples back from the channels', async () => {
-    const src = openSource({ kind: 'stacked-mnist' }, new Rng(1));
+    const src = await openSource({ kind: 'stacked-mnist' }, new Rng(1));
     expect(src.shape).toEqual([3, 28, 28]);
     const n = 300;
     const x = new Float32Array(n * 3 * 784);

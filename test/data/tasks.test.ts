@@ -1,8 +1,11 @@
 // Paired image-to-image tasks: the exact inputs each task derives, and the paired source's fields.
 import { describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { Rng } from '../../src/engine/index.js';
-import { DatasetSource } from '../../src/data/source.js';
-import { dilate3, exampleTranslations, domainHalves, PairedSource, taskInputs, taskMismatch, taskShapes, UnpairedSource } from '../../src/data/tasks.js';
+import { datasetHeldOut } from '../../src/data/heldout.js';
+import { DatasetSource, openSource } from '../../src/data/source.js';
+import { loadMnist } from '../../src/data/datasets.js';
+import { dilate3, domainHalves, PairedSource, taskInputs, taskMismatch, taskShapes, UnpairedSource } from '../../src/data/tasks.js';
 
 const images = (n: number, seed = 1) => new Rng(seed).fillUniform(new Float32Array(n * 784), -1, 1);
 
@@ -42,7 +45,7 @@ describe('data tasks', () => {
     const src = new PairedSource(new DatasetSource(dataset, new Rng(5)), 'downscale4');
     expect(src.shape).toEqual([1, 28, 28]);
     expect(src.fields).toEqual({ input: { shape: [1, 7, 7], dtype: 'float32' }, target: { shape: [1, 28, 28], dtype: 'float32' }, y: { shape: [], dtype: 'int64' } });
-    expect(src.pair).toEqual({ task: 'downscale4', input: [1, 7, 7], target: [1, 28, 28], unpaired: false });
+    expect(src.pair).toEqual({ task: 'downscale4', input: [1, 7, 7], target: [1, 28, 28], unpaired: false, scale: 4, filter: 'area' });
     const inputs = new Float32Array(6 * 49);
     const targets = new Float32Array(6 * 784);
     const labels = new BigInt64Array(6);
@@ -106,13 +109,65 @@ describe('data tasks', () => {
     expect(Array.from(b2)).toEqual(Array.from(fromB.subarray(2 * 784)));
   });
 
-  it('translation examples: paired tasks derive inputs from images, the unpaired one targets their dilation', () => {
-    const x = images(2, 9);
-    const paired = exampleTranslations(taskShapes('inpaint-bottom', [1, 28, 28]), x, 2);
-    expect(Array.from(paired.targets)).toEqual(Array.from(x));
-    expect(Array.from(paired.inputs)).toEqual(Array.from(taskInputs('inpaint-bottom', x, 2, [1, 28, 28])));
-    const unpaired = exampleTranslations(taskShapes('dilate-unpaired', [1, 28, 28]), x, 2);
-    expect(Array.from(unpaired.inputs)).toEqual(Array.from(x));
-    expect(Array.from(unpaired.targets)).toEqual(Array.from(dilate3(x, 2, [1, 28, 28])));
+  it('downscale2 and downscale8 shrink by their factors; filter bicubic matches libvips cubic reduce at 2x inside the image', async () => {
+    const x = images(1, 11).subarray(0, 24 * 24);
+    expect(taskShapes('downscale8', [1, 32, 32], 'bicubic')).toEqual({ task: 'downscale8', input: [1, 4, 4], target: [1, 32, 32], unpaired: false, scale: 8, filter: 'bicubic' });
+    const area8 = taskInputs('downscale8', x, 1, [1, 24, 24]);
+    expect(area8).toHaveLength(9);
+    let s = 0;
+    for (let dy = 0; dy < 8; dy++) for (let dx = 0; dx < 8; dx++) s += x[(8 + dy) * 24 + 16 + dx]!;
+    expect(area8[1 * 3 + 2]).toBeCloseTo(s / 64, 6);
+    expect(taskMismatch('downscale8', [3, 36, 36])).toBe('data.task "downscale8" needs image sides divisible by 8; the images are 36x36');
+    // A smooth random image as bytes, shrunk 2x by sharp (Catmull-Rom, widened to antialias) and by the task.
+    const W = 32;
+    const bytes = Uint8Array.from({ length: W * W }, (_, i) => Math.round(127 + 60 * Math.sin(i * 0.37) + 40 * Math.cos((i % W) * 0.9)));
+    const ref = await sharp(Buffer.from(bytes), { raw: { width: W, height: W, channels: 1 } }).resize(W / 2, W / 2, { kernel: 'cubic' }).extractChannel(0).raw().toBuffer();
+    const ours = taskInputs('downscale2', Float32Array.from(bytes, (v) => v / 127.5 - 1), 1, [1, W, W], undefined, 'bicubic');
+    for (let y = 2; y < 14; y++) for (let x2 = 2; x2 < 14; x2++) expect(Math.abs((ours[y * 16 + x2]! + 1) * 127.5 - ref[y * 16 + x2]!)).toBeLessThanOrEqual(1);
+    // A constant image stays constant; a ramp stays a ramp (cubic interpolation reproduces linear functions).
+    expect(Array.from(taskInputs('downscale4', new Float32Array(256).fill(0.25), 1, [1, 16, 16], undefined, 'bicubic'))).toEqual(new Array(16).fill(0.25));
+    const ramp = Float32Array.from({ length: 256 }, (_, i) => ((i % 16) - 7.5) / 10);
+    const shrunk = taskInputs('downscale2', ramp, 1, [1, 16, 16], undefined, 'bicubic');
+    for (let c = 2; c < 6; c++) expect(shrunk[3 * 8 + c]).toBeCloseTo((2 * c + 0.5 - 7.5) / 10, 6);
+  });
+
+  it('edges: one pixel of -1 where the luma steps, 1 elsewhere, in every channel', () => {
+    // 3 channels, 6x6: black on the left three columns, white on the right three.
+    const img = new Float32Array(3 * 36).map((_, i) => (i % 6 < 3 ? -1 : 1));
+    const e = taskInputs('edges', img, 1, [3, 6, 6]);
+    const row = [1, 1, 1, -1, 1, 1];
+    expect(Array.from(e)).toEqual(new Array(18).fill(row).flat());
+    // Gentle shading (a step of 0.1) is no edge.
+    expect(Array.from(taskInputs('edges', img.map((v) => v / 20), 1, [3, 6, 6]))).toEqual(new Array(108).fill(1));
+  });
+
+  it('a paired source pairs the held-out images of its image source with their task inputs', () => {
+    const data = images(4, 3);
+    const heldData = images(2, 4);
+    const base = new DatasetSource({ name: 't', shape: [1, 28, 28], count: 4, data }, new Rng(5));
+    base.heldOut = datasetHeldOut('test split', false, [1, 28, 28], () => ({ name: 'h', shape: [1, 28, 28], count: 2, data: heldData }));
+    const src = new PairedSource(base, 'inpaint-bottom');
+    expect([src.heldOut!.name, src.heldOut!.count]).toEqual(['test split', 2]);
+    const input = new Float32Array(2 * 784);
+    const target = new Float32Array(2 * 784);
+    src.heldOut!.read({ input, target }, 0, 2);
+    expect(Array.from(target)).toEqual(Array.from(heldData));
+    expect(Array.from(input)).toEqual(Array.from(taskInputs('inpaint-bottom', heldData, 2, [1, 28, 28])));
+  });
+
+  it('MNIST tasks hold out the test split, loaded when first counted or read', async () => {
+    const src = await openSource({ kind: 'mnist', task: 'downscale4' }, new Rng(1));
+    const held = src.heldOut!;
+    expect(held.name).toBe('test split');
+    expect(held.count).toBe(10000);
+    const test = loadMnist('test');
+    const input = new Float32Array(2 * 49);
+    const target = new Float32Array(2 * 784);
+    const y = new BigInt64Array(2);
+    held.read({ input, target, y }, 9998, 2);
+    expect(Array.from(target)).toEqual(Array.from(test.data.subarray(9998 * 784)));
+    expect(Array.from(input)).toEqual(Array.from(taskInputs('downscale4', target, 2, [1, 28, 28])));
+    expect(Array.from(y, Number)).toEqual(Array.from(test.labels!.subarray(9998)));
+    expect(() => held.read({ y }, 9999, 2)).toThrow('held-out examples [9999, 10001) asked for; there are 10000');
   });
 });

@@ -44,7 +44,7 @@ describe('moving digits', () => {
   });
 
   it('real clips: every frame the same digit, and the digit moves', async () => {
-    const src = openSource({ kind: 'moving-mnist' }, new Rng(4));
+    const src = await openSource({ kind: 'moving-mnist' }, new Rng(4));
     expect(src.shape).toEqual([8, 1, 32, 32]);
     const n = 100;
     const clips = new Float32Array(n * 8 * 1024);
@@ -59,13 +59,13 @@ describe('moving digits', () => {
     expect(m.digitHistogram.reduce((s, v, i) => s + Math.min(v, hist[i]!), 0)).toBeGreaterThanOrEqual(90);
   });
 
-  it('a resumed source draws the same clips', () => {
-    const a = openSource({ kind: 'moving-mnist' }, new Rng(9));
+  it('a resumed source draws the same clips', async () => {
+    const a = await openSource({ kind: 'moving-mnist' }, new Rng(9));
     const x = new Float32Array(3 * 8 * 1024);
     a.next({ x }, 1);
     const state = a.getState();
     a.next({ x }, 2, 1);
-    const b = openSource({ kind: 'moving-mnist' }, new Rng(1));
+    const b = await openSource({ kind: 'moving-mnist' }, new Rng(1));
     b.setState(state);
     const y = new Float32Array(2 * 8 * 1024);
     b.next({ x: y }, 2);
