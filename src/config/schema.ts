@@ -7,6 +7,7 @@ import { LOSSES } from '../gan/losses.js';
 import { DataConfig } from '../data/config.js';
 import { ModelConfig } from '../gan/registry.js';
 import { valueAt } from './merge.js';
+import { AUGMENT_POLICIES } from '../gan/augment.js';
 
 const positive = z.number().positive();
 const prob = z.number().min(0).max(1);
@@ -35,6 +36,11 @@ export const TrainConfig = z.strictObject({
   weightClip: z.number().min(0).default(0),
   emaDecay: z.number().min(0).lt(1).default(0.999),
   clipNorm: z.number().min(0).default(0),
+  /** DiffAugment (docs/augment.md): policies applied in this order to every image D judges, real and generated. */
+  diffAugment: z
+    .array(z.enum(AUGMENT_POLICIES))
+    .refine((ps) => new Set(ps).size === ps.length, 'lists a policy twice')
+    .default([]),
   /** Training steps per ONNX Runtime call (an ONNX Loop); state crosses into JS once per call. */
   stepsPerRun: int(1).max(256).default(8),
   checkpointEvery: int(1).default(1000),

@@ -13,6 +13,7 @@ import { discriminatorLoss, generatorLoss, gradientPenalty, outputIsLogit, r1Pen
 import type { Adversary, Batch, GanRecipe, Given, Heads, InputSpec, Judge } from './recipe.js';
 import { InputError } from '../errors.js';
 import type { FieldInfo } from '../data/types.js';
+import { diffAugment, DRAWS_PER_SAMPLE, type AugmentPolicy } from './augment.js';
 
 export interface OptimizerConfig {
   kind: 'adam' | 'adamw' | 'sgd' | 'rmsprop';
@@ -43,6 +44,8 @@ export interface StepConfig {
   weightClip: number;
   /** Decay of the exponential moving average of G's weights (0 = off). */
   emaDecay: number;
+  /** DiffAugment policies applied, in this order, to every image D judges (none = off). */
+  diffAugment?: readonly AugmentPolicy[];
   optG: OptimizerConfig;
   optD: OptimizerConfig;
 }
@@ -124,6 +127,35 @@ function halves(t: Tensor): [Tensor, Tensor] {
   return [E.slice(t, [0], [h], [0]), E.slice(t, [h], [2 * h], [0])];
 }
 
+/**
+ * DiffAugment for a whole training step: every call augments one batch with draws of its own (a
+ * uniform input per call and policy, filled once per training step), so real and generated
+ * batches, each D step and the G step all get fresh draws. Images D is given beside the judged
+ * ones (Pix2Pix's input, LAPGAN's condition: any [N, C', H, W] with the judged batch's N, H and W)
+ * get the same draws as the image they accompany, so a pair stays aligned; labels pass unchanged.
+ */
+class Augmenter {
+  private calls = 0;
+
+  constructor(
+    private readonly trace: E.StateTrace,
+    private readonly policies: readonly AugmentPolicy[],
+    private readonly type: string,
+  ) {}
+
+  apply(x: Tensor, given: Tensor[]): [Tensor, Tensor[]] {
+    if (this.policies.length === 0) return [x, given];
+    if (x.rank !== 4) {
+      throw new InputError(`train.diffAugment augments images [C, H, W]; model "${this.type}" has D judge samples of shape [${x.shape.slice(1).join(', ')}]`);
+    }
+    const id = this.calls++;
+    const draws = (p: AugmentPolicy) => this.trace.uniformInput(`augment.${id}.${p}`, [x.shape[0]!, DRAWS_PER_SAMPLE[p]]);
+    const image = (t: Tensor) => t.rank === 4 && t.shape[0] === x.shape[0] && t.shape[2] === x.shape[2] && t.shape[3] === x.shape[3];
+    const augment = (t: Tensor) => diffAugment(t, this.policies, draws);
+    return [augment(x), given.map((t) => (image(t) ? augment(t) : t))];
+  }
+}
+
 /** The adversarial terms for one pass, recording D's verdicts of D steps for the metrics. */
 class StepAdversary implements Adversary {
   /** D's mean verdicts on real and on generated samples, one per `d` call of the current D step. */
@@ -133,6 +165,7 @@ class StepAdversary implements Adversary {
     readonly ctx: E.StateTrace,
     private readonly cfg: StepConfig,
     private readonly join: boolean,
+    private readonly augmenter: Augmenter,
     private readonly gpAlpha?: Tensor,
   ) {}
 
@@ -141,8 +174,12 @@ class StepAdversary implements Adversary {
     return toHeads(typeof j === 'function' ? j(x, this.ctx, ...given) : j.call(x, this.ctx)) as H;
   }
 
-  d<H extends Heads>(judge: Judge<H>, real: Tensor, fake: Tensor, given: Given = []): { loss: Tensor; real: H; fake: H } {
-    const g = Array.isArray(given) ? { real: given, fake: given } : given;
+  d<H extends Heads>(judge: Judge<H>, realIn: Tensor, fakeIn: Tensor, given: Given = []): { loss: Tensor; real: H; fake: H } {
+    const g0 = Array.isArray(given) ? { real: given, fake: given } : given;
+    // D sees (augmented) samples only from here on, penalties included.
+    const [real, givenReal] = this.augmenter.apply(realIn, g0.real);
+    const [fake, givenFake] = this.augmenter.apply(fakeIn, g0.fake);
+    const g = { real: givenReal, fake: givenFake };
     let onReal: H;
     let onFake: H;
     if (this.join) {
@@ -171,7 +208,8 @@ class StepAdversary implements Adversary {
     return { loss, real: onReal, fake: onFake };
   }
 
-  g<H extends Heads>(judge: Judge<H>, fake: Tensor, given: Tensor[] = []): { loss: Tensor; fake: H } {
+  g<H extends Heads>(judge: Judge<H>, fakeIn: Tensor, givenIn: Tensor[] = []): { loss: Tensor; fake: H } {
+    const [fake, given] = this.augmenter.apply(fakeIn, givenIn);
     const onFake = this.judge(judge, fake, given);
     return { loss: generatorLoss(this.cfg.loss, onFake.logit), fake: onFake };
   }
@@ -197,6 +235,7 @@ export function buildTrainStep(recipe: GanRecipe, fields: Record<string, FieldIn
   /** The type's inputs for D step i: per-sample inputs sliced out of their [k, n, ...] feeds. */
   const batchAt = (i: number): Batch => Object.fromEntries(inputs.filter((s) => s.spec.from !== 'penalty').map((s) => [s.name, s.perSample ? pick(graphInputs.get(s.name)!, i) : graphInputs.get(s.name)!]));
   const join = recipe.joinRealFake ?? true;
+  const augmenter = new Augmenter(trace, cfg.diffAugment ?? [], recipe.type);
 
   let batch!: Batch;
   let fake!: Batch;
@@ -208,7 +247,7 @@ export function buildTrainStep(recipe: GanRecipe, fields: Record<string, FieldIn
     batch = batchAt(i);
     fake = recipe.generate(batch, trace);
     const alpha = graphInputs.get(STEP_INPUTS.gpAlpha);
-    const adv = new StepAdversary(trace, cfg, join, alpha && pick(alpha, i));
+    const adv = new StepAdversary(trace, cfg, join, augmenter, alpha && pick(alpha, i));
     // G is frozen for D's update: D learns from the generated batch as a constant.
     const fixed = Object.fromEntries(Object.entries(fake).map(([name, t]) => [name, E.stopGradient(t)]));
     lossD = recipe.dLoss(batch, fixed, adv);
@@ -222,7 +261,7 @@ export function buildTrainStep(recipe: GanRecipe, fields: Record<string, FieldIn
   if (verdicts.length === 0) throw new Error(`model "${recipe.type}": dLoss made no adversarial term (adv.d)`);
 
   // G step through the updated D, on the last generated batch (as the PyTorch DCGAN example does).
-  const lossG = recipe.gLoss(batch, fake, new StepAdversary(trace, cfg, join));
+  const lossG = recipe.gLoss(batch, fake, new StepAdversary(trace, cfg, join, augmenter));
   const gParams = refs(G);
   const gGrads = E.grad(lossG, gParams.map((p) => trace.read(p.name, p.shape)));
   const gradNormG = optimize(trace, gParams, gGrads, cfg.optG, lrG, 'G.opt');
