@@ -12,4 +12,5 @@ export { grad, topoSort } from './autodiff.js';
 export { lower, programInputs, OPSET, type LowerSpec, type LoweredModel, type LeafInfo, type LoopOptions, type LowerOptions } from './onnx/lower.js';
 export { Program, StateStore, type HostTensor, type HostArray, type CompileOptions, type Feed } from './program.js';
 export { Rng, type RngState } from './random.js';
+export { runInBatches } from './batches.js';
 export { StateTrace, initState, type Initializer, type DeclaredState } from './trace.js';

@@ -123,24 +123,14 @@ export async function onnxFeatureSpace(path: string): Promise<FeatureSpace> {
     name: basename(path),
     input,
     async embed(images, n, shape) {
-      const x = fitImages(images, n, shape, input);
       const batch = fixedBatch ?? Math.min(ONNX_BATCH, n);
-      const one = size(input);
-      const feed = new Float32Array(batch * one);
-      let values: Float32Array | undefined;
-      let d = 0;
-      for (let done = 0; done < n; done += batch) {
-        const m = Math.min(batch, n - done);
-        feed.fill(0);
-        feed.set(x.subarray(done * one, (done + m) * one));
-        const r = await session.run({ [meta.name]: new ort.Tensor('float32', feed, [batch, ...input]) });
-        const y = r[output]!;
+      const run = async (feed: Float32Array) => {
+        const y = (await session.run({ [meta.name]: new ort.Tensor('float32', feed, [batch, ...input]) }))[output]!;
         if (y.type !== 'float32') throw new InputError(`--features ${path}: output "${output}" is ${y.type}, expected float32`);
-        d = (y.data as Float32Array).length / batch;
-        values ??= new Float32Array(n * d);
-        values.set((y.data as Float32Array).subarray(0, m * d), done * d);
-      }
-      return { values: values!, n, d };
+        return y.data as Float32Array;
+      };
+      const values = await E.runInBatches(fitImages(images, n, shape, input), n, size(input), batch, run);
+      return { values, n, d: values.length / n };
     },
     release: () => session.release(),
   };
