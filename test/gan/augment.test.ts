@@ -9,6 +9,10 @@ import { readCheckpoint } from '../../src/run/checkpoint.js';
 import { RunDir } from '../../src/run/rundir.js';
 import { tempDir } from '../tempdir.js';
 import { gradCheck } from '../engine/gradcheck.js';
+import { buildTrainStep, type StepConfig } from '../../src/gan/step.js';
+import { defineRecipe, field, normal } from '../../src/gan/recipe.js';
+import { Linear } from '../../src/nn/layers.js';
+import { Sequential, type Ctx } from '../../src/nn/module.js';
 
 /** Runs op(x, u) on constants and returns its values. */
 async function apply(op: (x: Tensor, u: Tensor) => Tensor, x: number[], shape: number[], u: number[]): Promise<number[]> {
@@ -146,5 +150,40 @@ describe('DiffAugment in the step library', () => {
     const r = await t.train();
     await t.close();
     expect(r).toMatchObject({ step: 2, stoppedBy: 'steps' });
+  });
+});
+
+describe('DiffAugment of a pair', () => {
+  it('augments the image D is given with the draws of the image it judges (every policy), so the pair stays aligned', async () => {
+    // D's logit is w * sum((judged - given)^2) + b. The real pair is (x, x): aligned augmentation
+    // leaves the difference exactly 0, so D's verdict on real pairs is sigmoid(b) whatever the draws.
+    const n = 4;
+    const G = new Sequential([new Linear(16, 16)]).named('G');
+    const D = new Sequential([new Linear(1, 1)]).named('D');
+    const judge = (image: Tensor, ctx: Ctx, given: Tensor) => D.call(E.reshape(E.reduceSum(E.square(E.sub(image, given)), [1, 2, 3]), [image.shape[0]!, 1]), ctx);
+    const recipe = defineRecipe({
+      type: 'pairs',
+      G,
+      D,
+      inputs: { x: field('x'), z: normal(16) },
+      generate: ({ z }, ctx) => ({ y: E.reshape(G.call(z, ctx), [n, 1, 4, 4]) }),
+      dLoss: ({ x }, { y }, adv) => adv.d(judge, x, y, [x]).loss,
+      gLoss: ({ x }, { y }, adv) => adv.g(judge, y, [x]).loss,
+    });
+    const opt = { kind: 'adam' as const, lr: 1e-2 };
+    const cfg: StepConfig = { batch: n, loss: 'nonsaturating', dSteps: 1, realLabel: 1, gpWeight: 10, r1Gamma: 0, weightClip: 0, emaDecay: 0, optG: opt, optD: opt, diffAugment: ['color', 'translation', 'cutout'] };
+    const built = buildTrainStep(recipe, { x: { shape: [1, 4, 4], dtype: 'float32' } }, cfg);
+    const store = new E.StateStore();
+    E.initState(store, built.trace.declared(), new E.Rng(1));
+    const b = store.floats('D.0.bias')[0]!;
+    const rng = new E.Rng(2);
+    const feeds: Record<string, E.Feed> = { x: rng.normal(n * 16), z: rng.normal(n * 16), lr_G: 1e-2, lr_D: 1e-2 };
+    for (const i of built.inputs) if (i.name.startsWith('augment.')) feeds[i.name] = rng.fillUniform(new Float32Array(n * i.shape[1]!));
+    const p = await E.Program.compile(built.spec, store, { threads: 1 });
+    const out = await p.run(feeds);
+    await p.release();
+    expect((out.d_real!.data as Float32Array)[0]).toBeCloseTo(1 / (1 + Math.exp(-b)), 6);
+    // The generated pair differs, and D sees it differ.
+    expect(Math.abs((out.d_fake!.data as Float32Array)[0]! - 1 / (1 + Math.exp(-b)))).toBeGreaterThan(1e-3);
   });
 });
