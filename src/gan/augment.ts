@@ -8,6 +8,7 @@
 // (DiffAugment_pytorch.py), images in [-1, 1].
 import * as E from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
+import { InputError } from '../errors.js';
 
 export const AUGMENT_POLICIES = ['color', 'translation', 'cutout'] as const;
 export type AugmentPolicy = (typeof AUGMENT_POLICIES)[number];
@@ -105,4 +106,33 @@ const OPS: Record<AugmentPolicy, (x: Tensor, u: Tensor) => Tensor> = { color, tr
 /** Applies the policies in the order given to images [N, C, H, W], with draws(policy) [N, DRAWS_PER_SAMPLE[policy]]. */
 export function diffAugment(x: Tensor, policies: readonly AugmentPolicy[], draws: (p: AugmentPolicy) => Tensor): Tensor {
   return policies.reduce((y, p) => OPS[p](y, draws(p)), x);
+}
+
+/**
+ * DiffAugment for a whole training step: every call augments one batch with draws of its own (a
+ * uniform input per call and policy, filled once per training step), so real and generated
+ * batches, each D step and the G step all get fresh draws. Images D is given beside the judged
+ * ones (Pix2Pix's input, LAPGAN's condition: any [N, C', H, W] with the judged batch's N, H and W)
+ * get the same draws as the image they accompany, so a pair stays aligned; labels pass unchanged.
+ */
+export class Augmenter {
+  private calls = 0;
+
+  constructor(
+    private readonly trace: E.StateTrace,
+    private readonly policies: readonly AugmentPolicy[],
+    private readonly type: string,
+  ) {}
+
+  apply(x: Tensor, given: Tensor[]): [Tensor, Tensor[]] {
+    if (this.policies.length === 0) return [x, given];
+    if (x.rank !== 4) {
+      throw new InputError(`train.diffAugment augments images [C, H, W]; model "${this.type}" has D judge samples of shape [${x.shape.slice(1).join(', ')}]`);
+    }
+    const id = this.calls++;
+    const draws = (p: AugmentPolicy) => this.trace.uniformInput(`augment.${id}.${p}`, [x.shape[0]!, DRAWS_PER_SAMPLE[p]]);
+    const image = (t: Tensor) => t.rank === 4 && t.shape[0] === x.shape[0] && t.shape[2] === x.shape[2] && t.shape[3] === x.shape[3];
+    const augment = (t: Tensor) => diffAugment(t, this.policies, draws);
+    return [augment(x), given.map((t) => (image(t) ? augment(t) : t))];
+  }
 }

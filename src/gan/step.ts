@@ -13,7 +13,7 @@ import { discriminatorLoss, generatorLoss, gradientPenalty, outputIsLogit, r1Pen
 import type { Adversary, Batch, GanRecipe, Given, Heads, InputSpec, Judge } from './recipe.js';
 import { InputError } from '../errors.js';
 import type { FieldInfo } from '../data/types.js';
-import { diffAugment, DRAWS_PER_SAMPLE, type AugmentPolicy } from './augment.js';
+import { Augmenter, type AugmentPolicy } from './augment.js';
 
 export interface OptimizerConfig {
   kind: 'adam' | 'adamw' | 'sgd' | 'rmsprop';
@@ -125,35 +125,6 @@ const toHeads = (out: Tensor | Heads): Heads => ('logit' in out ? out : { logit:
 function halves(t: Tensor): [Tensor, Tensor] {
   const h = t.shape[0]! / 2;
   return [E.slice(t, [0], [h], [0]), E.slice(t, [h], [2 * h], [0])];
-}
-
-/**
- * DiffAugment for a whole training step: every call augments one batch with draws of its own (a
- * uniform input per call and policy, filled once per training step), so real and generated
- * batches, each D step and the G step all get fresh draws. Images D is given beside the judged
- * ones (Pix2Pix's input, LAPGAN's condition: any [N, C', H, W] with the judged batch's N, H and W)
- * get the same draws as the image they accompany, so a pair stays aligned; labels pass unchanged.
- */
-class Augmenter {
-  private calls = 0;
-
-  constructor(
-    private readonly trace: E.StateTrace,
-    private readonly policies: readonly AugmentPolicy[],
-    private readonly type: string,
-  ) {}
-
-  apply(x: Tensor, given: Tensor[]): [Tensor, Tensor[]] {
-    if (this.policies.length === 0) return [x, given];
-    if (x.rank !== 4) {
-      throw new InputError(`train.diffAugment augments images [C, H, W]; model "${this.type}" has D judge samples of shape [${x.shape.slice(1).join(', ')}]`);
-    }
-    const id = this.calls++;
-    const draws = (p: AugmentPolicy) => this.trace.uniformInput(`augment.${id}.${p}`, [x.shape[0]!, DRAWS_PER_SAMPLE[p]]);
-    const image = (t: Tensor) => t.rank === 4 && t.shape[0] === x.shape[0] && t.shape[2] === x.shape[2] && t.shape[3] === x.shape[3];
-    const augment = (t: Tensor) => diffAugment(t, this.policies, draws);
-    return [augment(x), given.map((t) => (image(t) ? augment(t) : t))];
-  }
 }
 
 /** The adversarial terms for one pass, recording D's verdicts of D steps for the metrics. */
