@@ -4,6 +4,7 @@ import * as E from '../../src/engine/index.js';
 import type { Tensor } from '../../src/engine/index.js';
 import { color, cutout, diffAugment, translation } from '../../src/gan/augment.js';
 import { validateConfig, type GanConfig } from '../../src/config/schema.js';
+import { preset, PRESET_NAMES } from '../../src/config/presets.js';
 import { Trainer } from '../../src/gan/trainer.js';
 import { readCheckpoint } from '../../src/run/checkpoint.js';
 import { RunDir } from '../../src/run/rundir.js';
@@ -150,6 +151,25 @@ describe('DiffAugment in the step library', () => {
     const r = await t.train();
     await t.close();
     expect(r).toMatchObject({ step: 2, stoppedBy: 'steps' });
+  });
+});
+
+describe('DiffAugment on every image preset', () => {
+  // The fashion-* presets are their mnist-* twins on data that takes seconds to parse.
+  const images = PRESET_NAMES.filter((name) => !['mixture', 'csv', 'fashion'].includes(preset(name).data.kind));
+  it.each(images)('%s builds its training step with all three policies', async (name) => {
+    const cfg = preset(name);
+    const withAugment = { ...cfg, train: { ...cfg.train, diffAugment: ['color', 'translation', 'cutout'] as const } } as GanConfig;
+    const open = Trainer.open(withAugment, tempDir('augment'));
+    if (cfg.data.kind === 'moving-mnist') {
+      await expect(open).rejects.toThrow('train.diffAugment augments images [C, H, W]; model "video" has D judge samples of shape [8, 1, 32, 32]');
+      return;
+    }
+    const t = await open;
+    const augmentInputs = t.built.inputs.filter((i) => i.name.startsWith('augment.'));
+    await t.close();
+    // At least the real and generated batches of each D step and the G step's, three policies each.
+    expect(augmentInputs.length).toBeGreaterThanOrEqual(3 * (2 * cfg.train.dSteps + 1));
   });
 });
 
