@@ -14,6 +14,10 @@ import { openSource } from '../data/source.js';
 import { STACKED_CHANNELS } from '../data/stacked.js';
 import { channelOf, stackedModeMetrics } from '../metrics/stacked.js';
 import { Rng } from '../engine/index.js';
+import { InputError } from '../errors.js';
+import { DEFAULT_FEATURE_SPACES, openFeatureSpace, type ImageShape } from '../metrics/features.js';
+import { compareFeatures, MIN_SAMPLES } from '../metrics/distribution.js';
+import type { Dataset } from '../data/datasets.js';
 
 /** Samples `gan eval` draws on Stacked MNIST: the papers' 26,000. */
 export const STACKED_EVAL_SAMPLES = 26_000;
@@ -24,6 +28,8 @@ export interface EvalOptions {
   ema: boolean;
   /** Rejection sampling when the run's model has it (default true). */
   rejection?: boolean;
+  /** Noise-to-image runs: the feature space of the distribution metrics, a shipped name or an .onnx file (default: the data's, if it has one). */
+  features?: string;
 }
 
 type Generated = Awaited<ReturnType<typeof generate>>;
@@ -35,6 +41,9 @@ function samplesRecord(r: Generated, count: number): Record<string, unknown> {
 
 export async function evaluateRun(r0: LoadedRun, o: EvalOptions): Promise<Record<string, unknown>> {
   const dataCfg = r0.cfg.data;
+  if (o.features !== undefined && (r0.source.kind !== 'image' || r0.source.pair || dataCfg.kind === 'stacked-mnist')) {
+    throw new InputError(`--features: run ${r0.run.path} is not measured in a feature space (only runs that generate images from noise are)`);
+  }
   if (r0.source.pair) return evaluateTranslation(r0, o);
   if (dataCfg.kind === 'moving-mnist') return evaluateVideo(r0, o);
   if (dataCfg.kind === 'stacked-mnist') return evaluateStacked(r0, o);
@@ -54,6 +63,8 @@ export async function evaluateRun(r0: LoadedRun, o: EvalOptions): Promise<Record
       mode_histogram: m.histogram,
     };
   }
+  const features = o.features ?? DEFAULT_FEATURE_SPACES[r.cfg.data.kind];
+  const distribution = r.source.kind === 'image' && features !== undefined ? await distributionMetrics(r, count, features, o.seed) : undefined;
   if (r.cfg.data.kind === 'mnist' || r.cfg.data.kind === 'fashion') {
     const m = await classifierMetrics(r.cfg.data.kind, r.x, count);
     const out: Record<string, unknown> = {
@@ -63,9 +74,11 @@ export async function evaluateRun(r0: LoadedRun, o: EvalOptions): Promise<Record
       class_histogram: m.classHistogram,
       class_entropy: m.classEntropy,
       mean_max_prob: m.meanMaxProb,
+      ...distribution,
     };
     return { ...out, ...labelMetrics(r.recipe, r.labels, m.predicted, m.classHistogram.length) };
   }
+  if (distribution) return { ...base, ...distribution };
   // Other data: per-dimension mean and standard deviation of samples and data, side by side.
   const d = r.source.shape.reduce((a, b) => a * b, 1);
   const stats = (x: Float32Array, n: number) => {
@@ -79,7 +92,53 @@ export async function evaluateRun(r0: LoadedRun, o: EvalOptions): Promise<Record
     return { mean, std: Math.sqrt(Math.max(sq / (n * d) - mean * mean, 0)) };
   };
   const data = r.source.dataset!;
-  return { ...base, generated: stats(r.x, count), training_data: stats(data.data, data.count) };
+  const hint = r.source.kind === 'image' ? { feature_space: null, note: 'no shipped feature space for this data: pass --features NET.onnx for FD, KID, precision/recall and density/coverage' } : {};
+  return { ...base, ...hint, generated: stats(r.x, count), training_data: stats(data.data, data.count) };
+}
+
+/** Real images that generated ones are measured against, and what they are: the data's held-out images (MNIST's and Fashion-MNIST's test split), else its training images. */
+function realImages(r: Generated): { data: Pick<Dataset, 'data' | 'count'>; which: string } {
+  const held = r.source.heldOut;
+  if (!held) return { data: r.source.dataset!, which: 'training images' };
+  const data = new Float32Array(held.count * r.source.shape.reduce((a, b) => a * b, 1));
+  held.read({ x: data }, 0, held.count);
+  return { data: { data, count: held.count }, which: held.name };
+}
+
+/**
+ * FD, KID, precision/recall and density/coverage of the generated images against as many real
+ * images (all of them when there are fewer; else a random subset drawn with the seed), in a
+ * feature space; see docs/metrics.md.
+ */
+async function distributionMetrics(r: Generated, count: number, features: string, seed: number): Promise<Record<string, unknown>> {
+  const { data, which } = realImages(r);
+  const m = Math.min(count, data.count);
+  if (m < MIN_SAMPLES) throw new InputError(`--count ${count}: the distribution metrics need at least ${MIN_SAMPLES} generated and real images (the run has ${data.count} real ones)`);
+  const one = r.source.shape.reduce((a, b) => a * b, 1);
+  let real = data.data.subarray(0, m * one);
+  if (m < data.count) {
+    const pick = new Rng(seed).fork(2).permutation(data.count).subarray(0, m);
+    real = new Float32Array(m * one);
+    pick.forEach((idx, i) => real.set(data.data.subarray(idx * one, (idx + 1) * one), i * one));
+  }
+  const space = await openFeatureSpace(features);
+  try {
+    const shape = r.source.shape as unknown as ImageShape;
+    const d = await compareFeatures(await space.embed(real, m, shape), await space.embed(r.x, count, shape), { seed });
+    return {
+      feature_space: space.name,
+      real_images: which,
+      real_samples: m,
+      fd: d.fd,
+      kid: { mean: d.kid.mean, std: d.kid.std, subsets: d.kid.subsets, subset_size: d.kid.subsetSize },
+      precision: d.precision,
+      recall: d.recall,
+      density: d.density,
+      coverage: d.coverage,
+    };
+  } finally {
+    await space.release();
+  }
 }
 
 /**
@@ -148,7 +207,7 @@ async function evaluateTranslation(r: LoadedRun, o: EvalOptions): Promise<Record
   const labels = heldLabels ?? new BigInt64Array(0);
   // FCD compares with the test set's own images: not for outputs meant to differ from them (A -> B).
   const judge = async (images: Float32Array, against: Float32Array, withFcd = true) => {
-    const out: Record<string, number> = { psnr: psnr(images, against, n), ssim: ssim(images, against, [n, ...pair.target]) };
+    const out: Record<string, number> = { psnr: psnr(images, against, n), ssim: ssim(images, against, [n, ...pair.target]), l1: meanAbsDiff(images, against) / 2 };
     if (classified) {
       const m = await classifierMetrics(kind, images, n);
       out.accuracy = labelAccuracy(m.predicted, labels);

@@ -86,8 +86,8 @@ export class Run {
   }
 
   /** The metrics that fit the run's data (docs/metrics.md). */
-  evaluate(o: { count?: number; seed?: number; ema?: boolean; rejection?: boolean } = {}): Promise<Record<string, unknown>> {
-    return evaluateRun(this.loaded, { count: o.count, seed: o.seed ?? 0, ema: o.ema ?? true, rejection: o.rejection });
+  evaluate(o: { count?: number; seed?: number; ema?: boolean; rejection?: boolean; features?: string } = {}): Promise<Record<string, unknown>> {
+    return evaluateRun(this.loaded, { count: o.count, seed: o.seed ?? 0, ema: o.ema ?? true, rejection: o.rejection, features: o.features });
   }
 
   /** Draws n samples into a file: .npy (float32, labels beside it), .png (a grid or points), .gif (clips), .csv (vectors). */

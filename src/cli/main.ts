@@ -221,8 +221,9 @@ export function buildCli(): Command {
     .option('--seed <s>', 'seed of the noise', int('seed', 0), 0)
     .option('--no-ema', "use G's weights rather than their moving average")
     .option('--no-rejection', "measure every generated sample, even when the run's model has rejection sampling (model.rejection)")
-    .action(async (f: { run: string; count?: number; seed: number; ema: boolean; rejection: boolean }) => {
-      const r = await (await openRun(f.run)).evaluate({ count: f.count, seed: f.seed, ema: f.ema, rejection: f.rejection });
+    .option('--features <space>', 'feature space of FD, KID, precision/recall, density/coverage for image runs: mnist, fashion or NET.onnx (docs/metrics.md)')
+    .action(async (f: { run: string; count?: number; seed: number; ema: boolean; rejection: boolean; features?: string }) => {
+      const r = await (await openRun(f.run)).evaluate({ count: f.count, seed: f.seed, ema: f.ema, rejection: f.rejection, features: f.features });
       process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
     });
 

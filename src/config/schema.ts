@@ -8,6 +8,7 @@ import { DEVICES } from '../engine/device.js';
 import { DataConfig } from '../data/config.js';
 import { ModelConfig } from '../gan/registry.js';
 import { valueAt } from './merge.js';
+import { AUGMENT_POLICIES } from '../gan/augment.js';
 
 const positive = z.number().positive();
 const prob = z.number().min(0).max(1);
@@ -38,6 +39,11 @@ export const TrainConfig = z.strictObject({
   clipNorm: z.number().min(0).default(0),
   /** Where the training steps run (ONNX Runtime's execution provider); unset: the CLI's --device, else the CPU. A resumed run may change it. */
   device: z.enum(DEVICES).optional(),
+  /** DiffAugment (docs/augment.md): policies applied in this order to every image D judges, real and generated. */
+  diffAugment: z
+    .array(z.enum(AUGMENT_POLICIES))
+    .refine((ps) => new Set(ps).size === ps.length, 'lists a policy twice')
+    .default([]),
   /** Training steps per ONNX Runtime call (an ONNX Loop); state crosses into JS once per call. */
   stepsPerRun: int(1).max(256).default(8),
   checkpointEvery: int(1).default(1000),

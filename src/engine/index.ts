@@ -13,4 +13,5 @@ export { lower, programInputs, OPSET, type LowerSpec, type LoweredModel, type Le
 export { Program, StateStore, type HostTensor, type HostArray, type CompileOptions, type Feed } from './program.js';
 export { DEVICES, defaultDevice, defaultThreads, setDefaultDevice, setDefaultThreads, type Device } from './device.js';
 export { Rng, type RngState } from './random.js';
+export { runInBatches } from './batches.js';
 export { StateTrace, initState, type Initializer, type DeclaredState } from './trace.js';

@@ -71,19 +71,7 @@ export async function translateAll(translator: E.Program, x: Float32Array, n: nu
   const info = translator.inputs.find((i) => i.name === 'x')!;
   const batch = info.shape[0]!;
   const per = info.shape.slice(1).reduce((a, b) => a * b, 1);
-  const feed = new Float32Array(batch * per);
-  let out: Float32Array | undefined;
-  let outPer = 0;
-  for (let done = 0; done < n; done += batch) {
-    const m = Math.min(batch, n - done);
-    feed.fill(0);
-    feed.set(x.subarray(done * per, (done + m) * per));
-    const y = (await translator.run({ x: feed })).y!.data as Float32Array;
-    outPer ||= y.length / batch;
-    out ||= new Float32Array(n * outPer);
-    out.set(y.subarray(0, m * outPer), done * outPer);
-  }
-  return out!;
+  return E.runInBatches(x, n, per, batch, async (feed) => (await translator.run({ x: feed })).y!.data as Float32Array);
 }
 
 /** Compiles D's per-sample logit for discriminator rejection sampling: input "x" [batch, ...sample], output "logit" [batch]. */

@@ -13,6 +13,7 @@ import { discriminatorLoss, generatorLoss, gradientPenalty, outputIsLogit, r1Pen
 import type { Adversary, Batch, GanRecipe, Given, Heads, InputSpec, Judge } from './recipe.js';
 import { InputError } from '../errors.js';
 import type { FieldInfo } from '../data/types.js';
+import { Augmenter, type AugmentPolicy } from './augment.js';
 
 export interface OptimizerConfig {
   kind: 'adam' | 'adamw' | 'sgd' | 'rmsprop';
@@ -43,6 +44,8 @@ export interface StepConfig {
   weightClip: number;
   /** Decay of the exponential moving average of G's weights (0 = off). */
   emaDecay: number;
+  /** DiffAugment policies applied, in this order, to every image D judges (none = off). */
+  diffAugment?: readonly AugmentPolicy[];
   optG: OptimizerConfig;
   optD: OptimizerConfig;
 }
@@ -133,6 +136,7 @@ class StepAdversary implements Adversary {
     readonly ctx: E.StateTrace,
     private readonly cfg: StepConfig,
     private readonly join: boolean,
+    private readonly augmenter: Augmenter,
     private readonly gpAlpha?: Tensor,
   ) {}
 
@@ -141,8 +145,12 @@ class StepAdversary implements Adversary {
     return toHeads(typeof j === 'function' ? j(x, this.ctx, ...given) : j.call(x, this.ctx)) as H;
   }
 
-  d<H extends Heads>(judge: Judge<H>, real: Tensor, fake: Tensor, given: Given = []): { loss: Tensor; real: H; fake: H } {
-    const g = Array.isArray(given) ? { real: given, fake: given } : given;
+  d<H extends Heads>(judge: Judge<H>, realIn: Tensor, fakeIn: Tensor, given: Given = []): { loss: Tensor; real: H; fake: H } {
+    const g0 = Array.isArray(given) ? { real: given, fake: given } : given;
+    // D sees (augmented) samples only from here on, penalties included.
+    const [real, givenReal] = this.augmenter.apply(realIn, g0.real);
+    const [fake, givenFake] = this.augmenter.apply(fakeIn, g0.fake);
+    const g = { real: givenReal, fake: givenFake };
     let onReal: H;
     let onFake: H;
     if (this.join) {
@@ -171,7 +179,8 @@ class StepAdversary implements Adversary {
     return { loss, real: onReal, fake: onFake };
   }
 
-  g<H extends Heads>(judge: Judge<H>, fake: Tensor, given: Tensor[] = []): { loss: Tensor; fake: H } {
+  g<H extends Heads>(judge: Judge<H>, fakeIn: Tensor, givenIn: Tensor[] = []): { loss: Tensor; fake: H } {
+    const [fake, given] = this.augmenter.apply(fakeIn, givenIn);
     const onFake = this.judge(judge, fake, given);
     return { loss: generatorLoss(this.cfg.loss, onFake.logit), fake: onFake };
   }
@@ -197,6 +206,7 @@ export function buildTrainStep(recipe: GanRecipe, fields: Record<string, FieldIn
   /** The type's inputs for D step i: per-sample inputs sliced out of their [k, n, ...] feeds. */
   const batchAt = (i: number): Batch => Object.fromEntries(inputs.filter((s) => s.spec.from !== 'penalty').map((s) => [s.name, s.perSample ? pick(graphInputs.get(s.name)!, i) : graphInputs.get(s.name)!]));
   const join = recipe.joinRealFake ?? true;
+  const augmenter = new Augmenter(trace, cfg.diffAugment ?? [], recipe.type);
 
   let batch!: Batch;
   let fake!: Batch;
@@ -208,7 +218,7 @@ export function buildTrainStep(recipe: GanRecipe, fields: Record<string, FieldIn
     batch = batchAt(i);
     fake = recipe.generate(batch, trace);
     const alpha = graphInputs.get(STEP_INPUTS.gpAlpha);
-    const adv = new StepAdversary(trace, cfg, join, alpha && pick(alpha, i));
+    const adv = new StepAdversary(trace, cfg, join, augmenter, alpha && pick(alpha, i));
     // G is frozen for D's update: D learns from the generated batch as a constant.
     const fixed = Object.fromEntries(Object.entries(fake).map(([name, t]) => [name, E.stopGradient(t)]));
     lossD = recipe.dLoss(batch, fixed, adv);
@@ -222,7 +232,7 @@ export function buildTrainStep(recipe: GanRecipe, fields: Record<string, FieldIn
   if (verdicts.length === 0) throw new Error(`model "${recipe.type}": dLoss made no adversarial term (adv.d)`);
 
   // G step through the updated D, on the last generated batch (as the PyTorch DCGAN example does).
-  const lossG = recipe.gLoss(batch, fake, new StepAdversary(trace, cfg, join));
+  const lossG = recipe.gLoss(batch, fake, new StepAdversary(trace, cfg, join, augmenter));
   const gParams = refs(G);
   const gGrads = E.grad(lossG, gParams.map((p) => trace.read(p.name, p.shape)));
   const gradNormG = optimize(trace, gParams, gGrads, cfg.optG, lrG, 'G.opt');

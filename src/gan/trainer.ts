@@ -57,6 +57,7 @@ export function stepConfig(cfg: GanConfig): StepConfig {
     r1Gamma: t.r1Gamma,
     weightClip: t.weightClip || (t.loss === 'wgan' ? 0.01 : 0),
     emaDecay: t.emaDecay,
+    diffAugment: t.diffAugment,
     optG: opt(t.lrG),
     optD: opt(t.lrD),
   };
