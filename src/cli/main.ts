@@ -259,7 +259,7 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof InputError || e instanceof GraphBuildError) {
+    if (e instanceof InputError || e instanceof GraphBuildError || e instanceof E.DeviceError) {
       process.stderr.write(`gan: ${e.message}\n`);
       return 2;
     }

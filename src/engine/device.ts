@@ -3,7 +3,14 @@
 // provider is a separate download its install script makes on request. A device that cannot
 // start is an error naming what is missing: never a silent fallback to the CPU.
 import ort from 'onnxruntime-node';
-import { InputError } from '../errors.js';
+
+/** A device that cannot start, or an unknown one: the user's to fix (the CLI reports it as one line, exit code 2). */
+export class DeviceError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DeviceError';
+  }
+}
 
 export const DEVICES = ['cpu', 'webgpu', 'cuda'] as const;
 export type Device = (typeof DEVICES)[number];
@@ -16,7 +23,7 @@ export function defaultDevice(): Device {
 }
 
 export function setDefaultDevice(device: Device): void {
-  if (!DEVICES.includes(device)) throw new InputError(`unknown device "${String(device)}"; expected one of ${DEVICES.join(', ')}`);
+  if (!DEVICES.includes(device)) throw new DeviceError(`unknown device "${String(device)}"; expected one of ${DEVICES.join(', ')}`);
   current = device;
 }
 
@@ -29,7 +36,7 @@ export function defaultThreads(): number {
 
 /** Sets defaultThreads() (sweeps run single-threaded trials side by side). */
 export function setDefaultThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 0) throw new InputError(`threads must be a whole number >= 0, got ${n}`);
+  if (!Number.isInteger(n) || n < 0) throw new DeviceError(`threads must be a whole number >= 0, got ${n}`);
   threads = n;
 }
 
@@ -43,7 +50,7 @@ const HOW_TO_GET: Record<Exclude<Device, 'cpu'>, string> = {
     'npm install onnxruntime-node --onnxruntime-node-install=cuda12 (docs/scale.md)',
 };
 
-/** An ONNX Runtime session on a device, or an InputError saying why the device cannot run it. */
+/** An ONNX Runtime session on a device, or a DeviceError saying why the device cannot run it. */
 export async function createSession(model: Uint8Array, device: Device, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
   if (device === 'cpu') return ort.InferenceSession.create(model, { ...options, executionProviders: ['cpu'] });
   try {
@@ -52,6 +59,6 @@ export async function createSession(model: Uint8Array, device: Device, options: 
   } catch (e) {
     // ONNX Runtime prefixes its reason with the source location and the failed check.
     const reason = (e as Error).message.trim().replace(/^\/onnxruntime_src\/\S+ .*? was false\. /s, '');
-    throw new InputError(`device "${device}" cannot start: ${reason}; ${HOW_TO_GET[device]}`, { cause: e });
+    throw new DeviceError(`device "${device}" cannot start: ${reason}; ${HOW_TO_GET[device]}`, { cause: e });
   }
 }

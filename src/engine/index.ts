@@ -11,7 +11,7 @@ export * from './functional.js';
 export { grad, topoSort } from './autodiff.js';
 export { lower, programInputs, OPSET, type LowerSpec, type LoweredModel, type LeafInfo, type LoopOptions, type LowerOptions } from './onnx/lower.js';
 export { Program, StateStore, type HostTensor, type HostArray, type CompileOptions, type Feed } from './program.js';
-export { DEVICES, defaultDevice, defaultThreads, setDefaultDevice, setDefaultThreads, type Device } from './device.js';
+export { DEVICES, DeviceError, defaultDevice, defaultThreads, setDefaultDevice, setDefaultThreads, type Device } from './device.js';
 export { Rng, type RngState } from './random.js';
 export { runInBatches } from './batches.js';
 export { StateTrace, initState, type Initializer, type DeclaredState } from './trace.js';
