@@ -41,8 +41,8 @@ function samplesRecord(r: Generated, count: number): Record<string, unknown> {
 
 export async function evaluateRun(r0: LoadedRun, o: EvalOptions): Promise<Record<string, unknown>> {
   const dataCfg = r0.cfg.data;
-  if (o.features !== undefined && (r0.source.kind !== 'image' || r0.source.pair || dataCfg.kind === 'stacked-mnist')) {
-    throw new InputError(`--features: run ${r0.run.path} is not measured in a feature space (only runs that generate images from noise are)`);
+  if (o.features !== undefined && (r0.source.kind !== 'image' || dataCfg.kind === 'stacked-mnist')) {
+    throw new InputError(`--features: run ${r0.run.path} is not measured in a feature space (only runs that generate or translate images are)`);
   }
   if (r0.source.pair) return evaluateTranslation(r0, o);
   if (dataCfg.kind === 'moving-mnist') return evaluateVideo(r0, o);
@@ -97,12 +97,13 @@ export async function evaluateRun(r0: LoadedRun, o: EvalOptions): Promise<Record
 }
 
 /** Real images that generated ones are measured against, and what they are: the data's held-out images (MNIST's and Fashion-MNIST's test split), else its training images. */
-function realImages(r: Generated): { data: Pick<Dataset, 'data' | 'count'>; which: string } {
+function realImages(r: Generated): { data: Pick<Dataset, 'data' | 'count'>; which: string; labels?: BigInt64Array } {
   const held = r.source.heldOut;
   if (!held) return { data: r.source.dataset!, which: 'training images' };
   const data = new Float32Array(held.count * r.source.shape.reduce((a, b) => a * b, 1));
-  held.read({ x: data }, 0, held.count);
-  return { data: { data, count: held.count }, which: held.name };
+  const labels = held.fields.y ? new BigInt64Array(held.count) : undefined;
+  held.read({ x: data, ...(labels ? { y: labels } : {}) }, 0, held.count);
+  return { data: { data, count: held.count }, which: held.name, labels };
 }
 
 /**
@@ -111,7 +112,7 @@ function realImages(r: Generated): { data: Pick<Dataset, 'data' | 'count'>; whic
  * feature space; see docs/metrics.md.
  */
 async function distributionMetrics(r: Generated, count: number, features: string, seed: number): Promise<Record<string, unknown>> {
-  const { data, which } = realImages(r);
+  const { data, which, labels: realLabels } = realImages(r);
   const m = Math.min(count, data.count);
   if (m < MIN_SAMPLES) throw new InputError(`--count ${count}: the distribution metrics need at least ${MIN_SAMPLES} generated and real images (the run has ${data.count} real ones)`);
   const one = r.source.shape.reduce((a, b) => a * b, 1);
@@ -125,7 +126,17 @@ async function distributionMetrics(r: Generated, count: number, features: string
   try {
     const shape = r.source.shape as unknown as ImageShape;
     const d = await compareFeatures(await space.embed(real, m, shape), await space.embed(r.x, count, shape), { seed });
+    // A feature network that classifies, on a class-aware run: how often generated images are of
+    // the class they were drawn with, next to the network's accuracy on the real held-out images.
+    const classAware = space.classify && r.labels && r.recipe.sampler?.labels?.meaning === 'class';
+    const accuracy = classAware
+      ? {
+          label_accuracy: labelAccuracy(await space.classify!(r.x, count, shape), r.labels!),
+          ...(realLabels ? { real_label_accuracy: labelAccuracy(await space.classify!(data.data, data.count, shape), realLabels) } : {}),
+        }
+      : {};
     return {
+      ...accuracy,
       feature_space: space.name,
       real_images: which,
       real_samples: m,
@@ -224,19 +235,50 @@ async function evaluateTranslation(r: LoadedRun, o: EvalOptions): Promise<Record
     held_out: r.source.heldOut!.name,
   };
   const [outputs] = (await run('a2b', inputs)) as [Float32Array];
-  if (!pair.unpaired) {
-    result.output = await judge(outputs, targets);
-    if (pair.scale) result.bicubic = await judge(upscaleBicubic(inputs, [n, ...pair.input], pair.scale), targets);
-    return result;
-  }
-  // Unpaired: A is the held-out images, B their dilations (which G never saw paired with them).
-  const [back, cycled] = (await run('b2a', targets, outputs)) as [Float32Array, Float32Array];
-  return {
-    ...result,
-    a2b: { ...(await judge(outputs, targets, false)), mean_intensity: meanIntensity(outputs), target_mean_intensity: meanIntensity(targets) },
-    b2a: await judge(back, inputs),
-    cycle_l1: meanAbsDiff(cycled, inputs) / 2,
+  // Data with a feature space (emoji; any with --features): the distance of the outputs to the real images they should look like.
+  const spaceName = classified ? undefined : (o.features ?? translationFeatureSpace(r.cfg.data));
+  const space = spaceName === undefined ? undefined : await openFeatureSpace(spaceName);
+  const shape = pair.target as unknown as ImageShape;
+  const distance = async (x: Float32Array, real: Float32Array) => {
+    if (!space) return {};
+    const d = await compareFeatures(await space.embed(real, n, shape), await space.embed(x, n, shape), { seed: o.seed });
+    return { fd: d.fd, kid: d.kid.mean };
   };
+  try {
+    if (space) result.feature_space = space.name;
+    if (!pair.unpaired) {
+      result.output = { ...(await judge(outputs, targets)), ...(await distance(outputs, targets)) };
+      if (pair.scale) {
+        const bicubic = upscaleBicubic(inputs, [n, ...pair.input], pair.scale);
+        result.bicubic = { ...(await judge(bicubic, targets)), ...(await distance(bicubic, targets)) };
+      }
+      return result;
+    }
+    // Unpaired: A and B are each domain's held-out images (for dilate-unpaired, B is A dilated: then
+    // PSNR/SSIM against B mean something; for two folders only the distances and the class do).
+    const [back, cycled] = (await run('b2a', targets, outputs)) as [Float32Array, Float32Array];
+    const ya = r.source.heldOut!.fields.ya ? new BigInt64Array(n) : undefined;
+    if (ya) r.source.heldOut!.read({ ya }, 0, n);
+    const kept = space?.classify && ya ? { category_kept: labelAccuracy(await space.classify(outputs, n, shape), ya), input_category_accuracy: labelAccuracy(await space.classify(inputs, n, shape), ya) } : {};
+    const toB = space ? { ...(await distance(outputs, targets)), untranslated: await distance(inputs, targets) } : {};
+    const toA = space ? { ...(await distance(back, inputs)), untranslated: await distance(targets, inputs) } : {};
+    return {
+      ...result,
+      a2b: { ...(await judge(outputs, targets, false)), mean_intensity: meanIntensity(outputs), target_mean_intensity: meanIntensity(targets), ...(space ? { to_b: toB } : {}), ...kept },
+      b2a: { ...(await judge(back, inputs)), ...(space ? { to_a: toA } : {}) },
+      cycle_l1: meanAbsDiff(cycled, inputs) / 2,
+    };
+  } finally {
+    await space?.release();
+  }
+}
+
+/** The feature space translation outputs are measured in when not told: the shipped one of the data's kind (of both domains, for unpaired data). */
+function translationFeatureSpace(data: LoadedRun['cfg']['data']): string | undefined {
+  if (data.kind !== 'unpaired') return DEFAULT_FEATURE_SPACES[data.kind];
+  const kindOf = (d: unknown) => (typeof d === 'object' && d !== null && 'kind' in d ? String((d as { kind: unknown }).kind) : 'images');
+  const [a, b] = [kindOf(data.a), kindOf(data.b)];
+  return a === b ? DEFAULT_FEATURE_SPACES[a] : undefined;
 }
 
 /** Mean pixel intensity on the [0, 1] scale of images stored in [-1, 1]. */

@@ -8,6 +8,7 @@
 // turned grey (ITU-R BT.601 luma) when the channels differ. The output named "features", else the
 // first output, flattened per sample, is the feature vector.
 import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import * as E from '../engine/index.js';
 import { InputError } from '../errors.js';
@@ -24,6 +25,8 @@ export interface FeatureSpace {
   input: ImageShape;
   /** Features of n images [n, ...shape] in [-1, 1], adapted to `input` first. */
   embed(images: Float32Array, n: number, shape: ImageShape): Promise<FeatureSet>;
+  /** Networks that also classify (an output "probs" [batch, classes]): each image's most probable class. */
+  classify?(images: Float32Array, n: number, shape: ImageShape): Promise<Int32Array>;
   release(): Promise<void>;
 }
 
@@ -33,8 +36,14 @@ export const SHIPPED_FEATURE_SPACES: Record<string, { classifier: ClassifierKind
   fashion: { classifier: 'fashion', input: [1, 28, 28] },
 };
 
+/** The emoji feature network (scripts/train-emoji-features.ts), shipped as ONNX: outputs "features" and "probs". */
+export const EMOJI_FEATURES_PATH = fileURLToPath(new URL('../../assets/features/emoji.onnx', import.meta.url));
+
+/** Shipped feature networks that are ONNX files, by name. */
+export const SHIPPED_ONNX_FEATURES: Record<string, string> = { emoji: EMOJI_FEATURES_PATH };
+
 /** The feature space `gan eval` uses for a kind of data when not told (none for other data). */
-export const DEFAULT_FEATURE_SPACES: Partial<Record<string, string>> = { mnist: 'mnist', fashion: 'fashion' };
+export const DEFAULT_FEATURE_SPACES: Partial<Record<string, string>> = { mnist: 'mnist', fashion: 'fashion', emoji: 'emoji' };
 
 /** ITU-R BT.601 luma weights, for colour samples measured by a grey network. */
 const LUMA = [0.299, 0.587, 0.114];
@@ -132,6 +141,21 @@ export async function onnxFeatureSpace(path: string): Promise<FeatureSpace> {
       const values = await E.runInBatches(fitImages(images, n, shape, input), n, size(input), batch, run);
       return { values, n, d: values.length / n };
     },
+    ...(session.outputNames.includes('probs')
+      ? {
+          async classify(images: Float32Array, n: number, shape: ImageShape) {
+            const batch = fixedBatch ?? Math.min(ONNX_BATCH, n);
+            const run = async (feed: Float32Array) => (await session.run({ [meta.name]: new ort.Tensor('float32', feed, [batch, ...input]) })).probs!.data as Float32Array;
+            const probs = await E.runInBatches(fitImages(images, n, shape, input), n, size(input), batch, run);
+            const k = probs.length / n;
+            return Int32Array.from({ length: n }, (_, i) => {
+              let best = 0;
+              for (let c = 1; c < k; c++) if (probs[i * k + c]! > probs[i * k + best]!) best = c;
+              return best;
+            });
+          },
+        }
+      : {}),
     release: () => session.release(),
   };
 }
@@ -140,5 +164,6 @@ export async function onnxFeatureSpace(path: string): Promise<FeatureSpace> {
 export async function openFeatureSpace(spec: string): Promise<FeatureSpace> {
   if (spec.toLowerCase().endsWith('.onnx')) return onnxFeatureSpace(spec);
   if (spec in SHIPPED_FEATURE_SPACES) return shippedFeatureSpace(spec);
-  throw new InputError(`--features ${spec}: expected a shipped feature space (${Object.keys(SHIPPED_FEATURE_SPACES).join(', ')}) or an .onnx file`);
+  if (spec in SHIPPED_ONNX_FEATURES) return { ...(await onnxFeatureSpace(SHIPPED_ONNX_FEATURES[spec]!)), name: spec };
+  throw new InputError(`--features ${spec}: expected a shipped feature space (${[...Object.keys(SHIPPED_FEATURE_SPACES), ...Object.keys(SHIPPED_ONNX_FEATURES)].join(', ')}) or an .onnx file`);
 }

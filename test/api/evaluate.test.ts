@@ -73,7 +73,7 @@ describe('gan eval on image data', () => {
   it('--features is refused for runs not measured in a feature space', async () => {
     const out = join(tempDir('eval'), 'ring');
     await train({ data: { kind: 'mixture', name: 'ring8' }, model: { kind: 'mlp' }, train: tiny }, { out });
-    await expect((await openRun(out)).evaluate({ features: 'mnist' })).rejects.toThrow(`--features: run ${out} is not measured in a feature space (only runs that generate images from noise are)`);
+    await expect((await openRun(out)).evaluate({ features: 'mnist' })).rejects.toThrow(`--features: run ${out} is not measured in a feature space (only runs that generate or translate images are)`);
   });
 });
 
