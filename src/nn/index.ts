@@ -4,3 +4,4 @@ export * from './layers.js';
 export * from './spectral.js';
 export * from './summary.js';
 export * from './resample.js';
+export * from './flops.js';
