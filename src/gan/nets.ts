@@ -81,7 +81,7 @@ export function mlpFeatures(inDim: number, o: MlpOptions): { body: Sequential; f
 
 export const VARIANTS = ['gan', 'cgan', 'acgan', 'infogan'] as const;
 
-/** The GAN type on an architecture's networks, and its settings (mlp and dcgan models). */
+/** The GAN type on an architecture's networks, and its settings (mlp, dcgan and resnet models). */
 const VARIANT_FIELDS = {
   /** GAN type on these networks: plain, conditional (cgan), auxiliary classifier (acgan) or InfoGAN. */
   variant: z.enum(VARIANTS).default('gan'),
