@@ -1,10 +1,11 @@
 // Residual GAN networks in the style of SNGAN (Miyato et al. 2018, the CIFAR-10 ResNet; the
 // block layout of Gulrajani et al. 2017): at 32x32 exactly the CIFAR-10 pair, with one more up- or
-// down-block per doubling of the side beyond it.
+// down-block per doubling of the side beyond it. Nearest upsampling (products with 0/1 matrices) and
+// 2x2 average pooling (a depthwise conv) are the engine's: both measured faster in ONNX Runtime,
+// forward and backward, than a broadcast or a mean over reshaped blocks.
 import type { InitName } from '../../nn/init.js';
-import { BatchNorm, Conv2d, Linear, ReLU, Reshape, Residual, Tanh } from '../../nn/layers.js';
+import { AvgPool, BatchNorm, Conv2d, Linear, ReLU, Reshape, Residual, SumOverSpace, Tanh, Upsample } from '../../nn/layers.js';
 import { Sequential, type Module } from '../../nn/module.js';
-import { BlockAvgPool, NearestUp, SumOverSpace } from '../../nn/resample.js';
 import type { ImageNetworks } from './image.js';
 
 export interface ResnetOptions {
@@ -25,8 +26,8 @@ const channelsAt = (width: number, r: number, full: number) => (r <= full ? widt
 function upBlock(cin: number, cout: number, init: InitName): Residual {
   const conv3 = (a: number, b: number) => new Conv2d(a, b, 3, { padding: 1, init });
   return new Residual(
-    new Sequential([new BatchNorm(cin), ReLU(), NearestUp(2), conv3(cin, cout), new BatchNorm(cout), ReLU(), conv3(cout, cout)]),
-    new Sequential([NearestUp(2), new Conv2d(cin, cout, 1, { init })]),
+    new Sequential([new BatchNorm(cin), ReLU(), Upsample(2, 'nearest'), conv3(cin, cout), new BatchNorm(cout), ReLU(), conv3(cout, cout)]),
+    new Sequential([Upsample(2, 'nearest'), new Conv2d(cin, cout, 1, { init })]),
   );
 }
 
@@ -56,9 +57,9 @@ function dBlock(kind: Block, cin: number, cout: number, o: ResnetOptions): Resid
   const conv3 = (a: number, b: number) => new Conv2d(a, b, 3, { padding: 1, ...opts });
   const conv1 = new Conv2d(cin, cout, 1, opts);
   const convs = [conv3(cin, cout), ReLU(), conv3(cout, cout)];
-  if (kind === 'first') return new Residual(new Sequential([...convs, BlockAvgPool(2)]), new Sequential([BlockAvgPool(2), conv1]));
+  if (kind === 'first') return new Residual(new Sequential([...convs, AvgPool(2)]), new Sequential([AvgPool(2), conv1]));
   const body = [ReLU(), ...convs];
-  if (kind === 'down') return new Residual(new Sequential([...body, BlockAvgPool(2)]), new Sequential([conv1, BlockAvgPool(2)]));
+  if (kind === 'down') return new Residual(new Sequential([...body, AvgPool(2)]), new Sequential([conv1, AvgPool(2)]));
   return new Residual(new Sequential(body), conv1);
 }
 
