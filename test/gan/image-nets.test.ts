@@ -48,6 +48,15 @@ describe('parameter counts equal PyTorch for the same networks', () => {
     expect(params(recipe({ kind: 'resnet', gWidth: 16, dWidth: 16 }, [1, 32, 32]))).toEqual(TORCH_COUNTS['sngan32 g=16 d=16 nc=1']);
   });
 
+  it('a hidden layer adds Linear(latent -> h, no bias) + BN(h) to G and Linear(features -> h) + BN(h) to D (no bias before BN)', () => {
+    const plain = params(recipe({ kind: 'dcgan', width: 8 }, [3, 32, 32]));
+    const hidden = params(recipe({ kind: 'dcgan', width: 8, hidden: 16 }, [3, 32, 32]));
+    // G's projection reads 16 features instead of 100: (16 - 100) * (32 channels x 4 x 4).
+    expect(hidden.G - plain.G).toBe(100 * 16 + 2 * 16 + (16 - 100) * 32 * 16);
+    // D's logit reads 16 features instead of 32 x 4 x 4.
+    expect(hidden.D - plain.D).toBe(32 * 16 * 16 + 2 * 16 + (16 - 32 * 16));
+  });
+
   it('28x28 keeps the MNIST networks (the bench case "dcgan" against PyTorch: 771,969 and 138,561 at width 128)', () => {
     expect(params(recipe({ kind: 'dcgan' }, [1, 28, 28]))).toEqual({ G: 771969, D: 138561 });
     // Batch norm in D stays off by default at 28 (one pass over real and generated batches).
@@ -74,6 +83,7 @@ describe('sizes', () => {
     ['dcgan 32x32x3', { kind: 'dcgan', width: 8 }, [3, 32, 32]],
     ['dcgan 64x64x3', { kind: 'dcgan', width: 8 }, [3, 64, 64]],
     ['dcgan 128x128x3', { kind: 'dcgan', width: 8 }, [3, 128, 128]],
+    ['dcgan 32x32x3 with a hidden layer', { kind: 'dcgan', width: 8, hidden: 16 }, [3, 32, 32]],
     ['resnet 32x32x3', { kind: 'resnet', gWidth: 8, dWidth: 8 }, [3, 32, 32]],
     ['resnet 64x64x1', { kind: 'resnet', gWidth: 8, dWidth: 8 }, [1, 64, 64]],
   ];
@@ -122,6 +132,7 @@ describe('one training step', () => {
     ['dcgan 32x32x3, acgan', { kind: 'dcgan', width: 8, variant: 'acgan' }, [3, 32, 32], 2, {}],
     ['dcgan 128x128x1, infogan', { kind: 'dcgan', width: 8, variant: 'infogan', categories: 3, codes: 1 }, [1, 128, 128], undefined, {}],
     ['dcgan 32x32x3, packed', { kind: 'dcgan', width: 8, pack: 2 }, [3, 32, 32], undefined, { batch: 4 }],
+    ['dcgan 32x32x1, infogan with a hidden layer, no batch norm in D', { kind: 'dcgan', width: 8, hidden: 16, batchNormD: false, variant: 'infogan', categories: 3, codes: 1 }, [1, 32, 32], undefined, {}],
     ['resnet 32x32x3, hinge', { kind: 'resnet', gWidth: 8, dWidth: 8 }, [3, 32, 32], undefined, { loss: 'hinge' }],
     ['resnet 64x64x3, cgan', { kind: 'resnet', gWidth: 8, dWidth: 8, variant: 'cgan' }, [3, 64, 64], 2, { loss: 'hinge' }],
     ['resnet 32x32x1, acgan', { kind: 'resnet', gWidth: 8, dWidth: 8, variant: 'acgan' }, [1, 32, 32], 2, {}],
