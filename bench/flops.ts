@@ -1,21 +1,2 @@
-// Arithmetic in a program's matrix products and convolutions (2 FLOPs per multiply-add);
-// elementwise work is ignored, so this is the floor the step's time is compared against.
-import { topoSort, shapeSize, type LowerSpec } from '../src/engine/index.js';
-
-export function countFlops(spec: LowerSpec): number {
-  const roots = [...Object.values(spec.outputs), ...(spec.updates ?? []).map(([, v]) => v)];
-  let flops = 0;
-  for (const t of topoSort(roots)) {
-    const [a, b] = t.inputs;
-    if (t.op.name === 'matmul') {
-      flops += 2 * shapeSize(t.shape) * a!.shape[a!.rank - 1]!;
-    } else if (t.op.name === 'conv2d') {
-      // each output element: (Cin/groups) * kh * kw multiply-adds
-      flops += 2 * shapeSize(t.shape) * shapeSize(b!.shape.slice(1));
-    } else if (t.op.name === 'convTranspose2d') {
-      // each input element scatters into (Cout/groups) * kh * kw outputs
-      flops += 2 * shapeSize(a!.shape) * shapeSize(b!.shape.slice(1));
-    }
-  }
-  return flops;
-}
+// The benchmarks count a step's arithmetic with the library's counter (src/nn/flops.ts).
+export { countFlops } from '../src/nn/flops.js';

@@ -9,13 +9,15 @@ import * as E from '../src/engine/index.js';
 import { buildTrainStep, type StepConfig } from '../src/gan/step.js';
 import type { GanRecipe } from '../src/gan/recipe.js';
 import { gan } from '../src/gan/types/gan.js';
-import { dcganDiscriminator28, dcganGenerator28, mlpDiscriminator, mlpGenerator } from '../src/gan/nets.js';
+import { dcganDiscriminator, dcganDiscriminator28, dcganGenerator, dcganGenerator28, mlpDiscriminator, mlpGenerator, resnetDiscriminator, resnetGenerator } from '../src/gan/nets.js';
 import { countFlops } from './flops.js';
 
 interface BenchCase {
   name: string;
   nets: () => GanRecipe;
   sampleShape: number[];
+  /** Noise size (default 100). */
+  latent?: number;
   step: Partial<StepConfig>;
 }
 
@@ -45,6 +47,34 @@ const CASES: BenchCase[] = [
     }),
     sampleShape: [1, 28, 28],
     step: {},
+  },
+  {
+    // The PyTorch DCGAN example's 64x64x3 networks (ngf = ndf = 64, no biases, N(0, 0.02) init), BCE.
+    name: 'dcgan64',
+    nets: () => gan({
+      G: dcganGenerator(100, 64, { channels: 3 }).named('G'),
+      D: dcganDiscriminator(64, { channels: 3, batchNormD: true }).named('D'),
+      latent: 100,
+      sampleShape: [3, 64, 64],
+      range: '[-1, 1]',
+      batchStatsD: true,
+    }),
+    sampleShape: [3, 64, 64],
+    step: {},
+  },
+  {
+    // The CIFAR-10 SNGAN ResNet (G 256 channels, D 128, spectral norm on every D layer), hinge loss.
+    name: 'sngan32',
+    nets: () => gan({
+      G: resnetGenerator(128, 32, { channels: 3 }).named('G'),
+      D: resnetDiscriminator(32, { channels: 3 }).named('D'),
+      latent: 128,
+      sampleShape: [3, 32, 32],
+      range: '[-1, 1]',
+    }),
+    sampleShape: [3, 32, 32],
+    latent: 128,
+    step: { loss: 'hinge' },
   },
 ];
 
@@ -94,7 +124,7 @@ export async function benchOurs(
   const rng = new E.Rng(1);
   const sampleSize = c.sampleShape.reduce((a, b) => a * b, 1);
   const pool = Array.from({ length: 8 }, () => rng.fillUniform(new Float32Array(stepsPerRun * batch * sampleSize), -1, 1));
-  const z = new Float32Array(stepsPerRun * batch * 100);
+  const z = new Float32Array(stepsPerRun * batch * (c.latent ?? 100));
   const times: number[] = [];
   const runs = Math.ceil(steps / stepsPerRun);
   const warmRuns = Math.ceil(warmup / stepsPerRun);

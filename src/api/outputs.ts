@@ -1,5 +1,6 @@
-// What leaves the system: samples as .npy / .png / .csv / .gif, and the generator as an ONNX model.
-import { extname } from 'node:path';
+// What leaves the system: samples as .npy / .png / .csv / .gif or a folder of PNGs, and the generator as an ONNX model.
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import * as E from '../engine/index.js';
 import { InputError } from '../errors.js';
 import { writeClipAnimation, writeSamplePicture, writeTranslationPicture } from '../gan/artifacts.js';
@@ -9,6 +10,7 @@ import { emaName } from '../gan/step.js';
 import type { LoadedRun } from '../gan/trainer.js';
 import { atomicWriteFile } from '../run/atomic.js';
 import { formatCsv } from '../run/csv.js';
+import { imageGrid, writePng } from '../run/png.js';
 import { readNpy, writeNpy } from '../run/npy.js';
 import type { DataSource } from '../data/source.js';
 import { sampleMixture } from '../data/mixtures.js';
@@ -96,10 +98,14 @@ function byLabel(x: Float32Array, labels: BigInt64Array, classes: number, maxCol
   return { x: out, cols, n: used.length * cols };
 }
 
+/** `--out DIR/`: a path ending in a slash, or a folder that exists, gets one PNG per sample. */
+export const isFolderOut = (out: string) => /[\\/]$/.test(out) || (existsSync(out) && statSync(out).isDirectory());
+
 /** The file kinds each output takes, checked before a run is loaded. */
 export const OUTPUT_FILES = {
   samples: (out: string) => {
-    if (!['.npy', '.png', '.csv', '.gif'].includes(extname(out).toLowerCase())) throw new InputError(`--out ${out}: expected a .npy, .png, .gif or .csv file`);
+    if (isFolderOut(out)) return;
+    if (!['.npy', '.png', '.csv', '.gif'].includes(extname(out).toLowerCase())) throw new InputError(`--out ${out}: expected a .npy, .png, .gif or .csv file, or a folder (ending in /) for one PNG per sample`);
   },
   onnx: (out: string) => {
     if (extname(out).toLowerCase() !== '.onnx') throw new InputError(`--out ${out}: expected an .onnx file`);
@@ -111,11 +117,47 @@ export const OUTPUT_FILES = {
   },
 };
 
-export async function sampleToFile(r0: LoadedRun, count: number, out: string, o: GenerateOptions): Promise<{ shape: number[]; labels?: string }> {
+/** PNG shows grey (1 channel) and colour (3 channels) images; refused before any sample is drawn. */
+function refuseUnshowable(out: string, kind: string, shape: number[]): void {
+  if (kind !== 'image') throw new InputError(`--out ${out}: one PNG per sample needs image samples; this run generates ${kind} samples of shape [${shape.join(', ')}]: write .npy${kind === 'vector' ? ', .csv or .png' : ' or .gif'}`);
+  if (shape[0] !== 1 && shape[0] !== 3) throw new InputError(`--out ${out}: PNG shows images of 1 or 3 channels; this run generates [${shape.join(', ')}]: write .npy`);
+}
+
+/** Grids stay within 8192 x 8192 pixels: at most this many images of [C, H, W] (2 px apart, doubled up to 32 px). */
+export function gridCapacity([, h, w]: number[]): number {
+  const scale = h! <= 32 ? 2 : 1;
+  const fit = (side: number) => Math.max(1, Math.floor((8192 - 2) / (side * scale + 2)));
+  return fit(h!) * fit(w!);
+}
+
+/** One PNG per sample, sample-00000.png ..., in its own size; labelled runs also get labels.csv (file, label). */
+function writeSampleFolder(dir: string, x: Float32Array, count: number, [c, h, w]: number[], labels?: BigInt64Array): { files: string[]; labels?: string } {
+  mkdirSync(dir, { recursive: true });
+  const digits = Math.max(5, String(count - 1).length);
+  const per = c! * h! * w!;
+  const names = Array.from({ length: count }, (_, i) => `sample-${String(i).padStart(digits, '0')}.png`);
+  names.forEach((name, i) => writePng(join(dir, name), imageGrid(x.subarray(i * per, (i + 1) * per), [1, c!, h!, w!], { pad: 0 })));
+  if (!labels) return { files: names };
+  const csv = join(dir, 'labels.csv');
+  atomicWriteFile(csv, `file,label\n${names.map((n, i) => `${n},${labels[i]}`).join('\n')}\n`);
+  return { files: names, labels: csv };
+}
+
+/** What sampleToFile wrote: the samples' shape, the labels file, and for a folder the PNGs' names. */
+export interface SamplesWritten {
+  shape: number[];
+  labels?: string;
+  files?: string[];
+}
+
+export async function sampleToFile(r0: LoadedRun, count: number, out: string, o: GenerateOptions): Promise<SamplesWritten> {
   OUTPUT_FILES.samples(out);
   const ext = extname(out).toLowerCase();
+  const folder = isFolderOut(out);
+  if (folder || (ext === '.png' && r0.source.kind === 'image')) refuseUnshowable(out, r0.source.kind, r0.source.shape);
   const r = await generate(r0, count, o);
   const shape = [count, ...r.source.shape];
+  if (folder) return { shape, ...writeSampleFolder(out, r.x, count, r.source.shape, r.labels) };
   if (ext === '.gif') {
     if (r.source.kind !== 'video') throw new InputError(`--out ${out}: GIF animates video clips; this run generates ${r.source.kind} samples of shape [${r.source.shape.join(', ')}]: write .npy or .png`);
     writeClipAnimation(out, r.x, count, r.source.shape);
@@ -135,9 +177,11 @@ export async function sampleToFile(r0: LoadedRun, count: number, out: string, o:
     const header = r.source.standardization?.header ?? Array.from({ length: d }, (_, i) => `x${i}`);
     atomicWriteFile(out, formatCsv(toDataScale(r.x, r.source), [count, d], header));
   } else {
-    if (r.labels && r.source.kind === 'image') {
-      const g = byLabel(r.x, r.labels, r.recipe.sampler!.labels!.classes);
-      writeSamplePicture(out, g.x, g.n, r.source, undefined, g.cols);
+    if (r.source.kind === 'image') {
+      // One class per row for labelled runs; a grid too large to view shows its first images.
+      const g = r.labels ? byLabel(r.x, r.labels, r.recipe.sampler!.labels!.classes) : { x: r.x, n: count, cols: undefined };
+      const n = Math.min(g.n, gridCapacity(r.source.shape));
+      writeSamplePicture(out, g.x.subarray(0, (n * g.x.length) / g.n), n, r.source, undefined, g.cols);
     } else {
       const real = r.source.mixture ? sampleMixture(r.source.mixture, new E.Rng(o.seed + 1), Math.min(count, 5000)) : undefined;
       writeSamplePicture(out, r.x, count, r.source, real);
@@ -152,6 +196,13 @@ export interface ExportMetadata {
   output_shape: string;
   value_range: string;
   [key: string]: string;
+}
+
+/** For image generators, the sample's channels and size beside output_shape: image_channels "3", image_size "64x64" (height x width). */
+function imageShape(kind: string, output: number[]): Record<string, string> {
+  if (kind !== 'image') return {};
+  const [c, h, w] = output;
+  return { image_channels: String(c), image_size: `${h}x${w}` };
 }
 
 /** The generator alone (weights baked in, eval mode, symbolic batch): input "z" (and "y" labels for class-aware types), output "x". */
@@ -190,6 +241,7 @@ export async function exportGenerator(r: LoadedRun, out: string, ema: boolean, d
     gan_type: type,
     output_shape: s.output.join(','),
     output_layout: r.source.kind === 'image' ? 'NCHW' : 'ND',
+    ...imageShape(r.source.kind, s.output),
     value_range: s.range,
     ...common,
     ...s.metadata,

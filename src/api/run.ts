@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import type { Direction } from '../gan/recipe.js';
 import { loadRun, type LoadedRun, type TrainResult } from '../gan/trainer.js';
 import { evaluateRun } from './evaluate.js';
-import { exportGenerator, generate, sampleToFile, toDataScale, translateFile, translateImages, type ExportMetadata } from './outputs.js';
+import { exportGenerator, generate, sampleToFile, toDataScale, translateFile, translateImages, type ExportMetadata, type SamplesWritten } from './outputs.js';
 
 export interface SampleOptions {
   /** Seed of the noise (default 0). */
@@ -91,7 +91,7 @@ export class Run {
   }
 
   /** Draws n samples into a file: .npy (float32, labels beside it), .png (a grid or points), .gif (clips), .csv (vectors). */
-  writeSamples(path: string, n: number, o: SampleOptions = {}): Promise<{ shape: number[]; labels?: string }> {
+  writeSamples(path: string, n: number, o: SampleOptions = {}): Promise<SamplesWritten> {
     return sampleToFile(this.loaded, n, path, { seed: o.seed ?? 0, ema: o.ema ?? true, label: o.label, rejection: o.rejection });
   }
 

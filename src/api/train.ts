@@ -6,6 +6,7 @@ import type { Override } from '../config/merge.js';
 import type { GanConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { Trainer, type TrainOptions, type TrainResult } from '../gan/trainer.js';
+import { countFlops } from '../nn/flops.js';
 import { RunDir } from '../run/rundir.js';
 import type { Device } from '../engine/index.js';
 import { Run } from './run.js';
@@ -27,14 +28,25 @@ export interface TrainRunOptions {
   source?: string;
   /** Stops training after the current call of steps, with a checkpoint. */
   signal?: AbortSignal;
-  /** Called once the run is open: the step it starts from and the step it trains to. */
-  onStart?: (p: { step: number; total: number }) => void;
+  /** Called once the run is open: the step it starts from, the step it trains to, and the model's size. */
+  onStart?: (p: { step: number; total: number; model: ModelSize }) => void;
   onProgress?: TrainOptions['onProgress'];
   /** Diagnostics (resume notices, skipped corrupt checkpoints). */
   log?: (msg: string) => void;
   /** Where the training steps run (overrides the config's train.device). */
   device?: Device;
 }
+
+/** The model summary `gan train` prints: trainable parameters of G and D, and the arithmetic of one training step. */
+export interface ModelSize {
+  paramsG: number;
+  paramsD: number;
+  /** FLOPs of one training step (D steps and G step) in matrix products and convolutions, 2 per multiply-add. */
+  flopsPerStep: number;
+  batch: number;
+}
+
+const modelSize = (t: Trainer): ModelSize => ({ paramsG: t.recipe.G.paramCount(), paramsD: t.recipe.D.paramCount(), flopsPerStep: countFlops(t.built.spec), batch: t.cfg.train.batch });
 
 /** Training stopped on a non-finite loss; the run keeps its last good checkpoint. */
 export class TrainingError extends Error {
@@ -72,7 +84,7 @@ function runConfig(config: ConfigInput | undefined, o: TrainRunOptions, run: Run
 export async function train(config: ConfigInput | undefined, o: TrainRunOptions): Promise<Run> {
   const cfg = runConfig(config, o, new RunDir(o.out));
   const trainer = await Trainer.open(cfg, o.out, { resume: o.resume, log: o.log, device: o.device });
-  o.onStart?.({ step: trainer.step, total: cfg.train.steps });
+  o.onStart?.({ step: trainer.step, total: cfg.train.steps, model: modelSize(trainer) });
   const stop = () => trainer.requestStop();
   o.signal?.addEventListener('abort', stop);
   if (o.signal?.aborted) stop();

@@ -9,7 +9,7 @@ import type { Override } from '../config/merge.js';
 import { InputError } from '../errors.js';
 import { preset, PRESET_NAMES } from '../config/presets.js';
 import { RunDir } from '../run/rundir.js';
-import { openRun, train as trainRun, TrainingError } from '../api/index.js';
+import { openRun, train as trainRun, TrainingError, type ModelSize } from '../api/index.js';
 import { OUTPUT_FILES } from '../api/outputs.js';
 import * as E from '../engine/index.js';
 import { GraphBuildError } from '../engine/index.js';
@@ -76,6 +76,18 @@ function baseConfig(f: TrainFlags): { config: ConfigInput; source: string; name:
   return undefined;
 }
 
+/** A FLOP count with 4 significant digits in the largest unit it reaches (GFLOP, MFLOP, kFLOP). */
+function flopText(flops: number): string {
+  const [unit, scale] = ([['GFLOP', 1e9], ['MFLOP', 1e6], ['kFLOP', 1e3]] as const).find(([, s]) => flops >= s) ?? ['FLOP', 1];
+  return `${Number((flops / scale).toPrecision(4))} ${unit}`;
+}
+
+/** The model summary `gan train` prints before training: parameters of G and D, and the arithmetic of a step. */
+export function modelSummary(m: ModelSize): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  return `model: G ${n(m.paramsG)} parameters, D ${n(m.paramsD)} parameters; ${flopText(m.flopsPerStep)} per training step (batch ${m.batch}; matrix products and convolutions, 2 FLOPs per multiply-add)`;
+}
+
 async function train(f: TrainFlags): Promise<number> {
   const base = baseConfig(f);
   if (!base && !f.resume) throw new UsageError('gan train needs --preset NAME or --config FILE (or --resume with --out DIR)');
@@ -115,7 +127,10 @@ async function train(f: TrainFlags): Promise<number> {
       source: base?.source,
       signal: stop.signal,
       log: (m) => process.stderr.write(`${m}\n`),
-      onStart: (p) => bar?.start(p.total, p.step, { rate: '-', lossD: '-', lossG: '-' }),
+      onStart: (p) => {
+        process.stderr.write(`${modelSummary(p.model)}\n`);
+        bar?.start(p.total, p.step, { rate: '-', lossD: '-', lossG: '-' });
+      },
       onProgress: (p) => {
         if (bar) bar.update(p.step, { rate: p.stepsPerSecond.toFixed(1), lossD: fmt(p.metrics.loss_D), lossG: fmt(p.metrics.loss_G) });
         else if (f.progress && p.elapsedS - lastLog >= 10) {
@@ -171,10 +186,10 @@ export function buildCli(): Command {
 
   program
     .command('sample')
-    .description('draw samples from a trained generator: .npy (float32), .png (a picture) or .csv (vectors)')
+    .description('draw samples from a trained generator: .npy (float32), .png (a picture), .csv (vectors), .gif (clips) or a folder of PNGs (one per image)')
     .requiredOption('--run <dir>', 'run directory')
     .requiredOption('--count <n>', 'number of samples', int('count', 1))
-    .requiredOption('--out <file>', 'output file: .npy, .png or .csv')
+    .requiredOption('--out <file>', 'output file: .npy, .png, .csv or .gif; or a folder (a path ending in /, or an existing folder) for one PNG per sample')
     .option('--seed <s>', 'seed of the noise', int('seed', 0), 0)
     .option('--no-ema', "use G's weights rather than their moving average")
     .option('--label <k>', 'class-aware runs: draw every sample with label k (default: cycle through all labels)', int('label', 0))
@@ -182,7 +197,8 @@ export function buildCli(): Command {
     .action(async (f: { run: string; count: number; out: string; seed: number; ema: boolean; label?: number; rejection: boolean }) => {
       OUTPUT_FILES.samples(f.out);
       const r = await (await openRun(f.run)).writeSamples(f.out, f.count, { seed: f.seed, ema: f.ema, label: f.label, rejection: f.rejection });
-      process.stderr.write(`wrote ${f.count} samples ${JSON.stringify(r.shape)} to ${f.out}${r.labels ? ` and their labels to ${r.labels}` : ''}\n`);
+      const where = r.files ? `${f.out} (one PNG each: ${r.files[0]}${r.files.length > 1 ? ` ... ${r.files.at(-1)}` : ''})` : f.out;
+      process.stderr.write(`wrote ${f.count} samples ${JSON.stringify(r.shape)} to ${where}${r.labels ? ` and their labels to ${r.labels}` : ''}\n`);
     });
 
   program

@@ -1,13 +1,18 @@
 // Network builders shared by the GAN types, presets and benchmarks, and the config sections of
-// the two network families the plain and class-aware types run on (model.kind mlp and dcgan).
+// the network families the plain and class-aware types run on (model.kind mlp, dcgan and resnet).
+// The convolutional families are in ./nets/.
 import { z } from 'zod';
 import { int } from '../config/fields.js';
 import type { InitName } from '../nn/init.js';
-import { normalInit } from '../nn/init.js';
-import { BatchNorm, Conv2d, ConvTranspose2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../nn/layers.js';
+import { BatchNorm, Flatten, LeakyReLU, Linear, ReLU, Tanh } from '../nn/layers.js';
 import { Lambda, Sequential, type Module } from '../nn/module.js';
 import * as E from '../engine/index.js';
 import { variance } from '../engine/functional.js';
+import { powersOfTwo } from './nets/image.js';
+
+export * from './nets/dcgan.js';
+export * from './nets/resnet.js';
+export type { ImageNetworks } from './nets/image.js';
 
 export interface MlpOptions {
   hidden: number[];
@@ -68,67 +73,6 @@ export function mlpDiscriminator(inDim: number, o: MlpOptions): Sequential {
   return mlp(inDim, 1, o);
 }
 
-export interface DcganOptions {
-  /** Channels of the 7x7 feature map G starts from, and of D's last conv. */
-  width?: number;
-  channels?: number;
-  init?: InitName;
-  spectralNorm?: boolean;
-  /** A fully connected layer of this width (with batch norm) after G's input and after D's convolutions (the InfoGAN paper's 1024); 0: none. */
-  hidden?: number;
-  /** Batch norm in D after its second convolution (and its hidden layer), as the InfoGAN paper's D. */
-  batchNormD?: boolean;
-}
-
-/** DCGAN generator for 28x28: [Linear -> BN -> ReLU] -> Linear -> BN -> ReLU -> 7x7 -> ConvT x2 (14, 28) -> tanh. */
-export function dcganGenerator28(latent: number, o: DcganOptions = {}): Sequential {
-  const w = o.width ?? 128;
-  const c = o.channels ?? 1;
-  const init = o.init ?? 'dcgan';
-  const bnScale = init === 'dcgan' ? normalInit(1, 0.02) : undefined;
-  const first: Module[] = o.hidden ? [new Linear(latent, o.hidden, { bias: false, init }), new BatchNorm(o.hidden, { scaleInit: bnScale }), ReLU()] : [];
-  return new Sequential([
-    ...first,
-    new Linear(o.hidden || latent, w * 49, { bias: false, init }),
-    new BatchNorm(w * 49, { scaleInit: bnScale }),
-    ReLU(),
-    Reshape(w, 7, 7),
-    new ConvTranspose2d(w, w / 2, 4, { stride: 2, padding: 1, bias: false, init }),
-    new BatchNorm(w / 2, { scaleInit: bnScale }),
-    ReLU(),
-    new ConvTranspose2d(w / 2, c, 4, { stride: 2, padding: 1, init }),
-    Tanh(),
-  ]);
-}
-
-function dcganFeatureLayers(o: DcganOptions): Module[] {
-  const w = o.width ?? 128;
-  const c = o.channels ?? 1;
-  const init = o.init ?? 'dcgan';
-  const sn = o.spectralNorm;
-  const bn = (n: number) => (o.batchNormD ? [new BatchNorm(n)] : []);
-  return [
-    new Conv2d(c, w / 2, 4, { stride: 2, padding: 1, init, spectralNorm: sn }),
-    LeakyReLU(0.2),
-    new Conv2d(w / 2, w, 4, { stride: 2, padding: 1, init, spectralNorm: sn, bias: !o.batchNormD }),
-    ...bn(w),
-    LeakyReLU(0.2),
-    Flatten(),
-    ...(o.hidden ? [new Linear(w * 49, o.hidden, { init, spectralNorm: sn, bias: !o.batchNormD }), ...bn(o.hidden), LeakyReLU(0.2)] : []),
-  ];
-}
-
-/** DCGAN discriminator for 28x28: Conv s2 (14) -> LeakyReLU -> Conv s2 (7) -> LeakyReLU -> Linear -> logit. */
-export function dcganDiscriminator28(o: DcganOptions = {}): Sequential {
-  const w = o.width ?? 128;
-  return new Sequential([...dcganFeatureLayers(o), new Linear(o.hidden || w * 49, 1, { init: o.init ?? 'dcgan', spectralNorm: o.spectralNorm })]);
-}
-
-/** The DCGAN discriminator without its last layer: 28x28 images to width * 49 (or `hidden`) features. */
-export function dcganFeatures28(o: DcganOptions = {}): { body: Sequential; features: number } {
-  return { body: new Sequential(dcganFeatureLayers(o)), features: o.hidden || (o.width ?? 128) * 49 };
-}
-
 /** The MLP discriminator without its last layer: flattened samples to hidden features. */
 export function mlpFeatures(inDim: number, o: MlpOptions): { body: Sequential; features: number } {
   const { layers, features } = hiddenLayers(inDim, o);
@@ -137,7 +81,7 @@ export function mlpFeatures(inDim: number, o: MlpOptions): { body: Sequential; f
 
 export const VARIANTS = ['gan', 'cgan', 'acgan', 'infogan'] as const;
 
-/** The GAN type on an architecture's networks, and its settings (mlp and dcgan models). */
+/** The GAN type on an architecture's networks, and its settings (mlp, dcgan and resnet models). */
 const VARIANT_FIELDS = {
   /** GAN type on these networks: plain, conditional (cgan), auxiliary classifier (acgan) or InfoGAN. */
   variant: z.enum(VARIANTS).default('gan'),
@@ -154,6 +98,8 @@ const VARIANT_FIELDS = {
 /** PacGAN (Lin et al. 2018): D judges this many samples jointly (all real or all generated), against mode collapse. */
 const PACK = int(1).max(16).default(1);
 
+const INIT = z.enum(['dcgan', 'xavier', 'kaiming', 'default']);
+
 /** model.kind "mlp": fully connected networks for vectors or flattened images. */
 export const MlpConfig = z.strictObject({
   kind: z.literal('mlp'),
@@ -166,7 +112,7 @@ export const MlpConfig = z.strictObject({
   /** G's last layer: tanh for data in [-1, 1] (images), linear for unbounded vectors. */
   output: z.enum(['tanh', 'linear']).default('tanh'),
   spectralNorm: z.boolean().default(false),
-  init: z.enum(['dcgan', 'xavier', 'kaiming', 'default']).default('default'),
+  init: INIT.default('default'),
   pack: PACK,
   /** Batch norm after each of G's hidden linear layers (PacGAN's 2-D generator). */
   gBatchNorm: z.boolean().default(false),
@@ -186,19 +132,54 @@ export const MlpConfig = z.strictObject({
   ...VARIANT_FIELDS,
 });
 
-/** model.kind "dcgan": convolutional networks for 28x28 images. */
+/** The sides model.kind "dcgan" builds: 28 (MNIST's) and the powers of two from 16 to 256. */
+export const DCGAN_SIDES = [28, ...powersOfTwo(16, 256)];
+/** The sides model.kind "resnet" builds. */
+export const RESNET_SIDES = powersOfTwo(32, 256);
+
+
+/** model.kind "dcgan": convolutional networks for 28x28 images and square power-of-two sizes 16..256. */
 export const DcganConfig = z.strictObject({
   kind: z.literal('dcgan'),
   latent: int(1).max(4096).default(100),
-  /** Channels of G's 7x7 map and of D's last conv (28x28 images). */
-  width: int(8).max(1024).default(128),
+  /**
+   * 28x28: channels of G's 7x7 map and of D's last conv (default 128). Powers of two: channels at
+   * the largest resolution below the image (G's last hidden map, D's first conv; default 64, the
+   * PyTorch example's ngf/ndf), doubled at each halving of the side down to 4x4.
+   */
+  width: int(8).max(1024).optional(),
   spectralNorm: z.boolean().default(false),
-  init: z.enum(['dcgan', 'xavier', 'kaiming', 'default']).default('dcgan'),
+  init: INIT.default('dcgan'),
   /** A fully connected layer of this width after G's input and after D's convolutions (InfoGAN paper: 1024); 0: none. */
   hidden: int(0).max(8192).default(0),
-  /** Batch norm in D (the InfoGAN paper's D); D then judges real and generated batches separately. */
-  batchNormD: z.boolean().default(false),
+  /**
+   * Batch norm in D after every conv but the first (the DCGAN paper's D; the InfoGAN paper's at
+   * 28x28); D then judges real and generated batches separately. Default: off at 28x28, on at the
+   * power-of-two sizes.
+   */
+  batchNormD: z.boolean().optional(),
   /** PacGAN: D judges this many images jointly, stacked along the channels (the paper's DCGAN packing). */
+  pack: PACK,
+  ...VARIANT_FIELDS,
+});
+
+/**
+ * model.kind "resnet": SNGAN's residual networks for square power-of-two sizes 32..256 (at 32x32
+ * the CIFAR-10 pair). SNGAN trains them with the hinge loss (train.loss "hinge"; the default
+ * loss is non-saturating) and spectral norm on every D layer (on here by default); the paper's
+ * CIFAR-10 recipe also takes 5 D steps per G step (train.dSteps) and Adam betas (0, 0.9).
+ */
+export const ResnetConfig = z.strictObject({
+  kind: z.literal('resnet'),
+  latent: int(1).max(4096).default(128),
+  /** G's channels at 32x32 and below (SNGAN: 256); halved at each doubling of the side above 32. */
+  gWidth: int(8).max(2048).default(256),
+  /** D's channels at 16x16 and below (SNGAN: 128); halved at each doubling of the side above 16. */
+  dWidth: int(8).max(2048).default(128),
+  /** Spectral norm on every layer of D, its shortcuts and its linear head included. */
+  spectralNorm: z.boolean().default(true),
+  init: INIT.default('xavier'),
+  /** PacGAN: D judges this many images jointly, stacked along the channels. */
   pack: PACK,
   ...VARIANT_FIELDS,
 });

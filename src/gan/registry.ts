@@ -1,5 +1,5 @@
-// The GAN types, one entry each: the config section a type reads (model.kind; on the mlp and
-// dcgan networks also model.variant), what data it takes, and how it is built. Adding a type is
+// The GAN types, one entry each: the config section a type reads (model.kind; on the mlp,
+// dcgan and resnet networks also model.variant), what data it takes, and how it is built. Adding a type is
 // one file in ./types/ (its config section, networks and objectives), its entry here, a preset,
 // docs and tests.
 import { z } from 'zod';
@@ -8,7 +8,8 @@ import { InputError } from '../errors.js';
 import { Flatten, Reshape } from '../nn/layers.js';
 import { Lambda, Sequential, type Ctx, type Module } from '../nn/module.js';
 import * as E from '../engine/index.js';
-import { DcganConfig, dcganDiscriminator28, dcganFeatures28, dcganGenerator28, MlpConfig, mlpDiscriminator, mlpFeatures, mlpGenerator } from './nets.js';
+import { DCGAN_SIDES, DcganConfig, dcganNetworks, MlpConfig, mlpDiscriminator, mlpFeatures, mlpGenerator, RESNET_SIDES, ResnetConfig, resnetNetworks, type ImageNetworks } from './nets.js';
+import { squareSide } from './nets/image.js';
 import type { GanRecipe } from './recipe.js';
 import type { FieldInfo } from '../data/types.js';
 import { gan } from './types/gan.js';
@@ -37,7 +38,7 @@ export interface DataInfo {
 }
 
 /** The model section of a config: one of the types' sections, by `kind`. */
-export const ModelConfig = z.discriminatedUnion('kind', [MlpConfig, DcganConfig, LapganConfig, Pix2PixConfig, VideoConfig, CycleganConfig, SrganConfig]);
+export const ModelConfig = z.discriminatedUnion('kind', [MlpConfig, DcganConfig, ResnetConfig, LapganConfig, Pix2PixConfig, VideoConfig, CycleganConfig, SrganConfig]);
 export type ModelConfig = z.infer<typeof ModelConfig>;
 
 type Kind = ModelConfig['kind'];
@@ -59,16 +60,16 @@ const drawsFromNoise = (kind: string) => (d: DataInfo) => {
   return undefined;
 };
 
+/** The convolutional families build square images of some sides only. */
+const buildsSides = (kind: string, sides: number[], which: string) => (d: DataInfo) =>
+  squareSide(d.shape, sides) === undefined
+    ? `model "${kind}" generates square images ${which} (${sides.join(', ')}); the data's samples have shape [${d.shape.join(', ')}]`
+    : undefined;
+
 const GAN_TYPES: { [K in Kind]: TypeEntry<K> } = {
   mlp: { refuses: drawsFromNoise('mlp'), build: (m, d) => onNetworks(m, d) },
-  dcgan: {
-    refuses: (d) => {
-      const [, h, w] = d.shape;
-      const wrongSize = d.shape.length !== 3 || h !== 28 || w !== 28;
-      return drawsFromNoise('dcgan')(d) ?? (wrongSize ? `model "dcgan" generates 28x28 images; the data's samples have shape [${d.shape.join(', ')}]` : undefined);
-    },
-    build: (m, d) => onNetworks(m, d),
-  },
+  dcgan: { refuses: (d) => drawsFromNoise('dcgan')(d) ?? buildsSides('dcgan', DCGAN_SIDES, 'of side 28 or a power of two from 16 to 256')(d), build: (m, d) => onNetworks(m, d) },
+  resnet: { refuses: (d) => drawsFromNoise('resnet')(d) ?? buildsSides('resnet', RESNET_SIDES, 'of a power-of-two side from 32 to 256')(d), build: (m, d) => onNetworks(m, d) },
   lapgan: { refuses: drawsFromNoise('lapgan'), build: (m, d) => lapgan({ ...m, sampleShape: d.shape }) },
   pix2pix: {
     refuses: translates('pix2pix', 'inpaint-bottom'),
@@ -122,14 +123,24 @@ function sampleLogit(D: Module, x: E.Tensor, pack: number, ctx: Ctx): E.Tensor {
   return pack > 1 ? E.mul(logit, 1 / pack) : logit;
 }
 
-/** The GAN types on the mlp and dcgan networks (model.variant): plain, conditional, auxiliary classifier, InfoGAN. */
-function onNetworks(m: ConfigOf<'mlp' | 'dcgan'>, data: DataInfo): GanRecipe {
+/** The convolutional networks of a dcgan or resnet config for square [C, S, S] samples. */
+function imageNetworks(m: ConfigOf<'dcgan' | 'resnet'>, sampleShape: number[]): ImageNetworks {
+  const [channels, side] = sampleShape as [number, number];
+  if (m.kind === 'resnet') return resnetNetworks(side, { gWidth: m.gWidth, dWidth: m.dWidth, channels, init: m.init, spectralNorm: m.spectralNorm });
+  return dcganNetworks(side, { width: m.width, channels, init: m.init, spectralNorm: m.spectralNorm, hidden: m.hidden, batchNormD: dcganBatchNormD(m, side) });
+}
+
+/** model.batchNormD, by default off at 28x28 (today's MNIST networks) and on at the power-of-two sizes (the DCGAN paper's D). */
+const dcganBatchNormD = (m: ConfigOf<'dcgan'>, side: number) => m.batchNormD ?? side !== 28;
+
+/** The GAN types on the mlp, dcgan and resnet networks (model.variant): plain, conditional, auxiliary classifier, InfoGAN. */
+function onNetworks(m: ConfigOf<'mlp' | 'dcgan' | 'resnet'>, data: DataInfo): GanRecipe {
   const sampleShape = data.shape;
   const size = sampleShape.reduce((a, b) => a * b, 1);
   const range = m.kind === 'mlp' && m.output === 'linear' ? 'unbounded' : '[-1, 1]';
   // D then judges real and generated batches separately: one pass over both is exact only without batch statistics.
-  const batchStatsD = m.kind === 'dcgan' ? m.batchNormD : m.minibatchStd;
-  const dcgan = m.kind === 'dcgan' ? { width: m.width, channels: sampleShape[0], init: m.init, spectralNorm: m.spectralNorm, hidden: m.hidden, batchNormD: m.batchNormD } : undefined;
+  const batchStatsD = m.kind === 'dcgan' ? dcganBatchNormD(m, sampleShape[1]!) : m.kind === 'mlp' ? m.minibatchStd : false;
+  const conv = m.kind === 'mlp' ? undefined : imageNetworks(m, sampleShape);
 
   if (m.variant === 'gan') {
     if (m.kind === 'mlp') {
@@ -141,8 +152,9 @@ function onNetworks(m: ConfigOf<'mlp' | 'dcgan'>, data: DataInfo): GanRecipe {
       const rejection = m.rejection === 'drs' ? { quantile: m.rejectionQuantile, score: (x: E.Tensor, ctx: Ctx) => sampleLogit(named, x, m.pack, ctx) } : undefined;
       return gan({ G: G.named('G'), D: named, latent: m.latent, sampleShape, range, batchStatsD, rejection });
     }
-    const D = m.pack > 1 ? new Sequential([Pack(m.pack, true), dcganDiscriminator28({ ...dcgan!, channels: sampleShape[0]! * m.pack })]) : dcganDiscriminator28(dcgan);
-    return gan({ G: dcganGenerator28(m.latent, dcgan).named('G'), D: D.named('D'), latent: m.latent, sampleShape, range, batchStatsD });
+    const judge = conv!.discriminator(sampleShape[0]! * m.pack);
+    const D = m.pack > 1 ? new Sequential([Pack(m.pack, true), judge]) : judge;
+    return gan({ G: conv!.generator(m.latent).named('G'), D: D.named('D'), latent: m.latent, sampleShape, range, batchStatsD });
   }
 
   // Class-aware types: G reads [z, onehot(label)]; D's body feeds the type's heads.
@@ -153,15 +165,15 @@ function onNetworks(m: ConfigOf<'mlp' | 'dcgan'>, data: DataInfo): GanRecipe {
     throw new InputError(`model.variant "${m.variant}" needs labelled data (mnist, fashion, or the mixtures ring8 and grid25, labelled by mode); data of kind "${data.kind}" has no labels`);
   }
   const gIn = m.latent + classes;
-  let G: Sequential;
+  let G: Module;
   let D: DiscriminatorBody;
   if (m.kind === 'mlp') {
     G = mlpGenerator(gIn, size, { init: m.init, hidden: m.gHidden, slope: m.gSlope, batchNorm: m.gBatchNorm, linearOut: m.output === 'linear' });
     if (sampleShape.length > 1) G = new Sequential([G, Reshape(...sampleShape)]);
     D = mlpFeatures(size, { init: m.init, hidden: m.dHidden, slope: m.dSlope, spectralNorm: m.spectralNorm, maxout: m.dMaxout, minibatchStd: m.minibatchStd });
   } else {
-    G = dcganGenerator28(gIn, dcgan);
-    D = dcganFeatures28(dcgan);
+    G = conv!.generator(gIn);
+    D = conv!.features();
   }
   const o: LabelledOptions = { G, D, classes, latent: m.latent, sampleShape, range, spectralNorm: m.spectralNorm, batchStatsD };
   switch (m.variant) {

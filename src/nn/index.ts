@@ -3,3 +3,4 @@ export * from './init.js';
 export * from './layers.js';
 export * from './spectral.js';
 export * from './summary.js';
+export * from './flops.js';

@@ -266,6 +266,8 @@ export const Upsample = (factor: number, mode: E.ResizeMode = 'nearest') =>
   new Lambda((x) => E.upsample(x, factor, mode), `Upsample(x${factor}, ${mode})`);
 export const PixelShuffle = (r: number) => new Lambda((x) => E.pixelShuffle(x, r), `PixelShuffle(${r})`);
 export const AvgPool = (k: number) => new Lambda((x) => E.avgPool2d(x, k), `AvgPool(${k})`);
+/** Sum over the spatial axes: [N, C, H, W] -> [N, C] (SNGAN's discriminator features). */
+export const SumOverSpace = () => new Lambda((x) => E.reduceSum(x, [2, 3], false), 'SumOverSpace');
 
 
 /**

@@ -196,7 +196,7 @@ describe('train, sample, export, eval on ring8-infogan', () => {
     expect(readFileSync(join(dir, 's.png')).subarray(1, 4).toString()).toBe('PNG');
     const bad = gan('sample', '--run', out, '--count', '5', '--out', join(dir, 's.txt'));
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toBe(`gan: --out ${join(dir, 's.txt')}: expected a .npy, .png, .gif or .csv file`);
+    expect(bad.stderr.trim()).toBe(`gan: --out ${join(dir, 's.txt')}: expected a .npy, .png, .gif or .csv file, or a folder (ending in /) for one PNG per sample`);
   });
 
   it('evaluates mode coverage as JSON', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as E from '../../src/engine/index.js';
-import { BatchNorm, Conv2d, Dropout, LeakyReLU, Linear, Sequential, summary, Flatten, ConvTranspose2d, evalCtx, trainCtx } from '../../src/nn/index.js';
+import { BatchNorm, Conv2d, Dropout, LeakyReLU, Linear, Sequential, summary, Flatten, ConvTranspose2d, evalCtx, trainCtx, SumOverSpace } from '../../src/nn/index.js';
 
 async function run(outputs: Record<string, E.Tensor>, trace: E.StateTrace, feeds: Record<string, Float32Array> = {}, store = new E.StateStore(), seed = 0) {
   E.initState(store, trace.declared(), new E.Rng(seed));
@@ -152,5 +152,17 @@ describe('layers', () => {
   it('ConvTranspose2d doubles the resolution of a DCGAN generator block', () => {
     const up = new ConvTranspose2d(16, 8, 4, { stride: 2, padding: 1 }).named('up');
     expect(up.call(E.input('x', [2, 16, 7, 7]), trainCtx()).shape).toEqual([2, 8, 14, 14]);
+  });
+});
+
+describe('SumOverSpace', () => {
+  it('sums [N, C, H, W] over H and W to [N, C]', async () => {
+    const t = evalCtx();
+    const y = SumOverSpace().call(E.input('x', [2, 3, 2, 2]), t);
+    expect(y.shape).toEqual([2, 3]);
+    const xv = Float32Array.from({ length: 24 }, (_, i) => i);
+    const { r } = await run({ y }, t, { x: xv });
+    // Sample 1, channel 2: elements 20..23.
+    expect((r.y!.data as Float32Array)[5]).toBe(20 + 21 + 22 + 23);
   });
 });
