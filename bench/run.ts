@@ -1,4 +1,4 @@
-// Benchmark harness: `npm run bench -- [--json] [--only mlp,dcgan] [--steps N] [--warmup N] [--no-torch]`.
+// Benchmark harness: `npm run bench -- [--json] [--only mlp,dcgan] [--steps N] [--warmup N] [--no-torch] [--device cpu|webgpu|cuda]`.
 // Each benchmark times one whole GAN training step (one program run, noise generation included)
 // and reports the median. When PyTorch is installed (/usr/bin/python3 -c "import torch"), the same
 // networks and step are measured in the same run by bench/torch_reference.py and the ratio reported.
@@ -174,8 +174,11 @@ async function main(): Promise<void> {
       'no-torch': { type: 'boolean', default: false },
       'steps-per-run': { type: 'string', default: '8' },
       memory: { type: 'boolean', default: false },
+      device: { type: 'string', default: 'cpu' },
     },
   });
+  // Every program of the run compiles for this device (docs/scale.md); PyTorch's reference stays on the CPU.
+  E.setDefaultDevice(values.device as E.Device);
   if (values.memory) return memorySoak(Number(values.steps === '100' ? 10000 : values.steps), values.json ?? false);
   const only = values.only?.split(',').map((s) => s.trim());
   const unknown = only?.filter((n) => !CASES.some((c) => c.name === n)) ?? [];
@@ -202,6 +205,7 @@ async function main(): Promise<void> {
       steps_per_s: round(1000 / r.ms),
       gflop_per_step: round(r.flops / 1e9),
       gflop_per_s: round(r.flops / 1e9 / (r.ms / 1000)),
+      device: values.device,
       torch_ms_per_step: t ? t.ms_per_step : null,
       speedup_vs_torch: t ? round(t.ms_per_step / r.ms) : null,
       onnx_nodes: r.nodes,
