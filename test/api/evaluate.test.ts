@@ -91,3 +91,36 @@ describe('gan eval on translation runs', () => {
     expect(Object.keys(m.output).sort()).toEqual(['accuracy', 'fcd', 'l1', 'psnr', 'ssim']);
   });
 });
+
+describe('gan eval on emoji translation runs: distances in the emoji feature space', () => {
+  it('super-resolution: FD and KID of the outputs and of bicubic upscaling against the held-out targets', async () => {
+    const out = join(tempDir('eval'), 'sr');
+    await train('emoji-srgan-16to64', { out, set: [{ path: ['model', 'width'], value: 4 }, { path: ['model', 'blocks'], value: 1 }, { path: ['train'], value: { ...tiny, batch: 2, stepsPerRun: 2 } }] });
+    const m = (await (await openRun(out)).evaluate({ count: 12 })) as Record<string, Record<string, number> | string | number>;
+    expect(m.feature_space).toBe('emoji');
+    expect(m.images).toBe(12);
+    const output = m.output as Record<string, number>;
+    const bicubic = m.bicubic as Record<string, number>;
+    expect(Object.keys(output).sort()).toEqual(['fd', 'kid', 'l1', 'psnr', 'ssim']);
+    // Four steps of a width-4 G: far from the targets; bicubic upscaling is close to them.
+    expect(output.fd).toBeGreaterThan(bicubic.fd!);
+    expect(bicubic.psnr).toBeGreaterThan(15);
+  });
+
+  it('CycleGAN between vendors: distance to the other domain beside the untranslated images\' distance, and the category kept', async () => {
+    const out = join(tempDir('eval'), 'cycle');
+    await train('emoji-cyclegan-vendors', { out, set: [{ path: ['model', 'width'], value: 4 }, { path: ['train'], value: { ...tiny, batch: 2, stepsPerRun: 2 } }] });
+    const m = (await (await openRun(out)).evaluate({ count: 12 })) as { a2b: Record<string, unknown>; b2a: Record<string, unknown>; feature_space: string };
+    expect(m.feature_space).toBe('emoji');
+    const toB = m.a2b.to_b as { fd: number; untranslated: { fd: number } };
+    expect(Number.isFinite(toB.fd) && Number.isFinite(toB.untranslated.fd)).toBe(true);
+    // Untranslated Google emoji are nearer Apple's than an untrained G's output is.
+    expect(toB.untranslated.fd).toBeLessThan(toB.fd);
+    const kept = m.a2b.category_kept as number;
+    expect(kept).toBeGreaterThanOrEqual(0);
+    expect(kept).toBeLessThanOrEqual(1);
+    // The emoji network recognises most of the real inputs' categories.
+    expect(m.a2b.input_category_accuracy as number).toBeGreaterThan(0.5);
+  });
+});
+
