@@ -40,7 +40,7 @@ describe('gan eval on image data', () => {
     const run = await openRun(out);
     const net = featureNet();
     const m = await run.evaluate({ count: 20, features: net });
-    expect(m).toMatchObject({ samples: 20, feature_space: 'proj.onnx', real_images: 'training images', real_samples: 12, kid: { subsets: 100, subset_size: 12 } });
+    expect(m).toMatchObject({ samples: 20, feature_space: 'proj.onnx', real_images: 'training images (data.holdout left none out)', real_samples: 12, kid: { subsets: 100, subset_size: 12 } });
     // The same numbers from the run's own samples and images through the same network.
     const space = await openFeatureSpace(net);
     const { x } = await run.sample(20, { seed: 0 });

@@ -67,7 +67,7 @@ describe('feature spaces', () => {
     const flat = writeModel({ y: E.mul(E.input('v', [1, 8]), 2) }, true);
     await expect(openFeatureSpace(flat)).rejects.toThrow(`--features ${flat}: expected one float32 input [batch, C, H, W] with fixed C, H and W; the network takes v float32 [batch, 8]`);
     await expect(openFeatureSpace('missing.onnx')).rejects.toThrow('--features missing.onnx: cannot load the ONNX network');
-    await expect(openFeatureSpace('inception')).rejects.toThrow('--features inception: expected a shipped feature space (mnist, fashion) or an .onnx file');
+    await expect(openFeatureSpace('inception')).rejects.toThrow('--features inception: expected a shipped feature space (mnist, fashion, emoji) or an .onnx file');
   });
 
   it('the shipped MNIST classifier by name gives its 128-d feature layer', async () => {
