@@ -10,13 +10,12 @@ usage: python3 bench/torch_dcgan_baseline.py minutes=10 out=/tmp/torch-dcgan.npy
 import json
 import os
 import sys
-import time
 
 import numpy as np
 import torch
 import torch.nn as nn
 
-from torch_reference import dcgan, gan_step  # same folder: the benchmark's networks and step
+from torch_reference import dcgan, train_for_minutes  # same folder: the benchmark's networks and step
 
 
 def load_mnist_train():
@@ -46,26 +45,8 @@ def main():
     G, D, _ = dcgan()
     G.apply(weights_init)
     D.apply(weights_init)
-    optG = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    optD = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    bce = nn.BCEWithLogitsLoss()
-    data = load_mnist_train()
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(data), batch_size=64, shuffle=True, drop_last=True)
-    ones, zeros = torch.ones(64, 1), torch.zeros(64, 1)
-    start = time.time()
-    steps = 0
-    done = False
-    while not done:
-        for (real,) in loader:
-            gan_step(G, D, optG, optD, bce, real, torch.randn(64, 100), ones, zeros)
-            steps += 1
-            if time.time() - start >= minutes * 60:
-                done = True
-                break
-    G.eval()
-    with torch.no_grad():
-        samples = torch.cat([G(torch.randn(500, 100)) for _ in range(20)]).numpy().astype(np.float32)
-    np.save(out, samples)
+    steps, samples = train_for_minutes(G, D, load_mnist_train(), minutes)
+    np.save(out, samples.astype(np.float32))
     print(json.dumps({'steps': steps, 'minutes': minutes, 'samples': out, 'torch': torch.__version__}), flush=True)
 
 

@@ -14,44 +14,12 @@ Reads the training images as float32 .npy [N, C, H, W] in [-1, 1] (`scripts/expo
 usage: python3 bench/torch_dcgan_images.py data=train.npy minutes=30 out=/tmp/torch-dcgan.npy [seed=0]
 """
 import json
-import math
 import sys
-import time
 
 import numpy as np
 import torch
-import torch.nn as nn
 
-from torch_reference import gan_step  # same folder: the benchmark's training step
-
-
-def example_networks(size, channels, nz=100, width=64):
-    n = int(math.log2(size)) - 2  # up-sampling convolutions after the 4x4 projection
-    if 2 ** (n + 2) != size or n < 2:
-        raise SystemExit(f'image size {size} is not a power of two from 16 up')
-    top = width * 2 ** (n - 1)
-    g = [nn.ConvTranspose2d(nz, top, 4, 1, 0, bias=False), nn.BatchNorm2d(top), nn.ReLU(True)]
-    c = top
-    for _ in range(n - 1):
-        g += [nn.ConvTranspose2d(c, c // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(c // 2), nn.ReLU(True)]
-        c //= 2
-    g += [nn.ConvTranspose2d(c, channels, 4, 2, 1, bias=False), nn.Tanh()]
-    d = [nn.Conv2d(channels, width, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True)]
-    c = width
-    for _ in range(n - 1):
-        d += [nn.Conv2d(c, c * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(c * 2), nn.LeakyReLU(0.2, inplace=True)]
-        c *= 2
-    d += [nn.Conv2d(c, 1, 4, 1, 0, bias=False), nn.Flatten()]
-    return nn.Sequential(nn.Unflatten(1, (nz, 1, 1)), *g), nn.Sequential(*d)
-
-
-def weights_init(m):
-    name = m.__class__.__name__
-    if 'Conv' in name:
-        nn.init.normal_(m.weight, 0.0, 0.02)
-    elif 'BatchNorm' in name:
-        nn.init.normal_(m.weight, 1.0, 0.02)
-        nn.init.zeros_(m.bias)
+from torch_reference import dcgan_example, train_for_minutes  # same folder: the example's networks and loop
 
 
 def main():
@@ -62,28 +30,11 @@ def main():
     torch.set_num_threads(2)
     data = torch.from_numpy(np.load(args['data']).astype(np.float32))
     _, channels, size, _ = data.shape
-    G, D = example_networks(size, channels)
-    G.apply(weights_init)
-    D.apply(weights_init)
-    optG = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    optD = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    bce = nn.BCEWithLogitsLoss()
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(data), batch_size=64, shuffle=True, drop_last=True)
-    ones, zeros = torch.ones(64, 1), torch.zeros(64, 1)
-    start = time.time()
-    steps = 0
-    done = False
-    while not done:
-        for (real,) in loader:
-            gan_step(G, D, optG, optD, bce, real, torch.randn(64, 100), ones, zeros)
-            steps += 1
-            if time.time() - start >= minutes * 60:
-                done = True
-                break
-    G.eval()
-    with torch.no_grad():
-        samples = torch.cat([G(torch.randn(500, 100)) for _ in range(20)]).numpy().astype(np.float32)
-    np.save(out, samples)
+    if size & (size - 1) or size < 16:
+        raise SystemExit(f'image size {size} is not a power of two from 16 up')
+    G, D, _ = dcgan_example(size, 64, channels)
+    steps, samples = train_for_minutes(G, D, data, minutes)
+    np.save(out, samples.astype(np.float32))
     params = sum(p.numel() for p in G.parameters()), sum(p.numel() for p in D.parameters())
     print(json.dumps({'steps': steps, 'minutes': minutes, 'size': size, 'channels': channels, 'params': params,
                       'train_images': len(data), 'samples': out, 'torch': torch.__version__}), flush=True)
