@@ -1,5 +1,6 @@
 // `gan eval`: the metrics that fit a run's data (see docs/metrics.md for how each is computed).
 import { classifierMetrics } from '../metrics/frechet.js';
+import type { FeatureSet } from '../metrics/gram.js';
 import { modeMetrics, nearestModes } from '../metrics/modes.js';
 import { codeAccuracy, labelAccuracy } from '../metrics/labels.js';
 import { generate, useEma } from './outputs.js';
@@ -16,7 +17,7 @@ import { channelOf, stackedModeMetrics } from '../metrics/stacked.js';
 import { Rng } from '../engine/index.js';
 import { InputError } from '../errors.js';
 import { DEFAULT_FEATURE_SPACES, openFeatureSpace, type ImageShape } from '../metrics/features.js';
-import { compareFeatures, MIN_SAMPLES } from '../metrics/distribution.js';
+import { compareFeatures, frechetAndKid, MIN_SAMPLES } from '../metrics/distribution.js';
 import type { Dataset } from '../data/datasets.js';
 
 /** Samples `gan eval` draws on Stacked MNIST: the papers' 26,000. */
@@ -239,9 +240,16 @@ async function evaluateTranslation(r: LoadedRun, o: EvalOptions): Promise<Record
   const spaceName = classified ? undefined : (o.features ?? translationFeatureSpace(r.cfg.data));
   const space = spaceName === undefined ? undefined : await openFeatureSpace(spaceName);
   const shape = pair.target as unknown as ImageShape;
+  // Each image set is embedded once (CycleGAN measures its inputs and targets twice), and only FD
+  // and KID are computed (not compareFeatures' k-NN metrics).
+  const embedded = new Map<Float32Array, Promise<FeatureSet>>();
+  const featuresOf = (x: Float32Array) => {
+    if (!embedded.has(x)) embedded.set(x, space!.embed(x, n, shape));
+    return embedded.get(x)!;
+  };
   const distance = async (x: Float32Array, real: Float32Array) => {
     if (!space) return {};
-    const d = await compareFeatures(await space.embed(real, n, shape), await space.embed(x, n, shape), { seed: o.seed });
+    const d = await frechetAndKid(await featuresOf(real), await featuresOf(x), { seed: o.seed });
     return { fd: d.fd, kid: d.kid.mean };
   };
   try {

@@ -14,10 +14,14 @@ export interface DistributionMetrics extends ManifoldMetrics {
 /** The smallest sample count every metric can take (density's 5 neighbours plus the sample itself). */
 export const MIN_SAMPLES = 6;
 
-/** FD, KID, precision, recall, density and coverage of generated features against real ones. */
-export async function compareFeatures(real: FeatureSet, fake: FeatureSet, o: { seed?: number } = {}): Promise<DistributionMetrics> {
+/** FD and KID of generated features against real ones (the distances alone). */
+export async function frechetAndKid(real: FeatureSet, fake: FeatureSet, o: { seed?: number } = {}): Promise<Pick<DistributionMetrics, 'fd' | 'kid'>> {
   const d = real.d;
   const fd = frechetDistance(meanAndCovariance(fake.values, fake.n, d), meanAndCovariance(real.values, real.n, d), d);
-  const kid = await kernelInceptionDistance(fake, real, { seed: o.seed });
-  return { fd, kid, ...(await manifoldMetrics(real, fake)) };
+  return { fd, kid: await kernelInceptionDistance(fake, real, { seed: o.seed }) };
+}
+
+/** FD, KID, precision, recall, density and coverage of generated features against real ones. */
+export async function compareFeatures(real: FeatureSet, fake: FeatureSet, o: { seed?: number } = {}): Promise<DistributionMetrics> {
+  return { ...(await frechetAndKid(real, fake, o)), ...(await manifoldMetrics(real, fake)) };
 }
