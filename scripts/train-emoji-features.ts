@@ -18,7 +18,8 @@ import { Sequential } from '../src/nn/module.js';
 import { openSource } from '../src/data/source.js';
 import { copySamples } from '../src/data/datasets.js';
 import { adam } from '../src/optim/optimizers.js';
-import { atomicWriteFile } from '../src/run/atomic.js';
+import { writeOnnx } from '../src/api/outputs.js';
+import { statSync } from 'node:fs';
 import { EMOJI_FEATURES_PATH } from '../src/metrics/features.js';
 import { TSGAN_VERSION } from '../src/version.js';
 
@@ -150,19 +151,12 @@ async function main(): Promise<void> {
     categories: JSON.stringify(train.classNames ?? []),
     training: `scripts/train-emoji-features.ts: both vendors' training splits (${train.count} images), ${epochs} epochs, batch ${batch}, Adam ${lr0} cosine, seed ${seed}, ${seconds} s`,
   };
-  const write = (metadata: Record<string, string>) => {
-    const model = E.lower(
-      { outputs: { features, probs }, metadata, graphName: 'emoji-features' },
-      { dynamicBatch: true, producerVersion: TSGAN_VERSION, constants: (name) => (store.has(name) ? { data: store.floats(name), shape: store.get(name).shape } : undefined) },
-    );
-    atomicWriteFile(values.out!, model.bytes);
-    return model;
-  };
+  const write = (metadata: Record<string, string>) => writeOnnx(values.out!, { features, probs }, metadata, store, 'emoji-features');
   write(meta);
   const acc = await accuracyOf(values.out!, test);
-  const model = write({ ...meta, held_out_accuracy: `${acc.toFixed(4)} over ${test.count} held-out images of both vendors` });
+  write({ ...meta, held_out_accuracy: `${acc.toFixed(4)} over ${test.count} held-out images of both vendors` });
   if ((await accuracyOf(values.out!, test)) !== acc) throw new Error('the rewritten model gives another accuracy');
-  console.log(`wrote ${values.out} (${model.bytes.length} bytes); held-out category accuracy ${(100 * acc).toFixed(2)}% over ${test.count} images (${seconds} s of training)`);
+  console.log(`wrote ${values.out} (${statSync(values.out!).size} bytes); held-out category accuracy ${(100 * acc).toFixed(2)}% over ${test.count} images (${seconds} s of training)`);
 }
 
 await main();

@@ -257,10 +257,10 @@ export async function exportGenerator(r: LoadedRun, out: string, ema: boolean, d
   return meta;
 }
 
-/** Lowers an inference graph with the run's weights baked in and a symbolic batch, and writes it. */
-function writeOnnx(out: string, outputs: Record<string, E.Tensor>, meta: ExportMetadata, store: E.StateStore): void {
+/** Lowers an inference graph with the store's weights baked in and a symbolic batch, and writes it (atomically). */
+export function writeOnnx(out: string, outputs: Record<string, E.Tensor>, meta: Record<string, string>, store: E.StateStore, graphName = 'generator'): void {
   const model = E.lower(
-    { outputs, metadata: meta, graphName: 'generator' },
+    { outputs, metadata: meta, graphName },
     { dynamicBatch: true, producerVersion: TSGAN_VERSION, constants: (name) => (store.has(name) ? { data: store.floats(name), shape: store.get(name).shape } : undefined) },
   );
   if (model.stateInputs.length > 0) throw new Error(`export left state unbaked: ${model.stateInputs.map((s) => s.name).join(', ')}`);
