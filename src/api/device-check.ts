@@ -1,12 +1,12 @@
 // `gan device --check`: trains a config a few steps on a device with ONNX Runtime's profiler on,
 // and reports where each operator ran: an operator the device's provider lacks runs on the CPU
 // provider (with copies to and from the device), and its time is the cost of that fallback.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig, type ConfigInput } from '../config/load.js';
 import * as E from '../engine/index.js';
-import { fallbacks, readPlacement, type OpPlacement } from '../engine/placement.js';
+import { fallbacks, parsePlacement, type OpPlacement } from '../engine/placement.js';
 import { Trainer } from '../gan/trainer.js';
 
 export interface DeviceReport {
@@ -36,7 +36,7 @@ export async function checkDeviceOps(config: ConfigInput, device: E.Device): Pro
     else process.env.TSGAN_ORT_PROFILE = before;
   }
   const traces = readdirSync(dir).filter((f) => f.startsWith('profile') && f.endsWith('.json')).map((f) => join(dir, f));
-  const ops = readPlacement(traces);
+  const ops = parsePlacement(traces.map((f) => readFileSync(f, 'utf8')));
   rmSync(dir, { recursive: true, force: true });
   const lacking = fallbacks(ops, device);
   const total = ops.filter((o) => o.op !== 'Loop').reduce((s, o) => s + o.us, 0);

@@ -1,8 +1,9 @@
 // Where ONNX Runtime runs a program: the CPU, or a GPU through one of its execution providers.
 // onnxruntime-node's Linux x64 build carries the WebGPU provider (Dawn over Vulkan); the CUDA
 // provider is a separate download its install script makes on request. A device that cannot
-// start is an error naming what is missing: never a silent fallback to the CPU.
-import ort from 'onnxruntime-node';
+// start is an error naming what is missing: never a silent fallback to the CPU. Which ONNX Runtime
+// build runs the session is the backend's (./runtime.ts): onnxruntime-node in Node, onnxruntime-web in a page.
+import type { OrtBackend, OrtSession, OrtSessionOptions } from './runtime.js';
 
 /** A device that cannot start, or an unknown one: the user's to fix (the CLI reports it as one line, exit code 2). */
 export class DeviceError extends Error {
@@ -51,11 +52,12 @@ const HOW_TO_GET: Record<Exclude<Device, 'cpu'>, string> = {
 };
 
 /** An ONNX Runtime session on a device, or a DeviceError saying why the device cannot run it. */
-export async function createSession(model: Uint8Array, device: Device, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
-  if (device === 'cpu') return ort.InferenceSession.create(model, { ...options, executionProviders: ['cpu'] });
+export async function createSession(backend: OrtBackend, model: Uint8Array, device: Device, options: OrtSessionOptions): Promise<OrtSession> {
+  const executionProviders = backend.providers(device);
+  if (!executionProviders) throw new DeviceError(`device "${device}" is not available with ${backend.name}`);
+  if (device === 'cpu') return backend.createSession(model, { ...options, executionProviders });
   try {
-    // The CPU provider stays listed for the few host-side ops a GPU provider hands back (shape arithmetic).
-    return await ort.InferenceSession.create(model, { ...options, executionProviders: [device, 'cpu'] });
+    return await backend.createSession(model, { ...options, executionProviders });
   } catch (e) {
     // ONNX Runtime prefixes its reason with the source location and the failed check.
     const reason = (e as Error).message.trim().replace(/^\/onnxruntime_src\/\S+ .*? was false\. /s, '');

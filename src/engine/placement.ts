@@ -2,7 +2,6 @@
 // trace JSON that TSGAN_ORT_PROFILE / enableProfiling writes): per execution provider, each
 // operator's node runs and time. An operator a GPU provider lacks runs on the CPU provider, with
 // copies to and from the device around it; its time here is the cost of that fallback.
-import { readFileSync } from 'node:fs';
 
 export interface OpPlacement {
   provider: string;
@@ -19,11 +18,11 @@ export interface OpPlacement {
  */
 const HOST_SIDE = new Set(['Loop', 'If', 'Identity']);
 
-/** Per provider and operator, the runs and time of a profiler trace's node events. */
-export function readPlacement(traceFiles: string[]): OpPlacement[] {
+/** Per provider and operator, the runs and time of the node events of profiler traces (each a trace file's JSON text). */
+export function parsePlacement(traces: string[]): OpPlacement[] {
   const table = new Map<string, OpPlacement>();
-  for (const file of traceFiles) {
-    const events = JSON.parse(readFileSync(file, 'utf8')) as { cat?: string; dur?: number; args?: { op_name?: string; provider?: string } }[];
+  for (const text of traces) {
+    const events = JSON.parse(text) as { cat?: string; dur?: number; args?: { op_name?: string; provider?: string } }[];
     for (const e of events) {
       if (e.cat !== 'Node' || !e.args?.op_name || !e.args.provider) continue;
       const key = `${e.args.provider}/${e.args.op_name}`;

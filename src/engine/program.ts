@@ -1,12 +1,13 @@
 // A compiled program: one ONNX model, one ONNX Runtime session, run many times. State tensors
 // (parameters, optimizer slots, running statistics) live in a StateStore outside the graph and are
-// fed in and written back on every run.
-import ort from 'onnxruntime-node';
+// fed in and written back on every run. The ONNX Runtime build is the backend's (./runtime.ts).
+import type { Tensor as OrtTensorNS } from 'onnxruntime-common';
 import { lower, type LeafInfo, type LoopOptions, type LoweredModel, type LowerSpec } from './onnx/lower.js';
 import { input } from './ops/leaves.js';
 import { add } from './ops/elementwise.js';
 import { createSession, defaultDevice, defaultThreads, type Device } from './device.js';
 import { fmtShape, shapeSize, type DType, type Shape } from './tensor.js';
+import { ortBackend, type OrtBackend, type OrtSession, type OrtTensor } from './runtime.js';
 
 export type HostArray = Float32Array | BigInt64Array | Int32Array | Uint8Array;
 
@@ -16,7 +17,7 @@ export interface HostTensor {
   data: HostArray;
 }
 
-const ORT_TYPE: Record<DType, ort.Tensor.Type> = {
+const ORT_TYPE: Record<DType, OrtTensorNS.Type> = {
   float32: 'float32',
   int64: 'int64',
   int32: 'int32',
@@ -116,17 +117,21 @@ export class Program {
 
   private constructor(
     readonly model: LoweredModel,
-    private session: ort.InferenceSession,
+    private session: OrtSession,
     readonly store: StateStore,
+    private readonly backend: OrtBackend,
+    private readonly profiling: boolean,
   ) {}
 
   static async compile(spec: LowerSpec, store: StateStore, opts: CompileOptions = {}): Promise<Program> {
     const model = lower(spec, { loop: opts.loop });
+    const backend = await ortBackend();
     if (opts.saveModelTo) {
-      const { writeFileSync } = await import('node:fs');
-      writeFileSync(opts.saveModelTo, model.bytes);
+      if (!backend.saveModel) throw new Error(`saveModelTo needs a file system; ${backend.name} has none`);
+      backend.saveModel(opts.saveModelTo, model.bytes);
     }
-    const session = await createSession(model.bytes, opts.device ?? defaultDevice(), {
+    const profile = backend.profilePrefix?.();
+    const session = await createSession(backend, model.bytes, opts.device ?? defaultDevice(), {
       intraOpNumThreads: opts.threads ?? defaultThreads(),
       interOpNumThreads: 1,
       executionMode: 'sequential',
@@ -135,9 +140,9 @@ export class Program {
       enableMemPattern: true,
       logSeverityLevel: 3,
       // TSGAN_ORT_PROFILE=prefix: a per-node timing trace (prefix_<date>.json) for finding slow operators.
-      ...(process.env.TSGAN_ORT_PROFILE ? { enableProfiling: true, profileFilePrefix: process.env.TSGAN_ORT_PROFILE } : {}),
+      ...(profile ? { enableProfiling: true, profileFilePrefix: profile } : {}),
     });
-    return new Program(model, session, store);
+    return new Program(model, session, store, backend, profile !== undefined);
   }
 
   /** Starts a one-op program on the device: an InputError now, before a run writes anything, when it cannot start. */
@@ -156,11 +161,11 @@ export class Program {
    * updated state back into the store.
    */
   async run(feeds: Record<string, Feed> = {}): Promise<Record<string, HostTensor>> {
-    const ortFeeds: Record<string, ort.Tensor> = {};
+    const ortFeeds: Record<string, OrtTensor> = {};
     for (const leaf of this.model.inputs) {
       const f = feeds[leaf.name];
       if (f === undefined) throw new Error(`missing input "${leaf.name}" (${fmtShape(leaf.shape)}:${leaf.dtype})`);
-      ortFeeds[leaf.name] = toOrt(leaf, typeof f === 'number' ? scalarArray(leaf.dtype, f) : f, 'input');
+      ortFeeds[leaf.name] = toOrt(this.backend, leaf, typeof f === 'number' ? scalarArray(leaf.dtype, f) : f, 'input');
     }
     for (const name of Object.keys(feeds)) {
       if (!this.model.inputs.some((l) => l.name === name)) {
@@ -169,9 +174,9 @@ export class Program {
     }
     for (const leaf of this.model.stateInputs) {
       if (!this.store.has(leaf.name)) throw new Error(`state "${leaf.name}" has no value; initialise it before running`);
-      ortFeeds[leaf.name] = toOrt(leaf, this.store.get(leaf.name).data, 'state');
+      ortFeeds[leaf.name] = toOrt(this.backend, leaf, this.store.get(leaf.name).data, 'state');
     }
-    const fetches: Record<string, ort.Tensor | null> = {};
+    const fetches: Record<string, OrtTensor | null> = {};
     const targets = new Map<string, HostArray>();
     for (const o of this.model.outputs) {
       const stateName = this.model.updateOutputs.get(o.name);
@@ -183,7 +188,7 @@ export class Program {
       const current = this.store.has(stateName) ? this.store.get(stateName).data : undefined;
       if (!buf || buf === current || buf.length !== shapeSize(o.shape)) buf = allocate(o.dtype, shapeSize(o.shape));
       targets.set(o.name, buf);
-      fetches[o.name] = toOrt(o, buf, 'output');
+      fetches[o.name] = toOrt(this.backend, o, buf, 'output');
     }
     const results = await this.session.run(ortFeeds, fetches);
     const out: Record<string, HostTensor> = {};
@@ -201,7 +206,7 @@ export class Program {
   }
 
   async release(): Promise<void> {
-    if (process.env.TSGAN_ORT_PROFILE) this.session.endProfiling();
+    if (this.profiling) this.session.endProfiling();
     await this.session.release();
   }
 }
@@ -225,12 +230,12 @@ function scalarArray(dtype: DType, v: number): HostArray {
   throw new Error(`cannot feed a number to a ${dtype} input`);
 }
 
-function toOrt(leaf: LeafInfo, data: HostArray, kind: string): ort.Tensor {
+function toOrt(backend: OrtBackend, leaf: LeafInfo, data: HostArray, kind: string): OrtTensor {
   if (!dtypeMatches(leaf.dtype, data)) {
     throw new Error(`${kind} "${leaf.name}" expects ${leaf.dtype} data, got ${arrayDtype(data)}`);
   }
   if (data.length !== shapeSize(leaf.shape)) {
     throw new Error(`${kind} "${leaf.name}" expects shape ${fmtShape(leaf.shape)} (${shapeSize(leaf.shape)} values), got ${data.length} values`);
   }
-  return new ort.Tensor(ORT_TYPE[leaf.dtype], data as never, leaf.shape as number[]);
+  return backend.tensor(ORT_TYPE[leaf.dtype], data, leaf.shape);
 }

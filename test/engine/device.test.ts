@@ -12,7 +12,7 @@ import { RunDir } from '../../src/run/rundir.js';
 import { readCheckpoint } from '../../src/run/checkpoint.js';
 import { writeFileSync } from 'node:fs';
 import { checkDeviceOps } from '../../src/api/device-check.js';
-import { fallbacks, readPlacement } from '../../src/engine/placement.js';
+import { fallbacks, parsePlacement } from '../../src/engine/placement.js';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 process.env.VK_ICD_FILENAMES ??= SWIFTSHADER;
@@ -41,7 +41,7 @@ describe('operator placement', () => {
     const file = `${tempDir('placement')}/trace.json`;
     const node = (op: string, provider: string, dur: number) => ({ cat: 'Node', dur, name: `${op}_kernel_time`, args: { op_name: op, provider } });
     writeFileSync(file, JSON.stringify([node('Gemm', 'WebGpuExecutionProvider', 30), node('Gemm', 'WebGpuExecutionProvider', 12), node('Loop', 'CPUExecutionProvider', 500), node('Identity', 'CPUExecutionProvider', 2), node('Erf', 'CPUExecutionProvider', 7), { cat: 'Session', dur: 9, name: 'model_run' }]));
-    const rows = readPlacement([file]);
+    const rows = parsePlacement([readFileSync(file, 'utf8')]);
     expect(rows).toEqual([
       { provider: 'CPUExecutionProvider', op: 'Loop', runs: 1, us: 500 },
       { provider: 'WebGpuExecutionProvider', op: 'Gemm', runs: 2, us: 42 },
