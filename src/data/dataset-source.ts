@@ -1,7 +1,7 @@
 // Shuffled passes over a finite dataset held in memory (a new permutation each epoch); its
 // position is the epoch's PRNG state and how far it has got.
 import type { Rng, RngState } from '../engine/index.js';
-import { copySamples, type Dataset } from './datasets.js';
+import { copySamples, type Dataset } from './dataset.js';
 import { floatField, labelField, sampleFields, type DataSource, type FieldInfo, type FieldBuffers, type HeldOut, type SourceState } from './types.js';
 
 /** Shuffled passes over a finite dataset; a new permutation each epoch. */

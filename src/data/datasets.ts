@@ -5,22 +5,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
+import { MNIST_CLASSES, type Dataset } from './dataset.js';
 
-export interface Dataset {
-  name: string;
-  /** Shape of one sample: [C, H, W] for images, [D] for vectors. */
-  shape: number[];
-  count: number;
-  /** [count, ...shape] values. */
-  data: Float32Array;
-  /**
-   * Decoded images keep their bytes (a quarter of the memory): value = byte / 127.5 - 1. Sources
-   * convert the samples they draw; `data` is then made from the bytes only when something reads it.
-   */
-  bytes?: Uint8Array;
-  labels?: Int32Array;
-  classNames?: string[];
-}
+export { copySamples, MNIST_CLASSES, sampleRange, type Dataset } from './dataset.js';
 
 export type Split = 'train' | 'test';
 
@@ -47,7 +34,6 @@ function bytesToUnit(src: ArrayLike<number>, dst: Float32Array, offset: number):
   for (let i = 0; i < src.length; i++) dst[offset + i] = src[i]! / 127.5 - 1;
 }
 
-export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
 /** MNIST: 60,000 training and 10,000 test digits, 1x28x28. */
@@ -100,22 +86,4 @@ export function loadFashionMnist(split: Split = 'train'): Dataset {
     }
   });
   return { name: 'fashion', shape: [1, 28, 28], count, data, labels, classNames: FASHION_CLASSES };
-}
-
-/** Writes samples [start, start + n) of a dataset into out at sample `at` (from bytes when it keeps them). */
-export function copySamples(d: Dataset, start: number, n: number, out: Float32Array, at: number): void {
-  const size = d.shape.reduce((a, b) => a * b, 1);
-  if (!d.bytes) {
-    out.set(d.data.subarray(start * size, (start + n) * size), at * size);
-    return;
-  }
-  const from = start * size;
-  const to = at * size;
-  for (let q = 0; q < n * size; q++) out[to + q] = d.bytes[from + q]! / 127.5 - 1;
-}
-
-/** Samples [start, start + n) of a dataset as a flat array. */
-export function sampleRange(d: Dataset, start: number, n: number): Float32Array {
-  const size = d.shape.reduce((a, b) => a * b, 1);
-  return d.data.subarray(start * size, (start + n) * size);
 }

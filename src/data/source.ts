@@ -3,7 +3,7 @@
 // so a resumed run draws exactly the batches an uninterrupted one would.
 import type { Rng } from '../engine/index.js';
 import type { DataConfig } from './config.js';
-import { GRID25, RING8, sampleMixture, sampleSpiral, sampleTwoMoons, type Mixture } from './mixtures.js';
+import { mixtureSource } from './mixture-source.js';
 import { loadFashionMnist, loadMnist, type Dataset } from './datasets.js';
 import { DatasetSource } from './dataset-source.js';
 import { loadCsvDataset } from './files.js';
@@ -13,39 +13,10 @@ import { domainHalves, PairedSource, taskMismatch, UnpairedSource } from './task
 import { InputError } from '../errors.js';
 import { MovingDigitsSource } from './video.js';
 import { StackedMnistSource } from './stacked.js';
-import { floatField, labelField, sampleFields, type DataSource, type FieldInfo, type FieldBuffers, type Filter, type SourceState, type Task } from './types.js';
+import type { DataSource, Filter, Task } from './types.js';
 
 export type { DataSource, HeldOut, SourceState } from './types.js';
 export { DatasetSource } from './dataset-source.js';
-
-class GeneratorSource implements DataSource {
-  kind = 'vector' as const;
-  shape = [2];
-  readonly fields: Record<string, FieldInfo>;
-  /** A mixture's samples are labelled with the index of their mode. */
-  readonly classes?: number;
-  constructor(
-    private rng: Rng,
-    private readonly draw: (rng: Rng, n: number) => Float32Array,
-    readonly mixture?: Mixture,
-  ) {
-    this.classes = mixture?.centers.length;
-    this.fields = sampleFields(this.shape, mixture !== undefined);
-  }
-  next(out: FieldBuffers, n: number, offset = 0): void {
-    const m = this.mixture;
-    const labels = labelField(out);
-    if (labels && !m) throw new Error('this data source has no labels');
-    const x = m ? sampleMixture(m, this.rng, n, labels, offset) : this.draw(this.rng, n);
-    floatField(out, 'x')?.set(x, offset * 2);
-  }
-  getState(): SourceState {
-    return { rng: this.rng.getState() };
-  }
-  setState(s: SourceState): void {
-    this.rng.setState(s.rng);
-  }
-}
 
 /** MNIST or Fashion-MNIST's training split, its test split (loaded when first read) held out. */
 function bundledSource(kind: 'mnist' | 'fashion', rng: Rng): DatasetSource {
@@ -69,17 +40,7 @@ function taskSource(images: DatasetSource, task: Task, filter: Filter | undefine
 export async function openSource(cfg: DataConfig, rng: Rng): Promise<DataSource> {
   switch (cfg.kind) {
     case 'mixture':
-      switch (cfg.name) {
-        case 'ring8':
-          return new GeneratorSource(rng, (r, n) => sampleMixture(RING8, r, n), RING8);
-        case 'grid25':
-          return new GeneratorSource(rng, (r, n) => sampleMixture(GRID25, r, n), GRID25);
-        case 'spiral':
-          return new GeneratorSource(rng, sampleSpiral);
-        case 'moons':
-          return new GeneratorSource(rng, sampleTwoMoons);
-      }
-      break;
+      return mixtureSource(cfg.name, rng);
     case 'mnist':
     case 'fashion':
     case 'images':

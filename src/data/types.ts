@@ -2,7 +2,7 @@
 // checkpoints save. The GAN types name the fields they need ("x", "y", "input", "target", "a", "b").
 import type { RngState } from '../engine/index.js';
 import type { Mixture } from './mixtures.js';
-import type { Dataset } from './datasets.js';
+import type { Dataset } from './dataset.js';
 
 /** Image-to-image tasks made from an image dataset (./tasks.ts). */
 export const TASKS = ['inpaint-bottom', 'downscale2', 'downscale4', 'downscale8', 'edges', 'dilate-unpaired'] as const;

@@ -2,7 +2,6 @@
 // (onnxruntime-node) is wired by ./ort-node.ts, loaded on first use when no other was set; a page
 // sets onnxruntime-web's with setOrtBackend before compiling, so browser bundles never see Node's.
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
-import type { Device } from './device.js';
 
 export type OrtTensor = Tensor;
 export type OrtSession = InferenceSession;
@@ -14,8 +13,8 @@ export interface OrtBackend {
   name: string;
   createSession(model: Uint8Array, options: OrtSessionOptions): Promise<OrtSession>;
   tensor(type: Tensor.Type, data: Tensor.DataType, dims: readonly number[]): OrtTensor;
-  /** The execution providers, in order of preference, that run a program on the device (undefined: not available here). */
-  providers(device: Device): string[] | undefined;
+  /** The execution providers, in order of preference, that run a program on a device (./device.ts; undefined: not available here). */
+  providers(device: string): string[] | undefined;
   /** Writes a compiled model to a file (CompileOptions.saveModelTo): Node only. */
   saveModel?(path: string, bytes: Uint8Array): void;
   /** Profiling (TSGAN_ORT_PROFILE): the trace file prefix, when the environment asks for one. */

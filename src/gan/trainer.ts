@@ -5,22 +5,20 @@
 import * as E from '../engine/index.js';
 import { InputError } from '../errors.js';
 import type { GanConfig } from '../config/schema.js';
-import { openSource, type DataSource, type SourceState } from '../data/source.js';
+import { openSource, type DataSource } from '../data/source.js';
 import { appendLine } from '../run/atomic.js';
-import type { Checkpoint } from '../run/checkpoint.js';
 import { writeCheckpoint } from '../run/checkpoint.js';
 import { RunDir } from '../run/rundir.js';
-import { buildRecipe, type DataInfo } from './registry.js';
+import { buildRecipe } from './registry.js';
 import type { GanRecipe } from './recipe.js';
 import { writeLossPlot, writeSamplePicture, writeTranslationPicture } from './artifacts.js';
 import { compileSampler, compileTranslator, cyclingLabels, drawSamples, translateAll } from './sampler.js';
 import { sampleMixture } from '../data/mixtures.js';
 import { heldOutPairs } from '../data/heldout.js';
-import { buildTrainStep, STEP_INPUTS, STEP_METRICS, type BuiltStep, type StepConfig, type StepInput } from './step.js';
+import type { BuiltStep } from './step.js';
+import { dataInfo, runRngs, TrainingSession } from './session.js';
 
-/** Sub-streams of the run's seed, one per purpose, so adding draws to one never shifts another. */
-/** `perStep`: uniform draws once per training step (the video GAN's frame picks, dropout masks). */
-export const RNG_STREAMS = { init: 1, data: 2, noise: 3, penalty: 4, perStep: 5 } as const;
+export { RNG_STREAMS, dataInfo, stepConfig } from './session.js';
 /** The fixed noise of the sample grids: derived from the seed afresh, never advanced by training. */
 const PREVIEW_STREAM = 6;
 
@@ -45,42 +43,38 @@ export interface TrainOptions {
   log?: (msg: string) => void;
 }
 
-export function stepConfig(cfg: GanConfig): StepConfig {
-  const t = cfg.train;
-  const opt = (lr: number) => ({ kind: t.optimizer, lr, beta1: t.beta1, beta2: t.beta2, alpha: t.rmsAlpha, clipNorm: t.clipNorm || undefined });
-  return {
-    batch: t.batch,
-    loss: t.loss,
-    dSteps: t.dSteps,
-    realLabel: t.realLabel,
-    gpWeight: t.gpWeight,
-    r1Gamma: t.r1Gamma,
-    weightClip: t.weightClip || (t.loss === 'wgan' ? 0.01 : 0),
-    emaDecay: t.emaDecay,
-    diffAugment: t.diffAugment,
-    optG: opt(t.lrG),
-    optD: opt(t.lrD),
-  };
-}
-
 export class Trainer {
   private stopRequested = false;
-  private programs = new Map<number, E.Program>();
   private previewZ: Float32Array;
 
   private constructor(
-    readonly cfg: GanConfig,
+    readonly session: TrainingSession,
     readonly run: RunDir,
-    readonly source: DataSource,
-    readonly recipe: GanRecipe,
-    readonly built: BuiltStep,
-    readonly store: E.StateStore,
-    private readonly rngs: Record<keyof typeof RNG_STREAMS, E.Rng>,
-    public step: number,
-    private readonly device: E.Device,
   ) {
-    const latent = recipe.sampler?.latent.reduce((a, b) => a * b, 1) ?? 0;
-    this.previewZ = new E.Rng(cfg.seed).fork(PREVIEW_STREAM).normal(this.previewCount() * latent);
+    const latent = session.recipe.sampler?.latent.reduce((a, b) => a * b, 1) ?? 0;
+    this.previewZ = new E.Rng(session.cfg.seed).fork(PREVIEW_STREAM).normal(this.previewCount() * latent);
+  }
+
+  get cfg(): GanConfig {
+    return this.session.cfg;
+  }
+  get source(): DataSource {
+    return this.session.source;
+  }
+  get recipe(): GanRecipe {
+    return this.session.recipe;
+  }
+  get built(): BuiltStep {
+    return this.session.built;
+  }
+  get store(): E.StateStore {
+    return this.session.store;
+  }
+  get step(): number {
+    return this.session.step;
+  }
+  private get device(): E.Device {
+    return this.session.device;
   }
 
   /**
@@ -90,38 +84,27 @@ export class Trainer {
   static async open(cfg: GanConfig, dir: string, opts: { resume?: boolean; log?: (m: string) => void; device?: E.Device } = {}): Promise<Trainer> {
     const run = new RunDir(dir);
     const log = opts.log ?? (() => {});
-    const root = new E.Rng(cfg.seed);
-    const rngs = Object.fromEntries(Object.entries(RNG_STREAMS).map(([k, salt]) => [k, root.fork(salt)])) as Record<keyof typeof RNG_STREAMS, E.Rng>;
+    const rngs = runRngs(cfg.seed);
     const source = await openSource(cfg.data, rngs.data);
     for (const note of source.notes ?? []) log(note);
     const device = opts.device ?? cfg.train.device ?? E.defaultDevice();
     if (device !== 'cpu') await E.Program.checkDevice(device);
-    const recipe = buildRecipe(cfg.model, dataInfo(cfg, source));
-    const built = buildTrainStep(recipe, source.fields, stepConfig(cfg));
-    const store = new E.StateStore();
-    let step = 0;
+    const session = new TrainingSession(cfg, source, rngs, device);
     const found = opts.resume ? run.latestGoodCheckpoint(log) : undefined;
     if (found) {
-      restore(found.checkpoint, store, rngs, source);
-      step = found.step;
-      run.truncateMetrics(step);
-      log(`resuming from ${found.path} (step ${step})`);
+      session.restore(found.checkpoint);
+      run.truncateMetrics(found.step);
+      log(`resuming from ${found.path} (step ${found.step})`);
     } else {
       if (opts.resume && run.checkpointSteps().length > 0) throw new InputError(`run ${dir} has no usable checkpoint to resume from`);
       if (!opts.resume && run.hasRun()) {
         throw new InputError(`run directory ${dir} already holds a run; pass --resume to continue it or choose another --out`);
       }
-      // The networks' parameters first, in the order their modules declare them; then the rest of
-      // the step's state (optimizer moments) as the step declared it.
-      const emaStates = new Set(built.emaPairs.map(([e]) => e));
-      const state = [...recipe.G.allParams(), ...recipe.D.allParams(), ...built.trace.declared().filter((d) => !emaStates.has(d.name))];
-      E.initState(store, state, rngs.init);
-      // The weight average starts as a copy of the weights.
-      for (const [e, p] of built.emaPairs) store.set(e, store.floats(p).slice(), store.get(p).shape);
+      session.initialize();
       run.truncateMetrics(0);
     }
     run.writeConfig(cfg);
-    return new Trainer(cfg, run, source, recipe, built, store, rngs, step, device);
+    return new Trainer(session, run);
   }
 
   /** Asks the loop to stop after the current call and write a checkpoint. */
@@ -129,67 +112,9 @@ export class Trainer {
     this.stopRequested = true;
   }
 
-  /** The step program repeated `steps` times per call; every input (data, noise, learning rates) is per step. */
-  private async program(steps: number): Promise<E.Program> {
-    let p = this.programs.get(steps);
-    if (!p) {
-      const perStep = E.programInputs(this.built.spec).map((i) => i.name);
-      p = await E.Program.compile(this.built.spec, this.store, { loop: { steps, perStep }, device: this.device });
-      this.programs.set(steps, p);
-    }
-    return p;
-  }
-
-  private learningRates(step: number): { lrG: number; lrD: number } {
-    const t = this.cfg.train;
-    if (t.lrSchedule === 'constant') return { lrG: t.lrG, lrD: t.lrD };
-    const f = Math.max(t.lrFinal, 1 - (1 - t.lrFinal) * (step / t.steps));
-    return { lrG: t.lrG * f, lrD: t.lrD * f };
-  }
-
-  /** Feeds for `n` steps, drawn step by step so any split into calls draws the same numbers. */
-  private feeds(n: number, prog: E.Program): Record<string, E.Feed> {
-    const { batch, dSteps } = this.cfg.train;
-    const inputs = this.built.inputs;
-    const sizeOf = (i: StepInput) => i.shape.reduce((a, b) => a * b, 1) * (i.perSample ? batch : 1);
-    // Per-sample inputs hold [n, dSteps, batch, ...shape]; per-step ones [n, ...shape].
-    const buffers = new Map(inputs.map((i) => [i.name, i.dtype === 'int64' ? new BigInt64Array(n * (i.perSample ? dSteps : 1) * sizeOf(i)) : new Float32Array(n * (i.perSample ? dSteps : 1) * sizeOf(i))]));
-    const floats = (i: StepInput) => buffers.get(i.name) as Float32Array;
-    const dataInputs = inputs.filter((i) => i.spec.from === 'data');
-    for (let s = 0; s < n; s++) {
-      for (let d = 0; d < dSteps; d++) {
-        const k = s * dSteps + d;
-        // One draw of every data field the type needs, then noise, labels and penalty weights.
-        this.source.next(Object.fromEntries(dataInputs.map((i) => [(i.spec as { field: string }).field, buffers.get(i.name)!])), batch, k * batch);
-        for (const i of inputs) {
-          const at = k * sizeOf(i);
-          if (i.spec.from === 'normal') this.rngs.noise.fillNormal(floats(i).subarray(at, at + sizeOf(i)));
-          else if (i.spec.from === 'label') {
-            const labels = buffers.get(i.name) as BigInt64Array;
-            for (let j = at; j < at + batch; j++) labels[j] = BigInt(this.rngs.noise.int(i.spec.classes));
-          } else if (i.spec.from === 'penalty') this.rngs.penalty.fillUniform(floats(i).subarray(at, at + sizeOf(i)));
-        }
-      }
-      for (const i of inputs) if (!i.perSample) this.rngs.perStep.fillUniform(floats(i).subarray(s * sizeOf(i), (s + 1) * sizeOf(i)));
-    }
-    // The schedule is evaluated at every step, so how steps are grouped into calls never matters.
-    const lrG = new Float32Array(n);
-    const lrD = new Float32Array(n);
-    for (let s = 0; s < n; s++) ({ lrG: lrG[s], lrD: lrD[s] } = this.learningRates(this.step + s));
-    const feeds: Record<string, E.Feed> = { ...Object.fromEntries(buffers), [STEP_INPUTS.lrG]: lrG, [STEP_INPUTS.lrD]: lrD };
-    // An input the graph never reads (a data field only some settings use) is not the program's.
-    for (const name of Object.keys(feeds)) if (!prog.inputs.some((i) => i.name === name)) delete feeds[name];
-    return feeds;
-  }
-
   checkpoint(): string {
     const path = this.run.checkpointPath(this.step);
-    const tensors = this.store.snapshot();
-    const meta = {
-      rngs: Object.fromEntries(Object.entries(this.rngs).map(([k, r]) => [k, r.getState()])),
-      source: this.source.getState(),
-    };
-    writeCheckpoint(path, { step: this.step, meta, tensors });
+    writeCheckpoint(path, this.session.checkpoint());
     this.run.pruneCheckpoints(this.cfg.train.keepCheckpoints);
     return path;
   }
@@ -238,27 +163,21 @@ export class Trainer {
     let stoppedBy: StopReason = 'steps';
     const crossed = (every: number, before: number, after: number) => Math.floor(after / every) > Math.floor(before / every);
     while (this.step < total) {
-      const n = Math.min(K, total - this.step);
-      const prog = await this.program(n);
-      const out = await prog.run(this.feeds(n, prog));
       const before = this.step;
+      const rows = await this.session.run(Math.min(K, total - this.step));
       const lines: string[] = [];
       let bad: string | undefined;
-      for (let i = 0; i < n; i++) {
-        const row: Record<string, number> = { step: before + i + 1 };
-        for (const m of STEP_METRICS) row[m] = (out[m]!.data as Float32Array)[i]!;
-        const lr = this.learningRates(before + i);
-        row.lr_G = lr.lrG;
-        row.lr_D = lr.lrD;
+      for (const row of rows) {
         if (!bad) for (const m of ['loss_D', 'loss_G'] as const) if (!Number.isFinite(row[m]!)) bad = `${m} is ${row[m]} at step ${row.step}`;
         lines.push(JSON.stringify(row));
       }
       if (bad) {
+        // A non-finite call is not counted: the run stays at the step of its last finite call.
+        this.session.step = before;
         const last = this.run.checkpointSteps().at(-1);
         const keep = last !== undefined ? `the last good checkpoint is ${this.run.checkpointPath(last)}` : 'no checkpoint was written yet';
         return { step: before, stoppedBy: 'nan', message: `training stopped: ${bad}; ${keep}`, stepsPerSecond: 0 };
       }
-      this.step += n;
       appendLine(this.run.metricsPath, lines.join('\n'));
       const elapsedS = (performance.now() - start) / 1000;
       const stepsPerSecond = (this.step - startStep) / Math.max(elapsedS, 1e-9);
@@ -284,25 +203,8 @@ export class Trainer {
   }
 
   async close(): Promise<void> {
-    for (const p of this.programs.values()) await p.release();
-    this.programs.clear();
+    await this.session.close();
   }
-}
-
-function restore(c: Checkpoint, store: E.StateStore, rngs: Record<string, E.Rng>, source: DataSource): void {
-  for (const [name, t] of Object.entries(c.tensors)) store.set(name, t.data, t.shape, t.dtype);
-  const meta = c.meta as { rngs: Record<string, E.RngState>; source: SourceState };
-  for (const [k, r] of Object.entries(rngs)) {
-    const st = meta.rngs?.[k];
-    if (!st) throw new Error(`checkpoint lacks the state of PRNG stream "${k}"`);
-    r.setState(st);
-  }
-  source.setState(meta.source);
-}
-
-/** What the GAN types are told about a config's data. */
-export function dataInfo(cfg: GanConfig, source: DataSource): DataInfo {
-  return { kind: cfg.data.kind, fields: source.fields, shape: source.shape, classes: source.classes, pair: source.pair };
 }
 
 /** A trained run: its config, its type's networks and a store with its latest good checkpoint. */
