@@ -6,7 +6,6 @@ import { InputError } from '../errors.js';
 import { writeClipAnimation, writeSamplePicture, writeTranslationPicture } from '../gan/artifacts.js';
 import { compileSampler, compileScorer, compileTranslator, cyclingLabels, drawRejected, drawSamples, translateAll } from '../gan/sampler.js';
 import { translation, type Direction } from '../gan/recipe.js';
-import { emaName } from '../gan/step.js';
 import type { LoadedRun } from '../gan/trainer.js';
 import { atomicWriteFile } from '../run/atomic.js';
 import { formatCsv } from '../run/csv.js';
@@ -15,11 +14,9 @@ import { readNpy, writeNpy } from '../run/npy.js';
 import type { DataSource } from '../data/source.js';
 import { sampleMixture } from '../data/mixtures.js';
 import { TSGAN_VERSION } from '../version.js';
+import { bakedOnnx, generatorOnnx, useEma, type ExportMetadata } from '../gan/export.js';
 
-/** Whether to read the moving-average weights: asked for and kept by the run. */
-export function useEma(store: E.StateStore, wanted: boolean): boolean {
-  return wanted && store.names().some((n) => n.endsWith('/ema'));
-}
+export { useEma, type ExportMetadata } from '../gan/export.js';
 
 /** Maps generated vectors back to the data's own scale (CSV columns were standardised). */
 export function toDataScale(x: Float32Array, source: DataSource): Float32Array {
@@ -190,81 +187,17 @@ export async function sampleToFile(r0: LoadedRun, count: number, out: string, o:
   return { shape };
 }
 
-export interface ExportMetadata {
-  producer: string;
-  latent_shape: string;
-  output_shape: string;
-  value_range: string;
-  [key: string]: string;
-}
-
-/** For image generators, the sample's channels and size beside output_shape: image_channels "3", image_size "64x64" (height x width). */
-function imageShape(kind: string, output: number[]): Record<string, string> {
-  if (kind !== 'image') return {};
-  const [c, h, w] = output;
-  return { image_channels: String(c), image_size: `${h}x${w}` };
-}
-
 /** The generator alone (weights baked in, eval mode, symbolic batch): input "z" (and "y" labels for class-aware types), output "x". */
 export async function exportGenerator(r: LoadedRun, out: string, ema: boolean, direction: Direction = 'a2b'): Promise<ExportMetadata> {
   OUTPUT_FILES.onnx(out);
-  const averaged = useEma(r.store, ema);
-  const trace = new E.StateTrace(false, averaged ? emaName : undefined);
-  const type = r.recipe.type;
-  const common = { data: JSON.stringify(r.cfg.data), step: String(r.step), weights: averaged ? 'exponential moving average' : 'raw' };
-  const t = r.recipe.translator;
-  if (t) {
-    const y = translation(type, t, direction)(E.input('x', [1, ...t.input]), trace);
-    const meta: ExportMetadata = {
-      producer: `tsgan ${TSGAN_VERSION}`,
-      gan_type: type,
-      direction,
-      latent_shape: '',
-      input_shape: t.input.join(','),
-      output_shape: t.output.join(','),
-      io: 'x: float32 [batch, ...input_shape] -> y: float32 [batch, ...output_shape], NCHW',
-      value_range: '[-1, 1]',
-      ...common,
-    };
-    writeOnnx(out, { y }, meta, r.store);
-    return meta;
-  }
-  const s = r.recipe.sampler!;
-  const z = E.input('z', [1, ...s.latent]);
-  const labels = s.labels;
-  const x = s.sample(z, labels ? E.input('y', [1], 'int64') : undefined, trace);
-  const st = r.source.standardization;
-  const meta: ExportMetadata = {
-    producer: `tsgan ${TSGAN_VERSION}`,
-    latent_shape: s.latent.join(','),
-    latent_distribution: 'standard normal',
-    gan_type: type,
-    output_shape: s.output.join(','),
-    output_layout: r.source.kind === 'image' ? 'NCHW' : 'ND',
-    ...imageShape(r.source.kind, s.output),
-    value_range: s.range,
-    ...common,
-    ...s.metadata,
-  };
-  if (labels) {
-    meta.label_input = `y: int64 [batch], 0..${labels.classes - 1} (${labels.meaning === 'code' ? 'the categorical code' : 'the class'})`;
-    const names = r.source.dataset?.classNames;
-    if (names && labels.meaning === 'class') meta.class_names = JSON.stringify(names);
-  }
-  if (st) meta.standardization = JSON.stringify({ columns: st.header, mean: st.mean, std: st.std, note: 'data = x * std + mean' });
-  if (s.rejection) meta.rejection = 'the run samples with discriminator rejection (model.rejection "drs"); this model is G alone and keeps every sample';
-  writeOnnx(out, { x }, meta, r.store);
+  const { bytes, meta } = generatorOnnx(r, ema, direction, TSGAN_VERSION);
+  atomicWriteFile(out, bytes);
   return meta;
 }
 
 /** Lowers an inference graph with the store's weights baked in and a symbolic batch, and writes it (atomically). */
 export function writeOnnx(out: string, outputs: Record<string, E.Tensor>, meta: Record<string, string>, store: E.StateStore, graphName = 'generator'): void {
-  const model = E.lower(
-    { outputs, metadata: meta, graphName },
-    { dynamicBatch: true, producerVersion: TSGAN_VERSION, constants: (name) => (store.has(name) ? { data: store.floats(name), shape: store.get(name).shape } : undefined) },
-  );
-  if (model.stateInputs.length > 0) throw new Error(`export left state unbaked: ${model.stateInputs.map((s) => s.name).join(', ')}`);
-  atomicWriteFile(out, model.bytes);
+  atomicWriteFile(out, bakedOnnx(outputs, meta, store, TSGAN_VERSION, graphName));
 }
 
 export interface TranslateFileOptions {
