@@ -244,12 +244,15 @@ export class Trainer {
       const before = this.step;
       const lines: string[] = [];
       let bad: string | undefined;
+      // When the call ended (seconds since the epoch), on each of its rows: steps/s for the studio.
+      const time = Date.now() / 1000;
       for (let i = 0; i < n; i++) {
         const row: Record<string, number> = { step: before + i + 1 };
         for (const m of STEP_METRICS) row[m] = (out[m]!.data as Float32Array)[i]!;
         const lr = this.learningRates(before + i);
         row.lr_G = lr.lrG;
         row.lr_D = lr.lrD;
+        row.time = time;
         if (!bad) for (const m of ['loss_D', 'loss_G'] as const) if (!Number.isFinite(row[m]!)) bad = `${m} is ${row[m]} at step ${row.step}`;
         lines.push(JSON.stringify(row));
       }
