@@ -1,7 +1,8 @@
 // Metrics downsampled for drawing: consecutive rows grouped into buckets, each keeping its last
 // step, its row count and per column the mean, min and max of its finite values. The server sends
 // at most ~2,000 buckets a series, so a run of 100,000 steps draws as fast as one of 2,000; the
-// page merges neighbouring buckets as live rows arrive, which keeps means exact (weighted by count).
+// page merges neighbouring buckets as live rows arrive, weighting means by row count (exact
+// wherever a column has a value on every row, as the trainer's columns do).
 // No Node imports: the web app uses this file too.
 
 export interface ColumnBuckets {
@@ -105,7 +106,6 @@ export function shrinkBuckets(b: Buckets, target: number): void {
           continue;
         }
         const [ma, mc] = [col.mean[a]!, col.mean[c]!];
-        // The mean of the rows with a value; a bucket's rows all have the column or none do.
         mean.push(ma === null ? mc : mc === null ? ma : (ma * b.n[a]! + mc * b.n[c]!) / (b.n[a]! + b.n[c]!));
         min.push(pickFinite(col.min[a]!, col.min[c]!, Math.min));
         max.push(pickFinite(col.max[a]!, col.max[c]!, Math.max));
