@@ -107,7 +107,8 @@ export function summarize(root: string, dir: string, child?: { running: boolean;
   let status: RunStatus;
   if (child?.running) status = 'running';
   else if (child?.failed) status = 'failed';
-  else if (Date.now() - mtime(run.metricsPath) < ACTIVE_MS && step < total) status = 'active';
+  // Written to lately by another process (a child of this server that ended is not one).
+  else if (!child && Date.now() - mtime(run.metricsPath) < ACTIVE_MS && step < total) status = 'active';
   else status = step >= total && total > 0 ? 'done' : 'stopped';
   return {
     id: runId(root, dir),

@@ -22,6 +22,11 @@ export function App() {
   const [smoothing, setSmoothing] = useState(0.6);
   useEffect(() => void api.runs().then((r) => setPresets(r.presets), () => {}), []);
   useEffect(() => {
+    const follow = () => setSelected(fromHash());
+    addEventListener('hashchange', follow);
+    return () => removeEventListener('hashchange', follow);
+  }, []);
+  useEffect(() => {
     history.replaceState(null, '', selected.length ? `#runs=${selected.map(encodeURIComponent).join(',')}` : location.pathname + location.search);
   }, [selected]);
   // With nothing chosen, show the newest run.
