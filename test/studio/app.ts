@@ -1,4 +1,5 @@
-// The studio tests serve the built app (dist/app): built here when missing or older than web/.
+// The studio tests serve the built app (dist/app): built here when missing or older than web/;
+// the browser they drive is Debian's chromium.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +7,8 @@ import { APP_DIR } from '../../src/studio/server.js';
 
 const newest = (dir: string): number =>
   Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+
+export const CHROMIUM = '/usr/bin/chromium';
 
 export function ensureApp(): string {
   const index = join(APP_DIR, 'index.html');

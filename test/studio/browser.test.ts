@@ -10,15 +10,14 @@ import { RunDir } from '../../src/run/rundir.js';
 import type { RunDetail, RunSummary } from '../../src/studio/protocol.js';
 import { startStudio, type Studio } from '../../src/studio/server.js';
 import { tempDir } from '../tempdir.js';
-import { ensureApp } from './app.js';
+import { CHROMIUM, ensureApp } from './app.js';
 import { writeSyntheticRun } from './synthetic.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`test/studio/browser.test.ts skipped: no ${CHROMIUM} (scripts/system-deps.sh installs Debian's chromium)`);
 
 /** Pixels of a PNG within `tol` of an RGB colour in every channel. */
-export function countColour(png: Buffer, [r, g, b]: [number, number, number], tol = 40): number {
+function countColour(png: Buffer, [r, g, b]: [number, number, number], tol = 40): number {
   const img = PNG.sync.read(png);
   let n = 0;
   for (let i = 0; i < img.data.length; i += 4) {
