@@ -29,6 +29,31 @@ async function load(page: Page, url: string, ready: string): Promise<{ fcp: numb
   }));
 }
 
+const latencyText = (xs: number[]) => `median ${median(xs)} ms, p90 ${pct(xs, 0.9)} ms, max ${Math.max(...xs)} ms (${xs.length} lines)`;
+
+/** Appends 30 rows to a run's log, one every 200 ms, and gives the ms until the page showed each one's step. */
+async function liveLatency(page: Page, url: string, dir: string, id: string, last: number): Promise<number[]> {
+  await load(page, url, stepShown(id, last));
+  await page.evaluate((run) => {
+    const w = window as unknown as { seen: Record<number, number> };
+    w.seen = {};
+    new MutationObserver(() => {
+      const m = /step (\d+)/.exec(document.querySelector(`[data-testid=step][data-run="${run}"]`)?.textContent ?? '');
+      if (m) w.seen[Number(m[1])] ??= Date.now();
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  }, id);
+  const rng = new Rng(7);
+  const latency: number[] = [];
+  for (let step = last + 1; step <= last + 30; step++) {
+    const wrote = Date.now();
+    appendFileSync(join(dir, 'metrics.jsonl'), `${metricsRow(step, rng, wrote / 1000)}\n`);
+    const seen = await page.waitForFunction((s) => (window as unknown as { seen: Record<number, number> }).seen[s], step, { timeout: 10_000 });
+    latency.push(((await seen.jsonValue()) as number) - wrote);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return latency;
+}
+
 const stepShown = (id: string, step: number) => `document.querySelector('[data-testid=step][data-run="${id}"]')?.textContent?.includes('step ${step} ')`;
 const chartDrawn = `!!document.querySelector('[data-testid=chart-losses] canvas')`;
 
@@ -55,26 +80,12 @@ async function main() {
     const bytes = (await (await fetch(`http://127.0.0.1:${studio.port}/api/run/metrics?run=zz-long`)).arrayBuffer()).byteLength;
     console.log(`  /api/run/metrics (warm) ${(performance.now() - t0).toFixed(0)} ms, ${(bytes / 1024).toFixed(0)} KiB`);
 
-    // Live: append one row at a time; the page records when its step appears.
-    await load(page, `${studio.url}#runs=zz-live`, stepShown('zz-live', 100));
-    await page.evaluate(() => {
-      const w = window as unknown as { seen: Record<number, number> };
-      w.seen = {};
-      new MutationObserver(() => {
-        const m = /step (\d+)/.exec(document.querySelector('[data-testid=step][data-run="zz-live"]')?.textContent ?? '');
-        if (m) w.seen[Number(m[1])] ??= Date.now();
-      }).observe(document.body, { subtree: true, childList: true, characterData: true });
-    });
-    const rng = new Rng(7);
-    const latency: number[] = [];
-    for (let step = 101; step <= 130; step++) {
-      const wrote = Date.now();
-      appendFileSync(join(runs, 'zz-live', 'metrics.jsonl'), `${metricsRow(step, rng, wrote / 1000)}\n`);
-      const seen = await page.waitForFunction((s) => (window as unknown as { seen: Record<number, number> }).seen[s], step, { timeout: 10_000 });
-      latency.push(((await seen.jsonValue()) as number) - wrote);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    console.log(`update latency (line written -> step shown): median ${median(latency)} ms, p90 ${pct(latency, 0.9)} ms, max ${Math.max(...latency)} ms (${latency.length} lines)`);
+    // Live: append one row at a time; the page records when its step appears. Then the same with
+    // the 100,000-line run shown (the page merges buckets as rows arrive).
+    const live = await liveLatency(page, `${studio.url}#runs=zz-live`, join(runs, 'zz-live'), 'zz-live', 100);
+    console.log(`update latency (line written -> step shown): ${latencyText(live)}`);
+    const longLive = await liveLatency(page, `${studio.url}#runs=zz-long`, join(runs, 'zz-long'), 'zz-long', 100_000);
+    console.log(`  with the 100,000-line run shown: ${latencyText(longLive)}`);
   } finally {
     await browser.close();
     await studio.close();
