@@ -3,10 +3,11 @@
 // which `gan train` finishes its current call of steps, writes a checkpoint and exits (143);
 // resume is `gan train --out DIR --resume`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { InputError } from '../errors.js';
 
 /** The `gan` command's entry beside this module: dist/cli/entry.js, or src/cli/entry.ts run with tsx. */
 export function ganCommand(): string[] {
@@ -57,6 +58,18 @@ export class Jobs {
     const job = this.spawn(id, ['train', '--config', file, '--out', dir, '--no-progress', ...stepsArg(steps)]);
     void job.exited.then(() => rmSync(tmp, { recursive: true, force: true }));
     return job;
+  }
+
+  /**
+   * Waits until the child has opened its run (config.json written: data and networks built) and
+   * resolves, or rejects with its last message when it exits before (a data folder it cannot read).
+   */
+  async opened(job: Job, dir: string, timeoutMs = 120_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (job.running && !existsSync(join(dir, 'config.json')) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    if (!job.running && !existsSync(join(dir, 'config.json'))) {
+      throw new InputError(job.log.filter((l) => l.trim()).at(-1)?.replace(/^gan: /, '') ?? `gan train exited with code ${job.exitCode} before opening the run`);
+    }
   }
 
   /** `gan train --out DIR --resume`: continues from the run's last good checkpoint. */

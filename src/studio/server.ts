@@ -154,7 +154,7 @@ export async function startStudio(o: StudioOptions): Promise<Studio> {
   app.post('/api/runs/start', async (req, reply) => {
     try {
       const s = checkStart(req.body, root, o.data ?? []);
-      jobs.startNew(s.id, s.dir, s.config, s.steps);
+      await jobs.opened(jobs.startNew(s.id, s.dir, s.config, s.steps), s.dir);
       return { id: s.id };
     } catch (e) {
       return refuse(reply, e);

@@ -95,6 +95,16 @@ describe.skipIf(!haveChromium)('the dashboard in chromium', () => {
     expect(await shownStep('ring8-b')).toBe(2000);
   });
 
+  it('a config with problems, typed into the page, gets them shown and starts nothing', async () => {
+    await page.locator('[data-testid=new-run] input').first().fill('typo');
+    await page.locator('[data-testid=new-run] textarea').fill('preset: ring8\ntrain: { lrG: -1, stepz: 3 }');
+    await page.locator('[data-testid=new-run] button[type=submit]').click();
+    expect(await page.locator('[data-testid=start-error]').textContent({ timeout: 10_000 })).toBe(
+      'config the config given has 2 problems:\n  "train.lrG": must be > 0, got -1\n  unknown key "train.stepz"',
+    );
+    expect(existsSync(join(runs, 'typo'))).toBe(false);
+  });
+
   it('follows a live gan train child; stop writes a checkpoint and resume continues from it', async () => {
     const config = 'preset: ring8\ntrain: { stepsPerRun: 8, sampleEvery: 64, checkpointEvery: 100000 }';
     expect(await api('/api/runs/start', { name: 'live', config, steps: 100_000 })).toEqual({ id: 'live' });
@@ -109,6 +119,8 @@ describe.skipIf(!haveChromium)('the dashboard in chromium', () => {
       return s >= first + 24 ? s : undefined;
     });
     expect(later).toBeGreaterThan(first);
+    // Steps/s, from the rows' times, is drawn in its colour.
+    await until('the steps/s line', async () => (countColour(await page.locator('[data-testid=chart-speed] canvas').screenshot(), [23, 190, 207], 30) > 100 ? true : undefined));
     await until('a sample grid of the live run', async () => ((await page.locator('[data-testid=sample-grid]').count()) ? true : undefined));
 
     expect(await api('/api/run/stop?run=live', {})).toEqual({ id: 'live', stopping: true });

@@ -258,6 +258,13 @@ describe('the server over HTTP', () => {
     expect([stop.status, JSON.parse(stop.body)]).toEqual([409, { error: 'run ring8-a is not being trained by this studio' }]);
   });
 
+  it('a config the child cannot open (a missing data folder) is answered with gan train\'s message', async () => {
+    const body = JSON.stringify({ name: 'nodata', config: `data: { kind: images, path: ${join(runs, 'no-such-folder')} }\nmodel: { kind: dcgan }` });
+    const r = await raw(local.port, '/api/runs/start', {}, 'POST', body);
+    expect([r.status, JSON.parse(r.body)]).toEqual([400, { error: `image folder ${join(runs, 'no-such-folder')} cannot be read: no such folder` }]);
+    expect(existsSync(join(runs, 'nodata', 'config.json'))).toBe(false);
+  });
+
   it('refuses to start without the built app, saying how to build it', async () => {
     await expect(startStudio({ runs, appDir: join(runs, 'no-app') })).rejects.toThrow(`the studio's web app is not built (no ${join(runs, 'no-app', 'index.html')}): run npm run build`);
   });
