@@ -95,6 +95,21 @@ describe.skipIf(!haveChromium)('the dashboard in chromium', () => {
     expect(await shownStep('ring8-b')).toBe(2000);
   });
 
+  it('bound to 0.0.0.0: the page works from the printed address (token, then cookie) and not without it', async () => {
+    const open = await startStudio({ runs, host: '0.0.0.0', port: 0 });
+    try {
+      const other = await browser.newPage();
+      const bare = await other.goto(`http://127.0.0.1:${open.port}/`);
+      expect(bare!.status()).toBe(401);
+      await other.goto(`${open.url}#runs=ring8-a`);
+      await other.locator('[data-run="ring8-b"]').waitFor();
+      await until('curves through the cookie', async () => ((await other.locator('[data-testid=chart-losses] canvas').count()) ? true : undefined));
+      await other.close();
+    } finally {
+      await open.close();
+    }
+  });
+
   it('a config with problems, typed into the page, gets them shown and starts nothing', async () => {
     await page.locator('[data-testid=new-run] input').first().fill('typo');
     await page.locator('[data-testid=new-run] textarea').fill('preset: ring8\ntrain: { lrG: -1, stepz: 3 }');
