@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { startStudio } from '../studio/server.js';
+import { untilStopSignal } from './signals.js';
 
 interface StudioFlags {
   runs: string;
@@ -21,14 +22,9 @@ const collect = (v: string, previous: string[] = []) => [...previous, v];
 async function studio(f: StudioFlags): Promise<number> {
   const s = await startStudio({ runs: f.runs, host: f.host, port: f.port, data: f.data });
   process.stderr.write(`tsgan studio: ${s.url}\n  runs folder ${f.runs}${s.token ? `\n  bound to ${f.host}: every request needs the token (in the address above)` : ''}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (sig: NodeJS.Signals) => {
-      process.stderr.write(`${sig}: stopping the trainings started here (with checkpoints) and the server\n`);
-      void s.close().then(resolve);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  const sig = await untilStopSignal();
+  process.stderr.write(`${sig}: stopping the trainings started here (with checkpoints) and the server\n`);
+  await s.close();
   return 0;
 }
 
