@@ -53,6 +53,13 @@ export function Charts({ ids, metrics, log, smoothing }: Props) {
             });
           });
         });
+        if (lines.length === 0 && Object.keys(metrics).length > 0) {
+          return (
+            <p key={c.id} class="muted chart-empty">
+              {c.title}: not in these runs' metrics{c.id === 'speed' ? ' (logged before the trainer recorded each call\'s time)' : ''}.
+            </p>
+          );
+        }
         return <Chart key={c.id} testId={`chart-${c.id}`} title={c.title} lines={lines} log={log} version={version} />;
       })}
     </div>
