@@ -37,13 +37,17 @@ export class Live {
     readonly root: string,
     private readonly jobs: Jobs,
     private readonly pollMs = 1000,
+    /** False: polling alone (as where fs.watch is missing or misses events). */
+    private readonly useWatch = true,
   ) {}
 
   start(): void {
     this.refreshList();
     try {
-      this.fsWatcher = watch(this.root, { recursive: true }, () => this.soon());
-      this.fsWatcher.on('error', () => this.fsWatcher?.close());
+      if (this.useWatch) {
+        this.fsWatcher = watch(this.root, { recursive: true }, () => this.soon());
+        this.fsWatcher.on('error', () => this.fsWatcher?.close());
+      }
     } catch {
       // no recursive watch here: polling alone
     }

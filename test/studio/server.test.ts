@@ -5,6 +5,8 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendBuckets, bucketize, bucketSize, shrinkBuckets } from '../../src/studio/buckets.js';
+import { Jobs } from '../../src/studio/jobs.js';
+import { Live } from '../../src/studio/live.js';
 import { MetricsLog, STEPS_PER_S } from '../../src/studio/metrics.js';
 import { PathRefused, resolveInside } from '../../src/studio/paths.js';
 import { checkStart } from '../../src/studio/start.js';
@@ -81,6 +83,29 @@ describe('metrics log', () => {
     expect(log.refresh()).toEqual({ reset: true, added: 2 });
     expect(log.step).toEqual([1, 2]);
     expect(log.generation).toBe(generation + 1);
+  });
+});
+
+describe('live updates', () => {
+  it('without fs.watch, polling alone brings the new rows and the changed list', async () => {
+    const root = tempDir('studio');
+    writeSyntheticRun(join(root, 'r'), { steps: 10, total: 100 });
+    const live = new Live(root, new Jobs(), 100, false);
+    live.start();
+    try {
+      const events: [string, unknown][] = [];
+      const off = live.onRun('r', 10, (event, data) => events.push([event, data]));
+      appendFileSync(join(root, 'r', 'metrics.jsonl'), `${row(11, 2e9, 0.5)}\n${row(12, 2e9, 0.75)}\n`);
+      const started = Date.now();
+      while (!events.some(([e]) => e === 'rows') && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 20));
+      const rows = events.find(([e]) => e === 'rows')![1] as MetricsMessage;
+      expect(rows).toMatchObject({ from: 10, rows: 12, buckets: { step: [11, 12], n: [1, 1] } });
+      expect(rows.buckets.cols.loss_D!.mean).toEqual([0.5, 0.75]);
+      expect(live.summary('r')!.step).toBe(12);
+      off();
+    } finally {
+      live.close();
+    }
   });
 });
 
