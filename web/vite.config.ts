@@ -1,5 +1,6 @@
 // Builds the browser side of tsgan (the studio dashboard, in-page training, the tsgan/web example)
-// into dist/studio, which the package ships, so `gan studio` serves it without a build step.
+// into dist/app, which the package ships, so `gan studio` serves it without a build step (not
+// dist/studio: tsc writes the studio's server, src/studio, there). JSX is preact's (web/tsconfig.json).
 // Every top-level web/*.html is a page of its own.
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,7 +20,7 @@ const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-E
 export default defineConfig({
   root,
   base: './',
-  build: { outDir: join(root, '..', 'dist', 'studio'), emptyOutDir: true, rollupOptions: { input: pages } },
+  build: { outDir: join(root, '..', 'dist', 'app'), emptyOutDir: true, rollupOptions: { input: pages } },
   server: { headers: isolation },
   preview: { headers: isolation },
 });

@@ -16,6 +16,7 @@ import { GraphBuildError } from '../engine/index.js';
 import type { Direction } from '../gan/recipe.js';
 import { TSGAN_VERSION } from '../version.js';
 import { addSweepCommands } from './sweep.js';
+import { addStudioCommand } from './studio.js';
 import { checkDeviceOps, formatDeviceReport } from '../api/device-check.js';
 
 /** A usage mistake on the command line (exit code 2). */
@@ -264,6 +265,7 @@ export function buildCli(): Command {
     });
 
   addSweepCommands(program);
+  addStudioCommand(program);
   program.version(TSGAN_VERSION);
   return program;
 }

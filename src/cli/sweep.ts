@@ -5,6 +5,7 @@ import { readSweep } from '../sweep/spec.js';
 import { runSweepLocally } from '../sweep/local.js';
 import { enqueueSweep, startWorker, waitForSweep } from '../sweep/queue.js';
 import { writeReport } from '../sweep/report.js';
+import { untilStopSignal } from './signals.js';
 
 const count = (name: string) => (v: string) => {
   const n = Number(v);
@@ -58,14 +59,9 @@ interface WorkerFlags {
 async function worker(f: WorkerFlags): Promise<number> {
   const w = await startWorker(f.queue, { concurrency: f.concurrency, runs: f.runs, lockSeconds: f.lockSeconds, log: say });
   say(`worker on ${f.queue}: taking up to ${f.concurrency} trial(s) at a time`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      say('worker stopping after its current trials');
-      void w.close().then(resolve);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilStopSignal();
+  say('worker stopping after its current trials');
+  await w.close();
   return 0;
 }
 

@@ -67,6 +67,8 @@ describe('trainer', () => {
     expect(rows[0]!.lr_G).toBeCloseTo(1e-3, 9);
     expect(rows[19]!.lr_G).toBeCloseTo(1e-3 * (1 - 0.98 * (19 / 20)), 9); // linear decay towards lrFinal 0.02
     expect(rows.every((x) => x.d_real! > 0 && x.d_real! < 1)).toBe(true);
+    // When each call of steps ended, in seconds since the epoch (the studio's steps/s).
+    expect(rows.every((x) => Math.abs(x.time! - Date.now() / 1000) < 600 && x.time! >= rows[0]!.time!)).toBe(true);
     expect(existsSync(join(dir, 'checkpoints', 'step-00000020.ckpt'))).toBe(true);
     expect(existsSync(join(dir, 'samples', 'step-00000020.png'))).toBe(true);
     expect(existsSync(join(dir, 'loss.png'))).toBe(true);
