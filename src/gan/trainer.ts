@@ -47,7 +47,7 @@ export interface TrainOptions {
 
 export function stepConfig(cfg: GanConfig): StepConfig {
   const t = cfg.train;
-  const opt = (lr: number) => ({ kind: t.optimizer, lr, beta1: t.beta1, beta2: t.beta2, alpha: t.rmsAlpha, clipNorm: t.clipNorm || undefined });
+  const opt = (lr: number, weightDecay: number) => ({ kind: t.optimizer, lr, beta1: t.beta1, beta2: t.beta2, alpha: t.rmsAlpha, clipNorm: t.clipNorm || undefined, weightDecay: weightDecay || undefined });
   return {
     batch: t.batch,
     loss: t.loss,
@@ -58,8 +58,8 @@ export function stepConfig(cfg: GanConfig): StepConfig {
     weightClip: t.weightClip || (t.loss === 'wgan' ? 0.01 : 0),
     emaDecay: t.emaDecay,
     diffAugment: t.diffAugment,
-    optG: opt(t.lrG),
-    optD: opt(t.lrD),
+    optG: opt(t.lrG, t.weightDecayG),
+    optD: opt(t.lrD, t.weightDecayD),
   };
 }
 
@@ -87,13 +87,14 @@ export class Trainer {
    * Opens a run: a new one (writes config.json) or, with resume, the existing one from its last
    * good checkpoint. Throws before writing anything when the data or config cannot be used.
    */
-  static async open(cfg: GanConfig, dir: string, opts: { resume?: boolean; log?: (m: string) => void; device?: E.Device } = {}): Promise<Trainer> {
+  static async open(given: GanConfig, dir: string, opts: { resume?: boolean; log?: (m: string) => void; device?: E.Device } = {}): Promise<Trainer> {
     const run = new RunDir(dir);
     const log = opts.log ?? (() => {});
-    const root = new E.Rng(cfg.seed);
+    const root = new E.Rng(given.seed);
     const rngs = Object.fromEntries(Object.entries(RNG_STREAMS).map(([k, salt]) => [k, root.fork(salt)])) as Record<keyof typeof RNG_STREAMS, E.Rng>;
-    const source = await openSource(cfg.data, rngs.data);
+    const source = await openSource(given.data, rngs.data);
     for (const note of source.notes ?? []) log(note);
+    const cfg = withEpochs(given, source);
     const device = opts.device ?? cfg.train.device ?? E.defaultDevice();
     if (device !== 'cpu') await E.Program.checkDevice(device);
     const recipe = buildRecipe(cfg.model, dataInfo(cfg, source));
@@ -203,6 +204,8 @@ export class Trainer {
 
   /** A picture of the current generator: a fixed grid of images, or 2,000 points over real data. */
   async writeSamples(): Promise<void> {
+    // Table rows have no picture of their own here: `gan eval` draws their columns.
+    if (this.source.kind === 'table') return;
     const ema = this.cfg.train.emaDecay > 0;
     const pair = this.source.pair;
     if (pair) {
@@ -289,6 +292,15 @@ export class Trainer {
   }
 }
 
+/** train.epochs as steps: passes over the source's rows (CTGAN's steps per epoch: max(1, floor(rows / batch))). */
+function withEpochs(cfg: GanConfig, source: DataSource): GanConfig {
+  const { epochs, batch } = cfg.train;
+  if (epochs === undefined) return cfg;
+  const rows = source.table?.rows ?? source.dataset?.count;
+  if (rows === undefined) throw new InputError(`train.epochs needs data of a fixed number of rows or samples (a table, a dataset or a folder); data "${cfg.data.kind}" has none: give train.steps`);
+  return { ...cfg, train: { ...cfg.train, steps: epochs * Math.max(1, Math.floor(rows / batch)) } };
+}
+
 function restore(c: Checkpoint, store: E.StateStore, rngs: Record<string, E.Rng>, source: DataSource): void {
   for (const [name, t] of Object.entries(c.tensors)) store.set(name, t.data, t.shape, t.dtype);
   const meta = c.meta as { rngs: Record<string, E.RngState>; source: SourceState };
@@ -302,7 +314,7 @@ function restore(c: Checkpoint, store: E.StateStore, rngs: Record<string, E.Rng>
 
 /** What the GAN types are told about a config's data. */
 export function dataInfo(cfg: GanConfig, source: DataSource): DataInfo {
-  return { kind: cfg.data.kind, fields: source.fields, shape: source.shape, classes: source.classes, pair: source.pair };
+  return { kind: cfg.data.kind, fields: source.fields, shape: source.shape, classes: source.classes, pair: source.pair, table: source.table?.encoding };
 }
 
 /** A trained run: its config, its type's networks and a store with its latest good checkpoint. */
