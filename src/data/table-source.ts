@@ -5,9 +5,14 @@
 // the training rows having those categories, in a shuffled order, each beside its own conditional
 // vector ("realCond"): so D sees real and generated rows under the same conditions but not
 // side by side in the same packs. A table without discrete columns gives uniform draws of rows.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Rng } from '../engine/index.js';
 import { InputError } from '../errors.js';
-import type { DiscreteColumn } from '../tables/types.js';
+import { readTable } from '../tables/read.js';
+import { fitEncoding, rowsByCategory, type TableEncoder } from '../tables/encode.js';
+import type { DataConfig } from './config.js';
 import { floatField, type DataSource, type EncodedTable, type FieldBuffers, type FieldInfo, type SourceState } from './types.js';
 
 /** Log-frequency probabilities of a column's categories: log(count + 1) / sum (a category never seen is never asked for). */
@@ -23,18 +28,6 @@ function pick(cumulative: Float64Array, u: number): number {
   return cumulative.length - 1;
 }
 
-/** The training rows whose encoded span [offset, offset + width) has its largest unit at each position. */
-export function rowsByCategory(data: Float32Array, rows: number, width: number, d: DiscreteColumn): Int32Array[] {
-  const lists: number[][] = Array.from({ length: d.width }, () => []);
-  for (let r = 0; r < rows; r++) {
-    const at = r * width + d.offset;
-    let best = 0;
-    for (let k = 1; k < d.width; k++) if (data[at + k]! > data[at + best]!) best = k;
-    lists[best]!.push(r);
-  }
-  return lists.map((l) => Int32Array.from(l));
-}
-
 export class TableSource implements DataSource {
   readonly kind = 'table' as const;
   readonly shape: number[];
@@ -42,11 +35,16 @@ export class TableSource implements DataSource {
   private readonly byCategory: Int32Array[][];
   private readonly cumulative: Float64Array[];
 
+  /** Files the run keeps beside its config: the fitted encoding, so samples decode without the data. */
+  readonly runFiles?: Record<string, string>;
+
   constructor(
     readonly table: EncodedTable,
     private readonly rng: Rng,
+    readonly encoder?: TableEncoder,
     readonly notes?: string[],
   ) {
+    if (encoder) this.runFiles = { [ENCODER_FILE]: `${JSON.stringify(encoder.toJSON())}\n` };
     const { encoding: enc, data, rows } = table;
     if (rows < 1) throw new InputError('the table has no rows to train on');
     if (data.length !== rows * enc.width) throw new Error(`encoded table holds ${data.length} values, not ${rows} rows of ${enc.width}`);
@@ -56,7 +54,7 @@ export class TableSource implements DataSource {
       this.fields.cond = { shape: [enc.condWidth], dtype: 'float32' };
       this.fields.realCond = { shape: [enc.condWidth], dtype: 'float32' };
     }
-    this.byCategory = enc.discrete.map((d) => rowsByCategory(data, rows, enc.width, d));
+    this.byCategory = rowsByCategory(enc, data, rows);
     this.cumulative = enc.discrete.map((d, i) => {
       const p = logFrequencies(d.counts);
       const lists = this.byCategory[i]!;
@@ -123,4 +121,31 @@ export class TableSource implements DataSource {
   setState(s: SourceState): void {
     this.rng.setState(s.rng);
   }
+}
+
+/** Where a run keeps its table's fitted encoding. */
+export const ENCODER_FILE = 'encoder.json';
+
+type TableConfig = Extract<DataConfig, { kind: 'table' }>;
+
+/** A table's path: a file, or "vega-datasets:NAME", a table of the vega-datasets package (for examples and presets). */
+export function resolveTablePath(path: string): string {
+  const m = /^vega-datasets:(.+)$/.exec(path);
+  if (!m) return path;
+  const file = join(dirname(createRequire(import.meta.url).resolve('vega-datasets')), '..', 'data', m[1]!);
+  if (!existsSync(file)) throw new InputError(`data.path ${path}: vega-datasets has no table ${m[1]}`);
+  return file;
+}
+
+/**
+ * Reads a table, fits its encoding and encodes its rows. The encoding and the rows' sampled modes
+ * draw from their own sub-streams of the source's generator, so a resumed run refits the same.
+ */
+export async function openTableSource(cfg: TableConfig, rng: Rng): Promise<TableSource> {
+  const { kind: _kind, path, ...options } = cfg;
+  const table = await readTable(resolveTablePath(path), options);
+  const encoder = fitEncoding(table, { seed: rng.fork(1).nextU32() });
+  const data = encoder.encode(table.rows, rng.fork(2));
+  const notes = (table.dropped ?? []).map((d) => `${table.source}: column "${d.name}" left out (${d.reason})`);
+  return new TableSource({ encoding: encoder.encoding, data, rows: table.rows.length }, rng, encoder, notes);
 }

@@ -69,6 +69,8 @@ export interface DataSource {
   kind: 'vector' | 'image' | 'video' | 'table';
   /** Tables: the encoding and the encoded training rows. */
   table?: EncodedTable;
+  /** Files a new run keeps beside its config, by name (a table's fitted encoding). */
+  runFiles?: Record<string, string>;
   /** The mixture behind a synthetic 2-D source (for mode metrics). */
   mixture?: Mixture;
   /** The dataset behind a finite source. */

@@ -6,7 +6,8 @@ import * as E from '../engine/index.js';
 import { InputError } from '../errors.js';
 import type { GanConfig } from '../config/schema.js';
 import { openSource, type DataSource, type SourceState } from '../data/source.js';
-import { appendLine } from '../run/atomic.js';
+import { join } from 'node:path';
+import { appendLine, atomicWriteFile } from '../run/atomic.js';
 import type { Checkpoint } from '../run/checkpoint.js';
 import { writeCheckpoint } from '../run/checkpoint.js';
 import { RunDir } from '../run/rundir.js';
@@ -120,6 +121,7 @@ export class Trainer {
       // The weight average starts as a copy of the weights.
       for (const [e, p] of built.emaPairs) store.set(e, store.floats(p).slice(), store.get(p).shape);
       run.truncateMetrics(0);
+      for (const [name, text] of Object.entries(source.runFiles ?? {})) atomicWriteFile(join(dir, name), text);
     }
     run.writeConfig(cfg);
     return new Trainer(cfg, run, source, recipe, built, store, rngs, step, device);

@@ -152,12 +152,12 @@ describe('training-by-sampling', () => {
     const src = new TableSource({ encoding: ENCODING, ...encodedRows() }, new E.Rng(11));
     const n = 20000;
     const { column, category, cond } = src.drawConditions(n);
-    const perColumn = [0, 0];
-    const perCategory = [new Array(3).fill(0), new Array(2).fill(0)];
+    const perColumn = new Float64Array(2);
+    const perCategory = [new Float64Array(3), new Float64Array(2)];
     let badRows = 0;
     for (let i = 0; i < n; i++) {
-      perColumn[column[i]!]++;
-      perCategory[column[i]!]![category[i]!]++;
+      perColumn[column[i]!]! += 1;
+      perCategory[column[i]!]![category[i]!]! += 1;
       // The one-hot sits in the column's block, at the category.
       const at = i * 5 + ENCODING.discrete[column[i]!]!.condOffset + category[i]!;
       if (cond[at] !== 1 || cond.subarray(i * 5, i * 5 + 5).reduce((a, b) => a + b, 0) !== 1) badRows++;
