@@ -20,4 +20,4 @@ const n = Number(values.sample);
 await synth.sample(n);
 const sampleS = (performance.now() - t1) / 1000;
 const rows = synth.encoder.encoding.width;
-console.log(JSON.stringify({ side: 'tsgan', columns: synth.columns.length, encodedWidth: rows, epochs, steps: synth.step, fit_s: +fitS.toFixed(2), train_s: +trainS.toFixed(2), s_per_epoch: +(fitS / epochs).toFixed(3), peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024), sample_s: +sampleS.toFixed(2), sample_rows: n }));
+console.log(JSON.stringify({ side: 'tsgan', columns: synth.columns.length, encodedWidth: rows, epochs, steps: synth.step, fit_s: +fitS.toFixed(2), train_s: +trainS.toFixed(2), s_per_epoch: +(fitS / epochs).toFixed(3), train_s_per_epoch: +(trainS / epochs).toFixed(3), peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024), sample_s: +sampleS.toFixed(2), sample_rows: n }));
