@@ -68,11 +68,6 @@ export class TableSource implements DataSource {
     });
   }
 
-  /** How many rows an epoch is (CTGAN: steps per epoch = rows / batch). */
-  get epochRows(): number {
-    return this.table.rows;
-  }
-
   /**
    * The conditions of n generated rows: per row a discrete column (uniform) and a category
    * (log-frequency), and their one-hot conditional vectors [n, condWidth].
