@@ -1,5 +1,6 @@
 // tsgan's public API: the front door (train, openRun), then the engine, layers, optimizers, GAN types and data.
 export * from './api/index.js';
+export { fitTable, loadTable, Synth, type FitTableOptions, type TableSampleOptions, type TableRow } from './api/table.js';
 export * as engine from './engine/index.js';
 export * as nn from './nn/index.js';
 export * from './optim/optimizers.js';

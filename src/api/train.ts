@@ -73,7 +73,7 @@ function runConfig(config: ConfigInput | undefined, o: TrainRunOptions, run: Run
     if (run.hasRun()) throw new InputError(`run directory ${o.out} already holds a run; pass --resume to continue it or choose another --out`);
     cfg = o.seed === undefined ? given : { ...given, seed: o.seed };
   }
-  if (o.steps !== undefined) cfg = { ...cfg, train: { ...cfg.train, steps: o.steps } };
+  if (o.steps !== undefined) cfg = { ...cfg, train: { ...cfg.train, steps: o.steps, epochs: undefined } };
   return cfg;
 }
 
@@ -84,7 +84,7 @@ function runConfig(config: ConfigInput | undefined, o: TrainRunOptions, run: Run
 export async function train(config: ConfigInput | undefined, o: TrainRunOptions): Promise<Run> {
   const cfg = runConfig(config, o, new RunDir(o.out));
   const trainer = await Trainer.open(cfg, o.out, { resume: o.resume, log: o.log, device: o.device });
-  o.onStart?.({ step: trainer.step, total: cfg.train.steps, model: modelSize(trainer) });
+  o.onStart?.({ step: trainer.step, total: trainer.cfg.train.steps, model: modelSize(trainer) });
   const stop = () => trainer.requestStop();
   o.signal?.addEventListener('abort', stop);
   if (o.signal?.aborted) stop();
@@ -97,7 +97,7 @@ export async function train(config: ConfigInput | undefined, o: TrainRunOptions)
   }
   if (result.stoppedBy === 'nan') throw new TrainingError(result.message!, result);
   // The trainer's state is what its last checkpoint holds: no need to read it back.
-  const run = Run.of({ cfg, recipe: trainer.recipe, store: trainer.store, step: trainer.step, source: trainer.source, run: trainer.run });
+  const run = Run.of({ cfg: trainer.cfg, recipe: trainer.recipe, store: trainer.store, step: trainer.step, source: trainer.source, run: trainer.run });
   run.result = result;
   return run;
 }

@@ -18,6 +18,7 @@ import { TSGAN_VERSION } from '../version.js';
 import { addSweepCommands } from './sweep.js';
 import { addStudioCommand } from './studio.js';
 import { checkDeviceOps, formatDeviceReport } from '../api/device-check.js';
+import { isTableRun, loadTable } from '../api/table.js';
 
 /** A usage mistake on the command line (exit code 2). */
 export class UsageError extends InputError {}
@@ -54,6 +55,12 @@ function parseOverride(text: string): Override {
   }
 }
 const collectOverride = (text: string, previous: Override[] = []) => [...previous, parseOverride(text)];
+/** One `--where COLUMN=VALUE` of conditional table sampling (the value as text, matched to the column's categories). */
+function parseWhere(text: string, previous: Record<string, string> = {}): Record<string, string> {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new UsageError(`--where must be COLUMN=VALUE (e.g. --where species=Adelie), got "${text}"`);
+  return { ...previous, [text.slice(0, eq)]: text.slice(eq + 1) };
+}
 
 interface TrainFlags {
   preset?: string;
@@ -187,7 +194,7 @@ export function buildCli(): Command {
 
   program
     .command('sample')
-    .description('draw samples from a trained generator: .npy (float32), .png (a picture), .csv (vectors), .gif (clips) or a folder of PNGs (one per image)')
+    .description('draw samples from a trained generator: .npy (float32), .png (a picture), .csv (vectors), .gif (clips) or a folder of PNGs (one per image); table runs: rows as .csv, .json or .jsonl')
     .requiredOption('--run <dir>', 'run directory')
     .requiredOption('--count <n>', 'number of samples', int('count', 1))
     .requiredOption('--out <file>', 'output file: .npy, .png, .csv or .gif; or a folder (a path ending in /, or an existing folder) for one PNG per sample')
@@ -195,7 +202,14 @@ export function buildCli(): Command {
     .option('--no-ema', "use G's weights rather than their moving average")
     .option('--label <k>', 'class-aware runs: draw every sample with label k (default: cycle through all labels)', int('label', 0))
     .option('--no-rejection', "keep every generated sample, even when the run's model has rejection sampling (model.rejection)")
-    .action(async (f: { run: string; count: number; out: string; seed: number; ema: boolean; label?: number; rejection: boolean }) => {
+    .option('--where <column=value>', 'table runs: only rows with this value in this categorical or boolean column (conditional sampling)', parseWhere)
+    .action(async (f: { run: string; count: number; out: string; seed: number; ema: boolean; label?: number; rejection: boolean; where?: Record<string, string> }) => {
+      if (isTableRun(f.run)) {
+        const r = await (await loadTable(f.run)).writeRows(f.out, f.count, { seed: f.seed, where: f.where });
+        process.stderr.write(`wrote ${r.rows} rows of ${r.columns.length} columns to ${f.out}\n`);
+        return;
+      }
+      if (f.where) throw new UsageError(`--where samples table runs (model kind ctgan); ${f.run} is not one`);
       OUTPUT_FILES.samples(f.out);
       const r = await (await openRun(f.run)).writeSamples(f.out, f.count, { seed: f.seed, ema: f.ema, label: f.label, rejection: f.rejection });
       const where = r.files ? `${f.out} (one PNG each: ${r.files[0]}${r.files.length > 1 ? ` ... ${r.files.at(-1)}` : ''})` : f.out;

@@ -37,6 +37,11 @@ export const TrainConfig = z.strictObject({
   weightClip: z.number().min(0).default(0),
   emaDecay: z.number().min(0).lt(1).default(0.999),
   clipNorm: z.number().min(0).default(0),
+  /** L2 weight decay of G's and D's parameters (PyTorch's weight_decay; AdamW: decoupled); 0 = off. */
+  weightDecayG: z.number().min(0).default(0),
+  weightDecayD: z.number().min(0).default(0),
+  /** Train for this many passes over a finite data source (steps = epochs x max(1, floor(rows / batch))) instead of train.steps. */
+  epochs: int(1).optional(),
   /** Where the training steps run (ONNX Runtime's execution provider); unset: the CLI's --device, else the CPU. A resumed run may change it. */
   device: z.enum(DEVICES).optional(),
   /** DiffAugment (docs/augment.md): policies applied in this order to every image D judges, real and generated. */

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { int } from '../config/fields.js';
 import { FILTERS, TASKS } from './types.js';
+import { ReadTableOptions } from '../tables/options.js';
 
 /** Image-to-image tasks: each image becomes the target of an input derived from it (src/data/tasks.ts). */
 const TASK = z.enum(TASKS).optional();
@@ -87,6 +88,11 @@ export const DataConfig = z.discriminatedUnion('kind', [
     kind: z.literal('csv'),
     path: z.string().min(1),
   }),
+  /**
+   * A table (CSV, TSV, JSON, JSON lines, Parquet) for CTGAN: `path` a file, or "vega-datasets:NAME"
+   * for a table of the vega-datasets package; the rest are readTable's options (columns, category limit, ...).
+   */
+  z.strictObject({ kind: z.literal('table'), path: z.string().min(1), ...ReadTableOptions.shape }),
 ]).superRefine((d, ctx) => {
   if ('filter' in d && d.filter !== undefined && !d.task?.startsWith('downscale')) {
     ctx.addIssue({ code: 'custom', path: ['filter'], message: 'data.filter chooses how the downscale tasks (downscale2, downscale4, downscale8) shrink; give one as data.task' });

@@ -13,6 +13,7 @@ import { domainHalves, PairedSource, taskMismatch, UnpairedSource } from './task
 import { InputError } from '../errors.js';
 import { MovingDigitsSource } from './video.js';
 import { StackedMnistSource } from './stacked.js';
+import { openTableSource } from './table-source.js';
 import type { DataSource, Filter, Task } from './types.js';
 
 export type { DataSource, HeldOut, SourceState } from './types.js';
@@ -62,6 +63,8 @@ export async function openSource(cfg: DataConfig, rng: Rng): Promise<DataSource>
       src.standardization = standardization;
       return src;
     }
+    case 'table':
+      return openTableSource(cfg, rng);
   }
   throw new Error(`unknown data kind ${(cfg as { kind: string }).kind}`);
 }

@@ -3,6 +3,7 @@
 import type { RngState } from '../engine/index.js';
 import type { Mixture } from './mixtures.js';
 import type { Dataset } from './dataset.js';
+import type { TableEncoding } from '../tables/types.js';
 
 /** Image-to-image tasks made from an image dataset (./tasks.ts). */
 export const TASKS = ['inpaint-bottom', 'downscale2', 'downscale4', 'downscale8', 'edges', 'dilate-unpaired'] as const;
@@ -64,8 +65,12 @@ export interface DataSource {
   fields: Record<string, FieldInfo>;
   /** Shape of one sample (image-to-image data: of one target image). */
   shape: number[];
-  /** vector: [D]; image: [C, H, W]; video: [T, C, H, W] clips. */
-  kind: 'vector' | 'image' | 'video';
+  /** vector: [D]; image: [C, H, W]; video: [T, C, H, W] clips; table: [width] encoded rows (src/tables/). */
+  kind: 'vector' | 'image' | 'video' | 'table';
+  /** Tables: the encoding and the encoded training rows. */
+  table?: EncodedTable;
+  /** Files a new run keeps beside its config, by name (a table's fitted encoding). */
+  runFiles?: Record<string, string>;
   /** The mixture behind a synthetic 2-D source (for mode metrics). */
   mixture?: Mixture;
   /** The dataset behind a finite source. */
@@ -84,6 +89,14 @@ export interface DataSource {
   next(out: FieldBuffers, n: number, offset?: number): void;
   getState(): SourceState;
   setState(s: SourceState): void;
+}
+
+/** A table's training rows in their encoding (src/tables/), for the table source and the CTGAN type. */
+export interface EncodedTable {
+  encoding: TableEncoding;
+  /** [rows, encoding.width] encoded training rows. */
+  data: Float32Array;
+  rows: number;
 }
 
 /** A float field of the given buffers, or an error naming it. */

@@ -21,6 +21,8 @@ import { pix2pix, Pix2PixConfig } from './types/pix2pix.js';
 import { srgan, SrganConfig } from './types/srgan.js';
 import { cyclegan, CycleganConfig } from './types/cyclegan.js';
 import { videoGan, VideoConfig } from './types/video.js';
+import { ctgan, CtganConfig } from './types/ctgan.js';
+import type { TableEncoding } from '../tables/types.js';
 import type { DiscriminatorBody, LabelledOptions } from './types/labelled.js';
 
 /** What a type needs to know about the data. */
@@ -35,10 +37,12 @@ export interface DataInfo {
   classes?: number;
   /** Image-to-image data (data.task): the shapes of inputs and targets. */
   pair?: PairShapes;
+  /** Tables (data kind "table"): the encoding of their rows. */
+  table?: TableEncoding;
 }
 
 /** The model section of a config: one of the types' sections, by `kind`. */
-export const ModelConfig = z.discriminatedUnion('kind', [MlpConfig, DcganConfig, ResnetConfig, LapganConfig, Pix2PixConfig, VideoConfig, CycleganConfig, SrganConfig]);
+export const ModelConfig = z.discriminatedUnion('kind', [MlpConfig, DcganConfig, ResnetConfig, LapganConfig, Pix2PixConfig, VideoConfig, CycleganConfig, SrganConfig, CtganConfig]);
 export type ModelConfig = z.infer<typeof ModelConfig>;
 
 type Kind = ModelConfig['kind'];
@@ -57,6 +61,7 @@ const TRANSLATION_KINDS = ['pix2pix', 'srgan', 'cyclegan'];
 const drawsFromNoise = (kind: string) => (d: DataInfo) => {
   if (d.pair) return `data.task "${d.pair.task}" makes image-to-image training data, which model "${kind}" cannot use; use model kind ${TRANSLATION_KINDS.join(', ')}`;
   if (d.kind === 'moving-mnist') return `data "moving-mnist" holds video clips; use model kind "video", not "${kind}"`;
+  if (d.table) return `data "table" holds table rows; use model kind "ctgan", not "${kind}"`;
   return undefined;
 };
 
@@ -86,6 +91,10 @@ const GAN_TYPES: { [K in Kind]: TypeEntry<K> } = {
   video: {
     refuses: (d) => (d.kind === 'moving-mnist' ? undefined : `model "video" generates clips; it needs video data (data.kind "moving-mnist"), not "${d.kind}"`),
     build: (m, d) => videoGan({ ...m, clipShape: d.shape }),
+  },
+  ctgan: {
+    refuses: (d) => (d.table ? undefined : `model "ctgan" generates table rows; it needs table data (data.kind "table"), not "${d.kind}"`),
+    build: (m, d) => ctgan({ ...m, encoding: d.table! }),
   },
 };
 

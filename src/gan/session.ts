@@ -23,7 +23,7 @@ export function runRngs(seed: number): RunRngs {
 
 export function stepConfig(cfg: GanConfig): StepConfig {
   const t = cfg.train;
-  const opt = (lr: number) => ({ kind: t.optimizer, lr, beta1: t.beta1, beta2: t.beta2, alpha: t.rmsAlpha, clipNorm: t.clipNorm || undefined });
+  const opt = (lr: number, weightDecay: number) => ({ kind: t.optimizer, lr, beta1: t.beta1, beta2: t.beta2, alpha: t.rmsAlpha, clipNorm: t.clipNorm || undefined, weightDecay: weightDecay || undefined });
   return {
     batch: t.batch,
     loss: t.loss,
@@ -34,14 +34,14 @@ export function stepConfig(cfg: GanConfig): StepConfig {
     weightClip: t.weightClip || (t.loss === 'wgan' ? 0.01 : 0),
     emaDecay: t.emaDecay,
     diffAugment: t.diffAugment,
-    optG: opt(t.lrG),
-    optD: opt(t.lrD),
+    optG: opt(t.lrG, t.weightDecayG),
+    optD: opt(t.lrD, t.weightDecayD),
   };
 }
 
 /** What the GAN types are told about a config's data. */
 export function dataInfo(cfg: GanConfig, source: DataSource): DataInfo {
-  return { kind: cfg.data.kind, fields: source.fields, shape: source.shape, classes: source.classes, pair: source.pair };
+  return { kind: cfg.data.kind, fields: source.fields, shape: source.shape, classes: source.classes, pair: source.pair, table: source.table?.encoding };
 }
 
 /** One logged row per step: the step, the step's metrics and its learning rates. */

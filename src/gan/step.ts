@@ -165,7 +165,9 @@ class StepAdversary implements Adversary {
     let loss = discriminatorLoss(this.cfg.loss, onReal.logit, onFake.logit, { realLabel: this.cfg.realLabel });
     if (this.gpAlpha) {
       const n = real.shape[0]!;
-      const a = E.reshape(this.gpAlpha, [n, ...real.shape.slice(1).map(() => 1)]);
+      // A type that packs rows before D sees them (CTGAN) judges fewer rows than the batch: one weight per pack.
+      const alpha = n < this.gpAlpha.shape[0]! ? E.slice(this.gpAlpha, [0], [n], [0]) : this.gpAlpha;
+      const a = E.reshape(alpha, [n, ...real.shape.slice(1).map(() => 1)]);
       const interp = E.add(E.mul(a, real), E.mul(E.sub(1, a), fake));
       loss = E.add(loss, E.mul(gradientPenalty(this.judge(judge, interp, g.real).logit, interp), this.cfg.gpWeight));
     }

@@ -6,7 +6,8 @@ import * as E from '../engine/index.js';
 import { InputError } from '../errors.js';
 import type { GanConfig } from '../config/schema.js';
 import { openSource, type DataSource } from '../data/source.js';
-import { appendLine } from '../run/atomic.js';
+import { join } from 'node:path';
+import { appendLine, atomicWriteFile } from '../run/atomic.js';
 import { writeCheckpoint } from '../run/checkpoint.js';
 import { RunDir } from '../run/rundir.js';
 import { buildRecipe } from './registry.js';
@@ -81,12 +82,13 @@ export class Trainer {
    * Opens a run: a new one (writes config.json) or, with resume, the existing one from its last
    * good checkpoint. Throws before writing anything when the data or config cannot be used.
    */
-  static async open(cfg: GanConfig, dir: string, opts: { resume?: boolean; log?: (m: string) => void; device?: E.Device } = {}): Promise<Trainer> {
+  static async open(given: GanConfig, dir: string, opts: { resume?: boolean; log?: (m: string) => void; device?: E.Device } = {}): Promise<Trainer> {
     const run = new RunDir(dir);
     const log = opts.log ?? (() => {});
-    const rngs = runRngs(cfg.seed);
-    const source = await openSource(cfg.data, rngs.data);
+    const rngs = runRngs(given.seed);
+    const source = await openSource(given.data, rngs.data);
     for (const note of source.notes ?? []) log(note);
+    const cfg = withEpochs(given, source);
     const device = opts.device ?? cfg.train.device ?? E.defaultDevice();
     if (device !== 'cpu') await E.Program.checkDevice(device);
     const session = new TrainingSession(cfg, source, rngs, device);
@@ -102,6 +104,7 @@ export class Trainer {
       }
       session.initialize();
       run.truncateMetrics(0);
+      for (const [name, text] of Object.entries(source.runFiles ?? {})) atomicWriteFile(join(dir, name), text);
     }
     run.writeConfig(cfg);
     return new Trainer(session, run);
@@ -128,6 +131,8 @@ export class Trainer {
 
   /** A picture of the current generator: a fixed grid of images, or 2,000 points over real data. */
   async writeSamples(): Promise<void> {
+    // Table rows have no picture of their own here: `gan eval` draws their columns.
+    if (this.source.kind === 'table') return;
     const ema = this.cfg.train.emaDecay > 0;
     const pair = this.source.pair;
     if (pair) {
@@ -208,6 +213,15 @@ export class Trainer {
   async close(): Promise<void> {
     await this.session.close();
   }
+}
+
+/** train.epochs as steps: passes over the source's rows (CTGAN's steps per epoch: max(1, floor(rows / batch))). */
+function withEpochs(cfg: GanConfig, source: DataSource): GanConfig {
+  const { epochs, batch } = cfg.train;
+  if (epochs === undefined) return cfg;
+  const rows = source.table?.rows ?? source.dataset?.count;
+  if (rows === undefined) throw new InputError(`train.epochs needs data of a fixed number of rows or samples (a table, a dataset or a folder); data "${cfg.data.kind}" has none: give train.steps`);
+  return { ...cfg, train: { ...cfg.train, steps: epochs * Math.max(1, Math.floor(rows / batch)) } };
 }
 
 /** A trained run: its config, its type's networks and a store with its latest good checkpoint. */

@@ -110,7 +110,7 @@ describe('validation reports every problem', () => {
     expect(() => validateConfig({ data: { kind: 'mnits' } }, 'c.json')).toThrow(
       new ConfigError(
         'config c.json has 2 problems:\n' +
-          `  "data.kind": Invalid discriminator value. Expected 'mixture' | 'mnist' | 'fashion' | 'images' | 'emoji' | 'paired' | 'unpaired' | 'stacked-mnist' | 'moving-mnist' | 'csv', got "mnits"\n` +
+          `  "data.kind": Invalid discriminator value. Expected 'mixture' | 'mnist' | 'fashion' | 'images' | 'emoji' | 'paired' | 'unpaired' | 'stacked-mnist' | 'moving-mnist' | 'csv' | 'table', got "mnits"\n` +
           '  "model": expected object, got nothing',
       ),
     );
