@@ -106,7 +106,8 @@ describe('fitTable runs are exact', () => {
     expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
     for (const name of Object.keys(a)) expect(bytes(b[name]!.data).equals(bytes(a[name]!.data)), name).toBe(true);
     expect(JSON.stringify(await resumed.sample(100))).toBe(JSON.stringify(await whole.sample(100)));
-    // The metrics of the resumed run are the uninterrupted run's, step for step.
-    expect(readFileSync(join(dir, 'cut', 'metrics.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'whole', 'metrics.jsonl'), 'utf8'));
+    // The metrics of the resumed run are the uninterrupted run's, step for step (all but when each call ended).
+    const metrics = (run: string) => readFileSync(join(dir, run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => ({ ...JSON.parse(l), time: undefined }));
+    expect(metrics('cut')).toEqual(metrics('whole'));
   }, 60_000);
 });
