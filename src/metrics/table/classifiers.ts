@@ -114,15 +114,3 @@ export async function trainClassifier(kind: ClassifierKind, x: Float32Array, lab
     },
   };
 }
-
-/** Index of each row's largest probability in probs [n, k]. */
-export function argmaxRows(probs: Float32Array, k: number): Int32Array {
-  const n = probs.length / k;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (probs[i * k + c]! > probs[i * k + best]!) best = c;
-    out[i] = best;
-  }
-  return out;
-}

@@ -5,7 +5,8 @@
 // ">50K" of Adult that SDGym's label 1 stands for); otherwise F1 is macro.
 import { InputError } from '../../errors.js';
 import type { Table } from '../../tables/types.js';
-import { argmaxRows, trainClassifier, type ClassifierKind, type ClassifierOptions } from './classifiers.js';
+import { argmaxRows } from '../frechet.js';
+import { trainClassifier, type ClassifierKind, type ClassifierOptions } from './classifiers.js';
 import { columnIndex, columnShape, labelColumn } from './columns.js';
 import { fitFeatures } from './features.js';
 import { accuracy, aucFromProbs, f1Of, macroF1 } from './scores.js';
@@ -77,7 +78,7 @@ export async function mlEfficacy(train: Table, holdout: Table, synthetic: Table,
     const features = fitFeatures(fit.rows, target);
     const trained = await trainClassifier(kind, features.encode(fit.rows), fit.labels, features.width, k, { seed: o.seed, ...o[kind] });
     const probs = await trained.predict(features.encode(test.rows), test.labels.length);
-    const predicted = argmaxRows(probs, k);
+    const predicted = argmaxRows(probs, test.labels.length, k);
     return {
       accuracy: accuracy(test.labels, predicted),
       f1: positive === undefined ? macroF1(test.labels, predicted) : f1Of(test.labels, predicted, positive),
