@@ -27,6 +27,8 @@ export interface ColumnSpec {
   format?: string;
   /** Continuous columns: decimal places seen in the source (samples are rounded to them). */
   decimals?: number;
+  /** Categorical columns whose values are all numbers (declared categorical): their cells are numbers, not strings. */
+  numericCategories?: boolean;
 }
 
 /** A table read from a file or given as records: its columns and rows (cells in column order). */
