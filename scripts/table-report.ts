@@ -3,13 +3,17 @@
 //   npx tsx scripts/table-report.ts --train bench/tables/penguins/train.csv --holdout bench/tables/penguins/holdout.csv \
 //     --synthetic bench/tables/penguins/ctgan.csv --target Species --out runs/penguins-report
 //
-// Column kinds come from --columns FILE (a columns.json as scripts/table-split.ts writes) or, by
-// default, from a columns.json beside the train file, else they are guessed from the training rows.
+// Tables are read with the library's readTable. Column kinds come from --columns FILE (a
+// columns.json as scripts/table-split.ts writes) or, by default, from a columns.json beside the train
+// file, else readTable infers them from the training rows; the holdout and synthetic rows are read
+// with the training rows' kinds.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluateTable } from '../src/metrics/table/report.js';
-import { readColumnKinds, readTableFile } from './table-io.js';
+import { readTable } from '../src/tables/index.js';
+import type { ColumnKind } from '../src/tables/types.js';
+import { readColumnKinds } from './table-io.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,13 +31,14 @@ if (!values.train || !values.holdout || !values.synthetic) {
 }
 const beside = join(dirname(values.train), 'columns.json');
 const columnsFile = values.columns ?? (existsSync(beside) ? beside : undefined);
-const train = readTableFile(values.train, columnsFile ? readColumnKinds(columnsFile) : undefined);
-const kinds = train.columns.map((c) => ({ name: c.name, kind: c.kind }));
+const asOptions = (kinds: { name: string; kind: ColumnKind }[]) => ({ keepIds: true, columns: Object.fromEntries(kinds.map((k) => [k.name, k.kind])) });
+const train = await readTable(values.train, columnsFile ? asOptions(readColumnKinds(columnsFile)) : {});
+const same = asOptions(train.columns.map((c) => ({ name: c.name, kind: c.kind })));
 const t0 = performance.now();
 const { summary, files, report } = await evaluateTable({
   train,
-  holdout: readTableFile(values.holdout, kinds),
-  synthetic: readTableFile(values.synthetic, kinds),
+  holdout: await readTable(values.holdout, same),
+  synthetic: await readTable(values.synthetic, same),
   target: values.target,
   seed: Number(values.seed),
   out: values.out,
