@@ -79,14 +79,14 @@ export function histogramSvg(title: string, h: Histogram, bars: 'touching' | 'gr
     };
     bar(h.real[i]!, slot * 0.05, slot * 0.45, REAL_COLOUR);
     bar(h.synthetic[i]!, slot * 0.5, slot * 0.45, SYNTHETIC_COLOUR);
-    if (label) {
+    if (label && bars === 'grouped') {
       const cx = x + slot / 2;
       const y = top + plotH + 14;
-      parts.push(
-        bars === 'grouped'
-          ? `<text x="${cx.toFixed(1)}" y="${y}" font-size="11" text-anchor="end" transform="rotate(-40 ${cx.toFixed(1)} ${y})">${esc(clip(label, 16))}</text>`
-          : `<text x="${cx.toFixed(1)}" y="${y}" font-size="11" text-anchor="middle">${esc(label)}</text>`,
-      );
+      parts.push(`<text x="${cx.toFixed(1)}" y="${y}" font-size="11" text-anchor="end" transform="rotate(-40 ${cx.toFixed(1)} ${y})">${esc(clip(label, 16))}</text>`);
+    } else if (label) {
+      // The range's ends sit at the plot's edges (inside it); "missing" below, beside its bar.
+      const [ax, anchor, y] = i === 0 ? [x, 'start', 14] : label === 'missing' ? [x + slot / 2, 'middle', 27] : [x + slot, 'end', 14];
+      parts.push(`<text x="${ax.toFixed(1)}" y="${top + plotH + y}" font-size="11" text-anchor="${anchor}">${esc(label)}</text>`);
     }
   });
   return [
