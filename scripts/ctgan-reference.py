@@ -28,7 +28,6 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', '..', 'shared', 'peers', 'ctgan'))
-sys.path.insert(0, '/work/shared/peers/ctgan')
 from ctgan.synthesizer import CTGANSynthesizer  # noqa: E402
 
 MISSING = '__missing__'
