@@ -14,3 +14,4 @@ export { GanConfig, validateConfig, ConfigError } from './config/schema.js';
 export { loadConfigFile, readConfigFile } from './config/load.js';
 export { preset, PRESET_NAMES } from './config/presets.js';
 export { InputError } from './errors.js';
+export * as tableMetrics from './metrics/table/index.js';
