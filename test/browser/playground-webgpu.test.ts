@@ -11,8 +11,8 @@ import { pageConfig } from '../../web/playground/setups.js';
 import { tempDir } from '../tempdir.js';
 import { buildPlayground, hasChromium, launch, serve, type Served } from './site.js';
 
-/** GPU kernels (another summation order, fused multiply-adds) differ from the CPU's more than wasm's do. */
-const TOLERANCE = 1e-3;
+/** GPU kernels sum in another order than the CPU's; measured over 2 steps: 7.8e-6 (BENCHMARKS.md, "In-page training"). */
+const TOLERANCE = 1e-4;
 const W = 'window.tsganPlayground';
 
 describe.skipIf(!hasChromium())('the playground on WebGPU (SwiftShader)', () => {
