@@ -15,6 +15,8 @@ const state = {
   ready: false,
   /** Sessions started (each start or loaded checkpoint). */
   starts: 0,
+  /** The setup of the session started last. */
+  setup: '' as SetupName | '',
   playing: false,
   busy: false,
   step: 0,
@@ -61,6 +63,7 @@ async function start(o: Partial<InitMessage> = {}): Promise<void> {
   Object.assign(state, { ready: false, playing: false, busy: true, rows: [], error: '', step: 0 });
   const setup = (o.setup ?? setupSelect.value) as SetupName;
   setupSelect.value = setup;
+  state.setup = setup;
   const m: InitMessage = {
     type: 'init',
     setup,
@@ -201,7 +204,8 @@ $<HTMLInputElement>('load').addEventListener('change', async (e) => {
 // Drawing points: click or drag on the plane (setup "drawn", before starting).
 let drawing = false;
 const addPoint = (e: PointerEvent) => {
-  if (setupSelect.value !== 'drawn' || state.ready) return;
+  // Drawing is for the next session: not over a session trained on drawn points.
+  if (setupSelect.value !== 'drawn' || (state.ready && state.setup === 'drawn')) return;
   const r = plane.getBoundingClientRect();
   const [x, y] = toPlane(DRAW_EXTENT, plane.width, ((e.clientX - r.left) * plane.width) / r.width, ((e.clientY - r.top) * plane.height) / r.height);
   // A small spray around the pointer, so a drag makes a band of data.
@@ -235,5 +239,9 @@ async function imageToTensor(file: Blob, side: number): Promise<Float32Array> {
 
 setupSelect.addEventListener('change', () => {
   $('hint').textContent = setupSelect.value === 'drawn' ? 'click or drag on the plane to draw data, then press start' : setupSelect.value === 'images' ? 'drop image files on the page, then press start' : '';
-  if (setupSelect.value === 'drawn' && !state.ready) drawPoints(plane, DRAW_EXTENT, state.drawn);
+  if (setupSelect.value === 'drawn') {
+    plane.hidden = false;
+    imagesCanvas.hidden = true;
+    drawPoints(plane, DRAW_EXTENT, state.drawn);
+  }
 });
