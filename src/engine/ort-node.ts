@@ -10,6 +10,7 @@ export const nodeBackend: OrtBackend = {
   tensor: (type, data, dims) => new ort.Tensor(type, data as never, dims),
   // The CPU provider stays listed for the few host-side ops a GPU provider hands back (shape arithmetic).
   providers: (device) => (device === 'cpu' ? ['cpu'] : [device, 'cpu']),
+  fillsOutputBuffers: true,
   saveModel: (path, bytes) => writeFileSync(path, bytes),
   profilePrefix: () => process.env.TSGAN_ORT_PROFILE || undefined,
 };

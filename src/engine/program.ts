@@ -180,7 +180,7 @@ export class Program {
     const targets = new Map<string, HostArray>();
     for (const o of this.model.outputs) {
       const stateName = this.model.updateOutputs.get(o.name);
-      if (stateName === undefined) {
+      if (stateName === undefined || !this.backend.fillsOutputBuffers) {
         fetches[o.name] = null;
         continue;
       }
@@ -196,8 +196,9 @@ export class Program {
       const stateName = this.model.updateOutputs.get(o.name);
       if (stateName !== undefined) {
         const previous = this.store.has(stateName) ? this.store.get(stateName).data : undefined;
-        this.store.set(stateName, targets.get(o.name)!, o.shape, o.dtype);
-        if (previous) this.spare.set(stateName, previous);
+        // The buffer it was given when the backend fills given buffers; else the array it returned.
+        this.store.set(stateName, targets.get(o.name) ?? (results[o.name]!.data as HostArray), o.shape, o.dtype);
+        if (previous && targets.has(o.name)) this.spare.set(stateName, previous);
       } else {
         out[o.name] = { shape: [...o.shape], dtype: o.dtype, data: results[o.name]!.data as HostArray };
       }

@@ -15,6 +15,11 @@ export interface OrtBackend {
   tensor(type: Tensor.Type, data: Tensor.DataType, dims: readonly number[]): OrtTensor;
   /** The execution providers, in order of preference, that run a program on a device (./device.ts; undefined: not available here). */
   providers(device: string): string[] | undefined;
+  /**
+   * Whether a run writes outputs into the tensors given as fetches (onnxruntime-node does; onnxruntime-web's
+   * wasm backend leaves CPU fetches unwritten and returns its own), so state is double-buffered without copies.
+   */
+  fillsOutputBuffers: boolean;
   /** Writes a compiled model to a file (CompileOptions.saveModelTo): Node only. */
   saveModel?(path: string, bytes: Uint8Array): void;
   /** Profiling (TSGAN_ORT_PROFILE): the trace file prefix, when the environment asks for one. */
@@ -34,7 +39,7 @@ const NODE_BACKEND = './ort-node.js';
 /** The runtime programs compile with: the one set, else (in Node) onnxruntime-node. */
 export async function ortBackend(): Promise<OrtBackend> {
   if (backend) return backend;
-  const inNode = typeof globalThis.process === 'object' && typeof globalThis.process.versions?.node === 'string';
+  const inNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
   if (!inNode) throw new Error('no ONNX Runtime backend: call setOrtBackend() with onnxruntime-web\'s before compiling a program');
   backend = ((await import(/* @vite-ignore */ NODE_BACKEND)) as { nodeBackend: OrtBackend }).nodeBackend;
   return backend;

@@ -10,6 +10,9 @@ import { InputError } from '../errors.js';
 export const CHECKPOINT_MAGIC = 'TSGANCK1';
 /** Bumped whenever saved state stops fitting the code that reads it (version 2: the run state's PRNG streams were renamed and the networks' parameters are initialised in constructor order). */
 export const CHECKPOINT_FORMAT_VERSION = 2;
+/** The name a run directory gives the checkpoint of a step (in its checkpoints/ folder). */
+export const checkpointFileName = (step: number) => `step-${String(step).padStart(8, '0')}.ckpt`;
+
 /** Bytes of the trailing SHA-256. */
 export const DIGEST_BYTES = 32;
 

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, validateConfig, type GanConfig } from '../config/schema.js';
 import { atomicWriteFile } from './atomic.js';
+import { checkpointFileName } from './checkpoint-format.js';
 import {
   CHECKPOINT_FORMAT_VERSION,
   CheckpointError,
@@ -33,7 +34,7 @@ export class RunDir {
   }
 
   checkpointPath(step: number): string {
-    return join(this.checkpointDir, `step-${String(step).padStart(8, '0')}.ckpt`);
+    return join(this.checkpointDir, checkpointFileName(step));
   }
 
   samplePath(step: number): string {
