@@ -70,6 +70,7 @@ function tokenize(pattern: string): Part[] {
 const pad = (v: number, width: number) => String(v).padStart(width, '0');
 
 const cache = new Map<string, DatetimeFormat>();
+const MEMO_LIMIT = 100_000;
 
 /** The format for a pattern such as "YYYY-MM-DD"; throws when it has no year, month and day. */
 export function datetimeFormat(pattern: string): DatetimeFormat {
@@ -85,34 +86,43 @@ export function datetimeFormat(pattern: string): DatetimeFormat {
     '^' + parts.map((p) => ('token' in p ? TOKEN_REGEX[p.token] : p.literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))).join('') + '$',
   );
   const unit = Math.min(...tokens.map((t) => TOKEN_UNIT[t]).filter((u) => u > 0));
+  const memo = new Map<string, number | undefined>();
+  const parseText = (text: string): number | undefined => {
+    const m = regex.exec(text.trim());
+    if (!m) return undefined;
+    const f: Partial<Record<Token, number>> = {};
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      const s = m[i + 1]!;
+      if (t === 'MMM') {
+        const month = MONTHS.findIndex((name) => name.toLowerCase() === s.toLowerCase());
+        if (month < 0) return undefined;
+        f.MM = month + 1;
+      } else f[t] = Number(s);
+    }
+    const [y, mo, d, h, mi, sec, ms] = [f.YYYY!, f.MM!, f.DD!, f.HH ?? 0, f.mm ?? 0, f.ss ?? 0, f.SSS ?? 0];
+    const time = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+    const back = new Date(time);
+    // Date.UTC rolls over (Feb 30 -> Mar 2, hour 25): a value is valid only if it reads back the same.
+    const valid =
+      back.getUTCFullYear() === y &&
+      back.getUTCMonth() === mo - 1 &&
+      back.getUTCDate() === d &&
+      back.getUTCHours() === h &&
+      back.getUTCMinutes() === mi &&
+      back.getUTCSeconds() === sec;
+    return valid ? time : undefined;
+  };
   const made: DatetimeFormat = {
     pattern,
     unit,
     parse(text) {
-      const m = regex.exec(text.trim());
-      if (!m) return undefined;
-      const f: Partial<Record<Token, number>> = {};
-      for (let i = 0; i < tokens.length; i++) {
-        const t = tokens[i]!;
-        const s = m[i + 1]!;
-        if (t === 'MMM') {
-          const month = MONTHS.findIndex((name) => name.toLowerCase() === s.toLowerCase());
-          if (month < 0) return undefined;
-          f.MM = month + 1;
-        } else f[t] = Number(s);
-      }
-      const [y, mo, d, h, mi, sec, ms] = [f.YYYY!, f.MM!, f.DD!, f.HH ?? 0, f.mm ?? 0, f.ss ?? 0, f.SSS ?? 0];
-      const time = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
-      const back = new Date(time);
-      // Date.UTC rolls over (Feb 30 -> Mar 2, hour 25): a value is valid only if it reads back the same.
-      const valid =
-        back.getUTCFullYear() === y &&
-        back.getUTCMonth() === mo - 1 &&
-        back.getUTCDate() === d &&
-        back.getUTCHours() === h &&
-        back.getUTCMinutes() === mi &&
-        back.getUTCSeconds() === sec;
-      return valid ? time : undefined;
+      // Columns repeat their dates: remember what each text parsed to (up to a bound).
+      const known = memo.get(text);
+      if (known !== undefined || memo.has(text)) return known;
+      const time = parseText(text);
+      if (memo.size < MEMO_LIMIT) memo.set(text, time);
+      return time;
     },
     format(msTime) {
       const t = new Date(msTime);

@@ -109,8 +109,18 @@ export class TableEncoder {
     let offset = 0;
     table.columns.forEach((spec, c) => {
       const cells = table.rows.map((row) => row[c]!);
+      const fail = (r: number, what: string): never => {
+        throw new InputError(`fitEncoding: ${table.source}: row ${r + 1}, column "${spec.name}": ${what}`);
+      };
       if (isNumeric(spec)) {
-        const values = cells.flatMap((cell) => (cell === null ? [] : [numericValue(spec, cell)!]));
+        const values = cells.flatMap((cell, r) => {
+          if (cell === null) return [];
+          const v = numericValue(spec, cell);
+          return v === undefined
+            ? fail(r, `${JSON.stringify(cell)} is not a ${spec.kind === 'datetime' ? `datetime in the format ${spec.format}` : 'number'}`)
+            : [v];
+        });
+        if (values.length === 0) throw new InputError(`fitEncoding: ${table.source}: column "${spec.name}" has no values (all missing)`);
         const mixture = fitMixture(values, { ...options.mixture, seed: seeds.fork(c).nextU32() });
         const plan = numericPlan(spec, c, offset, mixture);
         offset = planEnd(plan);
@@ -118,7 +128,15 @@ export class TableEncoder {
       } else {
         const plan = discretePlan(spec, c, offset);
         const n = new Array<number>(plan.span.width).fill(0);
-        for (const cell of cells) n[cell === null ? plan.missingSlot! : plan.slots.get(labelOf(cell))!]! += 1;
+        cells.forEach((cell, r) => {
+          const slot = cell === null ? plan.missingSlot : plan.slots.get(labelOf(cell));
+          if (slot === undefined)
+            fail(
+              r,
+              cell === null ? "is missing, but the column's missingRate is 0" : `${JSON.stringify(cell)} is not one of its categories`,
+            );
+          n[slot!]! += 1;
+        });
         counts.push(n);
         offset += plan.span.width;
         plans.push(plan);
@@ -252,8 +270,9 @@ export class TableEncoder {
 function numericPlan(spec: ColumnSpec, column: number, offset: number, mixture: BayesianMixture, keptGiven?: number[]): NumericPlan {
   const weights = mixture.weights;
   const kept = keptGiven ?? weights.flatMap((w, k) => (w > MODE_WEIGHT_THRESHOLD ? [k] : []));
-  const means = kept.map((k) => mixture.means[k]!);
-  const sds = kept.map((k) => mixture.sds[k]!);
+  const [allMeans, allSds] = [mixture.means, mixture.sds];
+  const means = kept.map((k) => allMeans[k]!);
+  const sds = kept.map((k) => allSds[k]!);
   const restingMode = kept.reduce((best, k, j) => (weights[k]! > weights[kept[best]!]! ? j : best), 0);
   const mode: Span = { activation: 'softmax', offset: offset + 1, width: kept.length, column, role: 'mode' };
   const missing: Span | undefined =

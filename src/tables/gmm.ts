@@ -102,9 +102,9 @@ export class BayesianMixture {
     return out;
   }
 
-  /** As `posterior`, for a standardised value; also gives sum(r log r) for the lower bound. */
-  posteriorStandardised(z: number, out: Float64Array): { entropyTerm: number } {
-    return logPosterior(z, this.state.means, this.precisionRoot, this.logConst, out);
+  /** As `posterior`, for a standardised value, into out from index `at`; returns sum(r log r) for the lower bound. */
+  posteriorStandardised(z: number, out: Float64Array, at = 0): number {
+    return logPosterior(z, this.state.means, this.precisionRoot, this.logConst, out, at);
   }
 
   toJSON(): MixtureState {
@@ -112,30 +112,30 @@ export class BayesianMixture {
   }
 }
 
-/** Fills `out` with the normalised posterior of each component for z; returns sum(r log r). */
-function logPosterior(z: number, means: readonly number[], pc: Float64Array, c: Float64Array, out: Float64Array): { entropyTerm: number } {
+/** Fills out[at..at+K) with the normalised posterior of each component for z; returns sum(r log r). */
+function logPosterior(z: number, means: readonly number[], pc: Float64Array, c: Float64Array, out: Float64Array, at: number): number {
   const K = means.length;
   let max = -Infinity;
   for (let k = 0; k < K; k++) {
     const y = (z - means[k]!) * pc[k]!;
     const lp = c[k]! - 0.5 * y * y;
-    out[k] = lp;
+    out[at + k] = lp;
     if (lp > max) max = lp;
   }
   let sum = 0;
   let weighted = 0;
   for (let k = 0; k < K; k++) {
-    const shifted = out[k]! - max;
+    const shifted = out[at + k]! - max;
     // exp(-36) < 2.4e-16: below double precision beside the largest term (which is 1), so skip it.
     const e = shifted < -36 ? 0 : Math.exp(shifted);
-    out[k] = e;
+    out[at + k] = e;
     sum += e;
     weighted += e * shifted;
   }
   // sum r log r with r = e / sum and log r = shifted - log(sum).
   const logSum = Math.log(sum);
-  for (let k = 0; k < K; k++) out[k] = out[k]! / sum;
-  return { entropyTerm: weighted / sum - logSum };
+  for (let k = 0; k < K; k++) out[at + k] = out[at + k]! / sum;
+  return weighted / sum - logSum;
 }
 
 /** E[log π_k] under the stick-breaking posterior. */
@@ -151,8 +151,8 @@ function expectedLogWeights(alpha: readonly number[], beta: readonly number[]): 
 }
 
 /**
- * k-means with k-means++ seeding on 1-D values, each value `w[i]` times (sklearn's start for the
- * mixture's responsibilities, on the distinct values with their counts).
+ * k-means with k-means++ seeding on sorted 1-D values, each value `w[i]` times (sklearn's start for
+ * the mixture's responsibilities, on the distinct values with their counts).
  */
 export function kmeans1d(z: Float64Array, w: Float64Array, k: number, rng: Rng, maxIter = 300, tol = 1e-4): Int32Array {
   const n = z.length;
@@ -181,18 +181,16 @@ export function kmeans1d(z: Float64Array, w: Float64Array, k: number, rng: Rng, 
   const labels = new Int32Array(n).fill(-1);
   const sums = new Float64Array(k);
   const counts = new Float64Array(k);
+  const order = Array.from({ length: k }, (_, c) => c);
   for (let iter = 0; iter < maxIter; iter++) {
+    // z is sorted: each centre owns the run of values between the midpoints to its neighbours,
+    // so one sweep assigns them all (ties go to the lower centre).
+    order.sort((a, b) => centers[a]! - centers[b]! || a - b);
     let changed = false;
+    let j = 0;
     for (let i = 0; i < n; i++) {
-      let best = 0;
-      let bestD = Infinity;
-      for (let c = 0; c < k; c++) {
-        const d = Math.abs(z[i]! - centers[c]!);
-        if (d < bestD) {
-          bestD = d;
-          best = c;
-        }
-      }
+      while (j < k - 1 && z[i]! - centers[order[j]!]! > centers[order[j + 1]!]! - z[i]!) j++;
+      const best = order[j]!;
       if (labels[i] !== best) {
         labels[i] = best;
         changed = true;
@@ -355,14 +353,12 @@ export function fitMixture(values: ArrayLike<number>, options: MixtureOptions): 
   let bound = -Infinity;
   let converged = false;
   let iterations = 0;
-  const row = new Float64Array(K);
   while (iterations < o.maxIter) {
     iterations++;
     const current = new BayesianMixture({ ...state, shift: 0, scale: 1, iterations, converged, fitRows: n });
     let sumRespLogResp = 0;
     for (let i = 0; i < m; i++) {
-      sumRespLogResp += w[i]! * current.posteriorStandardised(z[i]!, row).entropyTerm;
-      resp.set(row, i * K);
+      sumRespLogResp += w[i]! * current.posteriorStandardised(z[i]!, resp, i * K);
     }
     state = mStep(z, w, resp, K, priors);
     const next = lowerBound(state, sumRespLogResp);

@@ -212,6 +212,19 @@ describe('encode: bad rows', () => {
     expect(() => enc.encode([['one', 'red', true, '2024-01-02']], new Rng(1))).toThrow('encode: row 1, column "x": "one" is not a number');
     expect(() => enc.encode([[1, 'red']], new Rng(1))).toThrow('encode: row 1 has 2 cells, expected 4');
   });
+  it('refuses to fit a table whose cells do not match its columns', () => {
+    const bad = smallTable();
+    bad.rows[3]![1] = 'purple';
+    expect(() => fitEncoding(bad, { seed: 1 })).toThrow('fitEncoding: small: row 4, column "c": "purple" is not one of its categories');
+    bad.rows[3]![1] = 'red';
+    bad.rows[5]![3] = 'soon';
+    expect(() => fitEncoding(bad, { seed: 1 })).toThrow(
+      'fitEncoding: small: row 6, column "d": "soon" is not a datetime in the format YYYY-MM-DD',
+    );
+    const empty = smallTable();
+    for (const row of empty.rows) row[0] = null;
+    expect(() => fitEncoding(empty, { seed: 1 })).toThrow('fitEncoding: small: column "x" has no values (all missing)');
+  });
 });
 
 describe('writeRows', () => {

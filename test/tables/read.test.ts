@@ -290,6 +290,13 @@ describe('readTable: one message per bad input, with the file, line and column',
   );
   bad('a file that is not Parquet', '.parquet', 'a,b\n1,2\n', {}, (p) => `${p}: cannot read it as Parquet: `);
 
+  it('a Parquet file compressed with a codec hyparquet does not bundle (ZSTD)', async () => {
+    const path = join(import.meta.dirname, '../../node_modules/vega-datasets/data/flights-3m.parquet');
+    await expect(readTable(path, { limit: 5 })).rejects.toThrow(
+      `${path}: cannot read it as Parquet: parquet unsupported compression codec: ZSTD`,
+    );
+  });
+
   it('a missing file', async () => {
     await expect(readTable(join(dir, 'nope.csv'))).rejects.toThrow(`${join(dir, 'nope.csv')}: cannot read the table: ENOENT`);
   });
