@@ -238,7 +238,9 @@ export interface LoadedRun {
 export async function loadRun(dir: string, log: (m: string) => void = () => {}): Promise<LoadedRun> {
   const run = new RunDir(dir);
   const cfg = run.readConfig();
-  const source = await openSource(cfg.data, new E.Rng(cfg.seed));
+  // A table's encoding is fitted from the data stream, so it is opened as training opened it (same modes, same widths).
+  const rng = cfg.data.kind === 'table' ? new E.Rng(cfg.seed).fork(RNG_STREAMS.data) : new E.Rng(cfg.seed);
+  const source = await openSource(cfg.data, rng);
   const recipe = buildRecipe(cfg.model, dataInfo(cfg, source));
   const found = run.latestGoodCheckpoint(log);
   if (!found) throw new InputError(`run ${dir} has no usable checkpoint`);

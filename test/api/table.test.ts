@@ -8,6 +8,7 @@ import * as E from '../../src/engine/index.js';
 import { fitTable, loadTable, type Synth } from '../../src/api/table.js';
 import { RunDir } from '../../src/run/rundir.js';
 import { readCheckpoint } from '../../src/run/checkpoint.js';
+import type { TableSource } from '../../src/data/table-source.js';
 import { tempDir } from '../tempdir.js';
 
 const COLOURS = ['red', 'green', 'blue'] as const;
@@ -109,5 +110,19 @@ describe('fitTable runs are exact', () => {
     // The metrics of the resumed run are the uninterrupted run's, step for step (all but when each call ended).
     const metrics = (run: string) => readFileSync(join(dir, run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => ({ ...JSON.parse(l), time: undefined }));
     expect(metrics('cut')).toEqual(metrics('whole'));
+  }, 60_000);
+});
+
+describe('a table run opened as any run', () => {
+  it('loadRun (openRun, gan eval) refits the encoding the run was trained with, from the same stream', async () => {
+    const { loadRun } = await import('../../src/gan/trainer.js');
+    const out = join(tempDir('table'), 'run');
+    const synth = await fitTable(records(), { epochs: 1, seed: 9, set: SMALL, out });
+    const loaded = await loadRun(out);
+    expect(loaded.recipe.type).toBe('ctgan');
+    const source = loaded.source as TableSource;
+    // The same mixtures (means, weights, kept modes) as the encoder.json the run wrote.
+    expect(JSON.stringify(source.encoder!.toJSON())).toBe(readFileSync(join(out, 'encoder.json'), 'utf8').trim());
+    expect(source.encoder!.encoding.width).toBe(synth.encoder.encoding.width);
   }, 60_000);
 });
