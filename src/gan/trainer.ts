@@ -239,7 +239,7 @@ export async function loadRun(dir: string, log: (m: string) => void = () => {}):
   const run = new RunDir(dir);
   const cfg = run.readConfig();
   // A table's encoding is fitted from the data stream, so it is opened as training opened it (same modes, same widths).
-  const rng = cfg.data.kind === 'table' ? new E.Rng(cfg.seed).fork(RNG_STREAMS.data) : new E.Rng(cfg.seed);
+  const rng = cfg.data.kind === 'table' ? runRngs(cfg.seed).data : new E.Rng(cfg.seed);
   const source = await openSource(cfg.data, rng);
   const recipe = buildRecipe(cfg.model, dataInfo(cfg, source));
   const found = run.latestGoodCheckpoint(log);
