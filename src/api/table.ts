@@ -32,6 +32,8 @@ export interface FitTableOptions {
   columns?: ReadTableOptions['columns'];
   /** readTable's other options (format, delimiter, category limit, missing texts, ...). */
   read?: Omit<ReadTableOptions, 'columns'>;
+  /** Share of the rows held out (a seeded choice) and not fitted on, for evaluation (default 0: every row is fitted). */
+  holdout?: number;
   /** Passes over the rows (default 300, the authors'); each is max(1, floor(rows / batch)) steps. */
   epochs?: number;
   /** Stop after this many minutes of training (with a checkpoint); the Synth samples from there. */
@@ -261,7 +263,7 @@ export async function fitTable(input: string | readonly Record<string, unknown>[
   }
   const config = {
     preset: TABLE_PRESET,
-    data: { kind: 'table', path, ...o.read, ...(o.columns ? { columns: o.columns } : {}) },
+    data: { kind: 'table', path, ...o.read, ...(o.columns ? { columns: o.columns } : {}), holdout: o.holdout ?? 0 },
     ...(o.epochs !== undefined ? { train: { epochs: o.epochs } } : {}),
   };
   const trainOptions: TrainRunOptions = { out, minutes: o.minutes, seed: o.seed, resume: o.resume, set: o.set, signal: o.signal, onProgress: o.onProgress, log: o.log, source: typeof input === 'string' ? `fitTable ${basename(input)}` : 'fitTable records' };

@@ -19,6 +19,7 @@ import { addSweepCommands } from './sweep.js';
 import { addStudioCommand } from './studio.js';
 import { checkDeviceOps, formatDeviceReport } from '../api/device-check.js';
 import { isTableRun, loadTable } from '../api/table.js';
+import { evaluateTableRun } from '../api/table-eval.js';
 
 /** A usage mistake on the command line (exit code 2). */
 export class UsageError extends InputError {}
@@ -253,7 +254,17 @@ export function buildCli(): Command {
     .option('--no-ema', "use G's weights rather than their moving average")
     .option('--no-rejection', "measure every generated sample, even when the run's model has rejection sampling (model.rejection)")
     .option('--features <space>', 'feature space of FD, KID, precision/recall, density/coverage for image runs: mnist, fashion or NET.onnx (docs/metrics.md)')
-    .action(async (f: { run: string; count?: number; seed: number; ema: boolean; rejection: boolean; features?: string }) => {
+    .option('--holdout <file>', "table runs: real rows the model never saw (default: the run's data.holdout rows)")
+    .option('--target <column>', 'table runs: the categorical column ML efficacy predicts')
+    .option('--report <dir>', 'table runs: also write report.json and the pictures (histograms per column, association matrices) there')
+    .action(async (f: { run: string; count?: number; seed: number; ema: boolean; rejection: boolean; features?: string; holdout?: string; target?: string; report?: string }) => {
+      if (isTableRun(f.run)) {
+        const r = await evaluateTableRun(f.run, { holdout: f.holdout, target: f.target, count: f.count, seed: f.seed, out: f.report });
+        process.stderr.write(`${r.summary}\n`);
+        process.stdout.write(`${JSON.stringify(r.report, null, 2)}\n`);
+        return;
+      }
+      if (f.holdout || f.target || f.report) throw new UsageError(`--holdout, --target and --report measure table runs (model kind ctgan); ${f.run} is not one`);
       const r = await (await openRun(f.run)).evaluate({ count: f.count, seed: f.seed, ema: f.ema, rejection: f.rejection, features: f.features });
       process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
     });

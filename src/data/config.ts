@@ -92,7 +92,13 @@ export const DataConfig = z.discriminatedUnion('kind', [
    * A table (CSV, TSV, JSON, JSON lines, Parquet) for CTGAN: `path` a file, or "vega-datasets:NAME"
    * for a table of the vega-datasets package; the rest are readTable's options (columns, category limit, ...).
    */
-  z.strictObject({ kind: z.literal('table'), path: z.string().min(1), ...ReadTableOptions.shape }),
+  z.strictObject({
+    kind: z.literal('table'),
+    path: z.string().min(1),
+    ...ReadTableOptions.shape,
+    /** Share of the rows held out (a seeded choice by the run's seed) for `gan eval`; 0 trains on every row. */
+    holdout: z.number().min(0).max(0.9).default(0),
+  }),
 ]).superRefine((d, ctx) => {
   if ('filter' in d && d.filter !== undefined && !d.task?.startsWith('downscale')) {
     ctx.addIssue({ code: 'custom', path: ['filter'], message: 'data.filter chooses how the downscale tasks (downscale2, downscale4, downscale8) shrink; give one as data.task' });

@@ -11,6 +11,8 @@ import { dirname, join } from 'node:path';
 import type { Rng } from '../engine/index.js';
 import { InputError } from '../errors.js';
 import { readTable } from '../tables/read.js';
+import { splitTable } from '../metrics/table/split.js';
+import type { Table } from '../tables/types.js';
 import { fitEncoding, rowsByCategory, type TableEncoder } from '../tables/encode.js';
 import type { DataConfig } from './config.js';
 import { floatField, type DataSource, type EncodedTable, type FieldBuffers, type FieldInfo, type SourceState } from './types.js';
@@ -136,9 +138,19 @@ export function resolveTablePath(path: string): string {
  * Reads a table, fits its encoding and encodes its rows. The encoding and the rows' sampled modes
  * draw from their own sub-streams of the source's generator, so a resumed run refits the same.
  */
-export async function openTableSource(cfg: TableConfig, rng: Rng): Promise<TableSource> {
-  const { kind: _kind, path, ...options } = cfg;
+/** A table config's rows: the training rows and, when data.holdout > 0, the held-out ones (chosen from `rng`, the run's data stream). */
+export async function readTableRows(cfg: TableConfig, rng: Rng): Promise<{ train: Table; holdout?: Table }> {
+  const { kind: _kind, path, holdout, ...options } = cfg;
   const table = await readTable(resolveTablePath(path), options);
+  return holdout > 0 ? splitTable(table, { holdout, seed: rng.fork(3).nextU32() }) : { train: table };
+}
+
+/**
+ * Reads a table (its training rows: data.holdout's share is left out),
+ * fits its encoding and encodes its rows.
+ */
+export async function openTableSource(cfg: TableConfig, rng: Rng): Promise<TableSource> {
+  const table = (await readTableRows(cfg, rng)).train;
   const encoder = fitEncoding(table, { seed: rng.fork(1).nextU32() });
   const data = encoder.encode(table.rows, rng.fork(2));
   const notes = (table.dropped ?? []).map((d) => `${table.source}: column "${d.name}" left out (${d.reason})`);

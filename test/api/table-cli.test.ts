@@ -33,5 +33,18 @@ describe('gan on a table', () => {
     const bad = gan('sample', '--run', run, '--count', '5', '--out', join(dir, 'x.csv'), '--where', 'Species=Emperor');
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe('gan: where: column "Species" has no value "Emperor"; its values are Adelie, Chinstrap, Gentoo');
-  }, 120_000);
+    // gan eval: the preset holds out a fifth of penguins' 344 rows (69), and draws as many rows as it trained on (275).
+    const reportDir = join(dir, 'report');
+    const e = gan('eval', '--run', run, '--target', 'Species', '--report', reportDir);
+    expect(e.code, e.stderr).toBe(0);
+    const report = JSON.parse(e.stdout) as { rows: { train: number; holdout: number; synthetic: number }; quality: { overall: number }; efficacy: { target: string } | null; privacy: { identicalShare: number } };
+    expect(report.rows).toEqual({ train: 275, holdout: 69, synthetic: 275 });
+    expect(report.quality.overall).toBeGreaterThan(0.2);
+    expect(report.quality.overall).toBeLessThan(1);
+    expect(report.efficacy?.target).toBe('Species');
+    expect(JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8'))).toEqual(report);
+    const noColumn = gan('eval', '--run', run, '--target', 'Wingspan');
+    expect(noColumn.code).toBe(2);
+    expect(noColumn.stderr.trim()).toBe("gan: --target Wingspan: the table has no such column; its columns are Species, Island, Beak Length (mm), Beak Depth (mm), Flipper Length (mm), Body Mass (g), Sex");
+  }, 180_000);
 });
