@@ -16,7 +16,7 @@ import { writeLossPlot, writeSamplePicture, writeTranslationPicture } from './ar
 import { compileSampler, compileTranslator, cyclingLabels, drawSamples, translateAll } from './sampler.js';
 import { sampleMixture } from '../data/mixtures.js';
 import { heldOutPairs } from '../data/heldout.js';
-import { buildTrainStep, STEP_INPUTS, STEP_METRICS, type BuiltStep, type StepConfig, type StepInput } from './step.js';
+import { buildStageStep, buildTrainStep, stageLr, stageMetrics, STEP_INPUTS, STEP_METRICS, type BuiltStep, type StepConfig, type StepInput } from './step.js';
 
 /** Sub-streams of the run's seed, one per purpose, so adding draws to one never shifts another. */
 /** `perStep`: uniform draws once per training step (the video GAN's frame picks, dropout masks). */
@@ -65,7 +65,7 @@ export function stepConfig(cfg: GanConfig): StepConfig {
 
 export class Trainer {
   private stopRequested = false;
-  private programs = new Map<number, E.Program>();
+  private programs = new Map<string, E.Program>();
   private previewZ: Float32Array;
 
   private constructor(
@@ -78,6 +78,9 @@ export class Trainer {
     private readonly rngs: Record<keyof typeof RNG_STREAMS, E.Rng>,
     public step: number,
     private readonly device: E.Device,
+    /** The type's fit stage after the adversarial training (f-AnoGAN's encoder), and the step it began at. */
+    readonly stageStep?: BuiltStep,
+    private stageSince?: number,
   ) {
     const latent = recipe.sampler?.latent.reduce((a, b) => a * b, 1) ?? 0;
     this.previewZ = new E.Rng(cfg.seed).fork(PREVIEW_STREAM).normal(this.previewCount() * latent);
@@ -98,11 +101,13 @@ export class Trainer {
     if (device !== 'cpu') await E.Program.checkDevice(device);
     const recipe = buildRecipe(cfg.model, dataInfo(cfg, source));
     const built = buildTrainStep(recipe, source.fields, stepConfig(cfg));
+    const stageStep = recipe.stage && buildStageStep(recipe, recipe.stage, source.fields, stepConfig(cfg));
     const store = new E.StateStore();
     let step = 0;
+    let stageSince: number | undefined;
     const found = opts.resume ? run.latestGoodCheckpoint(log) : undefined;
     if (found) {
-      restore(found.checkpoint, store, rngs, source);
+      stageSince = restore(found.checkpoint, store, rngs, source);
       step = found.step;
       run.truncateMetrics(step);
       log(`resuming from ${found.path} (step ${step})`);
@@ -115,13 +120,15 @@ export class Trainer {
       // the step's state (optimizer moments) as the step declared it.
       const emaStates = new Set(built.emaPairs.map(([e]) => e));
       const state = [...recipe.G.allParams(), ...recipe.D.allParams(), ...built.trace.declared().filter((d) => !emaStates.has(d.name))];
+      // A fit stage's module and optimizer state come last, so adding one shifts no other draw.
+      if (recipe.stage) state.push(...recipe.stage.module.allParams(), ...stageStep!.trace.declared().filter((d) => !emaStates.has(d.name)));
       E.initState(store, state, rngs.init);
       // The weight average starts as a copy of the weights.
       for (const [e, p] of built.emaPairs) store.set(e, store.floats(p).slice(), store.get(p).shape);
       run.truncateMetrics(0);
     }
     run.writeConfig(cfg);
-    return new Trainer(cfg, run, source, recipe, built, store, rngs, step, device);
+    return new Trainer(cfg, run, source, recipe, built, store, rngs, step, device, stageStep, stageSince);
   }
 
   /** Asks the loop to stop after the current call and write a checkpoint. */
@@ -129,13 +136,14 @@ export class Trainer {
     this.stopRequested = true;
   }
 
-  /** The step program repeated `steps` times per call; every input (data, noise, learning rates) is per step. */
-  private async program(steps: number): Promise<E.Program> {
-    let p = this.programs.get(steps);
+  /** The step program (or the fit stage's) repeated `steps` times per call; every input (data, noise, learning rates) is per step. */
+  private async program(steps: number, built: BuiltStep): Promise<E.Program> {
+    const key = `${built === this.built ? 'gan' : 'stage'}:${steps}`;
+    let p = this.programs.get(key);
     if (!p) {
-      const perStep = E.programInputs(this.built.spec).map((i) => i.name);
-      p = await E.Program.compile(this.built.spec, this.store, { loop: { steps, perStep }, device: this.device });
-      this.programs.set(steps, p);
+      const perStep = E.programInputs(built.spec).map((i) => i.name);
+      p = await E.Program.compile(built.spec, this.store, { loop: { steps, perStep }, device: this.device });
+      this.programs.set(key, p);
     }
     return p;
   }
@@ -148,9 +156,11 @@ export class Trainer {
   }
 
   /** Feeds for `n` steps, drawn step by step so any split into calls draws the same numbers. */
-  private feeds(n: number, prog: E.Program): Record<string, E.Feed> {
-    const { batch, dSteps } = this.cfg.train;
-    const inputs = this.built.inputs;
+  private feeds(n: number, prog: E.Program, stage: boolean): Record<string, E.Feed> {
+    const batch = this.cfg.train.batch;
+    // A fit stage's step takes one batch of its data fields.
+    const dSteps = stage ? 1 : this.cfg.train.dSteps;
+    const inputs = (stage ? this.stageStep! : this.built).inputs;
     const sizeOf = (i: StepInput) => i.shape.reduce((a, b) => a * b, 1) * (i.perSample ? batch : 1);
     // Per-sample inputs hold [n, dSteps, batch, ...shape]; per-step ones [n, ...shape].
     const buffers = new Map(inputs.map((i) => [i.name, i.dtype === 'int64' ? new BigInt64Array(n * (i.perSample ? dSteps : 1) * sizeOf(i)) : new Float32Array(n * (i.perSample ? dSteps : 1) * sizeOf(i))]));
@@ -177,6 +187,7 @@ export class Trainer {
     const lrD = new Float32Array(n);
     for (let s = 0; s < n; s++) ({ lrG: lrG[s], lrD: lrD[s] } = this.learningRates(this.step + s));
     const feeds: Record<string, E.Feed> = { ...Object.fromEntries(buffers), [STEP_INPUTS.lrG]: lrG, [STEP_INPUTS.lrD]: lrD };
+    if (stage) feeds[stageLr(this.recipe.stage!)] = new Float32Array(n).fill(this.recipe.stage!.lr);
     // An input the graph never reads (a data field only some settings use) is not the program's.
     for (const name of Object.keys(feeds)) if (!prog.inputs.some((i) => i.name === name)) delete feeds[name];
     return feeds;
@@ -188,6 +199,7 @@ export class Trainer {
     const meta = {
       rngs: Object.fromEntries(Object.entries(this.rngs).map(([k, r]) => [k, r.getState()])),
       source: this.source.getState(),
+      ...(this.stageSince === undefined ? {} : { stageSince: this.stageSince }),
     };
     writeCheckpoint(path, { step: this.step, meta, tensors });
     this.run.pruneCheckpoints(this.cfg.train.keepCheckpoints);
@@ -237,20 +249,33 @@ export class Trainer {
     let lastCheckpoint: string | undefined;
     let stoppedBy: StopReason = 'steps';
     const crossed = (every: number, before: number, after: number) => Math.floor(after / every) > Math.floor(before / every);
+    const stage = this.recipe.stage;
+    // The fit stage takes the last share of the steps, or of the time limit, whichever comes first.
+    const stageAt = stage ? Math.round(total * (1 - stage.share)) : total;
     while (this.step < total) {
-      const n = Math.min(K, total - this.step);
-      const prog = await this.program(n);
-      const out = await prog.run(this.feeds(n, prog));
+      const elapsedBefore = (performance.now() - start) / 1000;
+      if (stage && this.stageSince === undefined && (this.step >= stageAt || (o.minutes !== undefined && elapsedBefore >= o.minutes * 60 * (1 - stage.share)))) {
+        this.stageSince = this.step;
+        o.log?.(`step ${this.step}: adversarial training done; training ${stage.name} with G and D frozen`);
+      }
+      const inStage = this.stageSince !== undefined;
+      const n = Math.min(K, total - this.step, inStage ? Infinity : stageAt - this.step);
+      const prog = await this.program(n, inStage ? this.stageStep! : this.built);
+      const out = await prog.run(this.feeds(n, prog, inStage));
       const before = this.step;
       const lines: string[] = [];
       let bad: string | undefined;
+      const metrics = inStage ? stageMetrics(stage!) : STEP_METRICS;
       for (let i = 0; i < n; i++) {
         const row: Record<string, number> = { step: before + i + 1 };
-        for (const m of STEP_METRICS) row[m] = (out[m]!.data as Float32Array)[i]!;
-        const lr = this.learningRates(before + i);
-        row.lr_G = lr.lrG;
-        row.lr_D = lr.lrD;
-        if (!bad) for (const m of ['loss_D', 'loss_G'] as const) if (!Number.isFinite(row[m]!)) bad = `${m} is ${row[m]} at step ${row.step}`;
+        for (const m of metrics) row[m] = (out[m]!.data as Float32Array)[i]!;
+        if (inStage) row[stageLr(stage!)] = stage!.lr;
+        else {
+          const lr = this.learningRates(before + i);
+          row.lr_G = lr.lrG;
+          row.lr_D = lr.lrD;
+        }
+        if (!bad) for (const m of metrics.filter((k) => k.startsWith('loss_'))) if (!Number.isFinite(row[m]!)) bad = `${m} is ${row[m]} at step ${row.step}`;
         lines.push(JSON.stringify(row));
       }
       if (bad) {
@@ -289,15 +314,17 @@ export class Trainer {
   }
 }
 
-function restore(c: Checkpoint, store: E.StateStore, rngs: Record<string, E.Rng>, source: DataSource): void {
+/** Restores a checkpoint's state; returns the step its fit stage began at, if it had begun. */
+function restore(c: Checkpoint, store: E.StateStore, rngs: Record<string, E.Rng>, source: DataSource): number | undefined {
   for (const [name, t] of Object.entries(c.tensors)) store.set(name, t.data, t.shape, t.dtype);
-  const meta = c.meta as { rngs: Record<string, E.RngState>; source: SourceState };
+  const meta = c.meta as { rngs: Record<string, E.RngState>; source: SourceState; stageSince?: number };
   for (const [k, r] of Object.entries(rngs)) {
     const st = meta.rngs?.[k];
     if (!st) throw new Error(`checkpoint lacks the state of PRNG stream "${k}"`);
     r.setState(st);
   }
   source.setState(meta.source);
+  return meta.stageSince;
 }
 
 /** What the GAN types are told about a config's data. */
