@@ -315,7 +315,7 @@ async function evaluateVideo(r0: LoadedRun, o: EvalOptions): Promise<Record<stri
   const r = await generate(r0, count, { seed: o.seed, ema: o.ema });
   const shape = r.source.shape;
   const real = new Float32Array(count * shape.reduce((a, b) => a * b, 1));
-  (await openSource(r.cfg.data, new Rng(o.seed + 1))).next({ x: real }, count);
+  (await openSource(r.cfg.data, new Rng(o.seed + 1), r.cfg.seed)).next({ x: real }, count);
   const describe = (m: ClipMetrics) => ({ same_digit_fraction: m.sameDigitFraction, moving_fraction: m.movingFraction, mean_max_shift: m.meanMaxShift, digit_histogram: m.digitHistogram });
   return {
     run: r.run.path,

@@ -95,7 +95,7 @@ export class Trainer {
     const log = opts.log ?? (() => {});
     const root = new E.Rng(cfg.seed);
     const rngs = Object.fromEntries(Object.entries(RNG_STREAMS).map(([k, salt]) => [k, root.fork(salt)])) as Record<keyof typeof RNG_STREAMS, E.Rng>;
-    const source = await openSource(cfg.data, rngs.data);
+    const source = await openSource(cfg.data, rngs.data, cfg.seed);
     for (const note of source.notes ?? []) log(note);
     const device = opts.device ?? cfg.train.device ?? E.defaultDevice();
     if (device !== 'cpu') await E.Program.checkDevice(device);
@@ -346,7 +346,7 @@ export interface LoadedRun {
 export async function loadRun(dir: string, log: (m: string) => void = () => {}): Promise<LoadedRun> {
   const run = new RunDir(dir);
   const cfg = run.readConfig();
-  const source = await openSource(cfg.data, new E.Rng(cfg.seed));
+  const source = await openSource(cfg.data, new E.Rng(cfg.seed), cfg.seed);
   const recipe = buildRecipe(cfg.model, dataInfo(cfg, source));
   const found = run.latestGoodCheckpoint(log);
   if (!found) throw new InputError(`run ${dir} has no usable checkpoint`);
