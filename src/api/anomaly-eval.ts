@@ -8,6 +8,7 @@ import type { LoadedRun } from '../gan/trainer.js';
 import { auroc, averagePrecision } from '../metrics/anomaly.js';
 import { copySamples, FASHION_CLASSES, loadFashionMnist, loadMnist, MNIST_CLASSES } from '../data/datasets.js';
 import { parseNumericCsv } from '../run/csv.js';
+import { resolveClasses } from '../data/subset.js';
 import { readNpy } from '../run/npy.js';
 import { anomalyScores, anomalyThreshold, DEFAULT_FPR, readScoreInput, sampleCount } from './score.js';
 
@@ -40,10 +41,7 @@ function readLabels(path: string, n: number): Float64Array {
 function normalClasses(r: LoadedRun, names: string[]): number[] {
   const asked = (r.cfg.data as { classes?: (number | string)[] }).classes;
   if (!asked) throw new InputError(`gan eval: run ${r.run.path} trained on every class of ${r.cfg.data.kind}, so its test split has no anomalies; train on some classes (data.classes) or pass --in FILE --labels FILE`);
-  return asked.map((a) => {
-    const k = names.indexOf(String(a));
-    return k >= 0 ? k : (a as number);
-  });
+  return resolveClasses(asked, names, r.cfg.data.kind);
 }
 
 /** The test split with labels 0 for the run's classes and 1 for the others (MNIST, Fashion-MNIST). */
