@@ -250,8 +250,9 @@ export class Trainer {
     let stoppedBy: StopReason = 'steps';
     const crossed = (every: number, before: number, after: number) => Math.floor(after / every) > Math.floor(before / every);
     const stage = this.recipe.stage;
-    // The fit stage takes the last share of the steps, or of the time limit, whichever comes first.
-    const stageAt = stage ? Math.round(total * (1 - stage.share)) : total;
+    // The fit stage takes the last share of the run's steps (train.steps, not where this call stops),
+    // or of the time limit, whichever comes first.
+    const stageAt = stage ? Math.round(this.cfg.train.steps * (1 - stage.share)) : Infinity;
     while (this.step < total) {
       const elapsedBefore = (performance.now() - start) / 1000;
       if (stage && this.stageSince === undefined && (this.step >= stageAt || (o.minutes !== undefined && elapsedBefore >= o.minutes * 60 * (1 - stage.share)))) {
