@@ -19,6 +19,7 @@ import { InputError } from '../errors.js';
 import { DEFAULT_FEATURE_SPACES, openFeatureSpace, type ImageShape } from '../metrics/features.js';
 import { compareFeatures, frechetAndKid, MIN_SAMPLES } from '../metrics/distribution.js';
 import type { Dataset } from '../data/datasets.js';
+import { evaluateAnomaly } from './anomaly-eval.js';
 
 /** Samples `gan eval` draws on Stacked MNIST: the papers' 26,000. */
 export const STACKED_EVAL_SAMPLES = 26_000;
@@ -31,6 +32,10 @@ export interface EvalOptions {
   rejection?: boolean;
   /** Noise-to-image runs: the feature space of the distribution metrics, a shipped name or an .onnx file (default: the data's, if it has one). */
   features?: string;
+  /** Anomaly runs: labelled samples to measure on instead of the test split, and the threshold's false-positive rate. */
+  in?: string;
+  labels?: string;
+  fpr?: number;
 }
 
 type Generated = Awaited<ReturnType<typeof generate>>;
@@ -42,6 +47,8 @@ function samplesRecord(r: Generated, count: number): Record<string, unknown> {
 
 export async function evaluateRun(r0: LoadedRun, o: EvalOptions): Promise<Record<string, unknown>> {
   const dataCfg = r0.cfg.data;
+  if (r0.recipe.anomaly) return evaluateAnomaly(r0, o);
+  if (o.in !== undefined || o.labels !== undefined) throw new InputError(`--in and --labels: run ${r0.run.path} (model type "${r0.recipe.type}") does not score anomalies; they measure anomaly detection runs`);
   if (o.features !== undefined && (r0.source.kind !== 'image' || dataCfg.kind === 'stacked-mnist')) {
     throw new InputError(`--features: run ${r0.run.path} is not measured in a feature space (only runs that generate or translate images are)`);
   }
@@ -308,7 +315,7 @@ async function evaluateVideo(r0: LoadedRun, o: EvalOptions): Promise<Record<stri
   const r = await generate(r0, count, { seed: o.seed, ema: o.ema });
   const shape = r.source.shape;
   const real = new Float32Array(count * shape.reduce((a, b) => a * b, 1));
-  (await openSource(r.cfg.data, new Rng(o.seed + 1))).next({ x: real }, count);
+  (await openSource(r.cfg.data, new Rng(o.seed + 1), r.cfg.seed)).next({ x: real }, count);
   const describe = (m: ClipMetrics) => ({ same_digit_fraction: m.sameDigitFraction, moving_fraction: m.movingFraction, mean_max_shift: m.meanMaxShift, digit_histogram: m.digitHistogram });
   return {
     run: r.run.path,

@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 import type { Direction } from '../gan/recipe.js';
 import { loadRun, type LoadedRun, type TrainResult } from '../gan/trainer.js';
 import { evaluateRun } from './evaluate.js';
+import { anomalyScores, anomalyThreshold, DEFAULT_FPR, scoreFile, type ScoresWritten, type Threshold } from './score.js';
 import { exportGenerator, generate, sampleToFile, toDataScale, translateFile, translateImages, type ExportMetadata, type SamplesWritten } from './outputs.js';
 
 export interface SampleOptions {
@@ -85,9 +86,28 @@ export class Run {
     return exportGenerator(this.loaded, path, o.ema ?? true, o.direction);
   }
 
-  /** The metrics that fit the run's data (docs/metrics.md). */
-  evaluate(o: { count?: number; seed?: number; ema?: boolean; rejection?: boolean; features?: string } = {}): Promise<Record<string, unknown>> {
-    return evaluateRun(this.loaded, { count: o.count, seed: o.seed ?? 0, ema: o.ema ?? true, rejection: o.rejection, features: o.features });
+  /**
+   * The metrics that fit the run's data (docs/metrics.md); anomaly runs: AUROC and AUPRC on the
+   * test split (MNIST, Fashion-MNIST) or on `in` labelled by `labels` (0 normal, 1 anomalous).
+   */
+  evaluate(o: { count?: number; seed?: number; ema?: boolean; rejection?: boolean; features?: string; in?: string; labels?: string; fpr?: number } = {}): Promise<Record<string, unknown>> {
+    return evaluateRun(this.loaded, { count: o.count, seed: o.seed ?? 0, ema: o.ema ?? true, rejection: o.rejection, features: o.features, in: o.in, labels: o.labels, fpr: o.fpr });
+  }
+
+  /**
+   * Anomaly runs: a score per sample of x ([N, ...shape], images NCHW in [-1, 1]; higher = more
+   * anomalous) and a flag against the threshold that flags the share `fpr` (default 0.05) of the
+   * run's held-out normal data.
+   */
+  async score(x: Float32Array, o: { fpr?: number; ema?: boolean } = {}): Promise<{ scores: Float32Array; anomalous: boolean[]; threshold: Threshold }> {
+    const scores = await anomalyScores(this.loaded, x, o.ema ?? true);
+    const threshold = await anomalyThreshold(this.loaded, o.fpr ?? DEFAULT_FPR, o.ema ?? true);
+    return { scores, anomalous: Array.from(scores, (s) => s > threshold.threshold), threshold };
+  }
+
+  /** Scores a .npy, an image folder or a CSV into a CSV (index, file for folders, score, anomalous), in input order. */
+  scoreFile(inPath: string, outPath: string, o: { fpr?: number; ema?: boolean } = {}): Promise<ScoresWritten> {
+    return scoreFile(this.loaded, inPath, outPath, { fpr: o.fpr ?? DEFAULT_FPR, ema: o.ema ?? true });
   }
 
   /** Draws n samples into a file: .npy (float32, labels beside it), .png (a grid or points), .gif (clips), .csv (vectors). */

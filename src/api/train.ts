@@ -90,7 +90,7 @@ export async function train(config: ConfigInput | undefined, o: TrainRunOptions)
   if (o.signal?.aborted) stop();
   let result: TrainResult;
   try {
-    result = await trainer.train({ minutes: o.minutes, onProgress: o.onProgress });
+    result = await trainer.train({ minutes: o.minutes, onProgress: o.onProgress, log: o.log });
   } finally {
     o.signal?.removeEventListener('abort', stop);
     await trainer.close();

@@ -37,6 +37,11 @@ const device = (v: string): E.Device => {
   if (!(E.DEVICES as readonly string[]).includes(v)) throw new UsageError(`--device must be one of ${E.DEVICES.join(', ')}, got "${v}"`);
   return v as E.Device;
 };
+const rate = (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`--fpr must be a false-positive rate from 0 to 1, got "${v}"`);
+  return n;
+};
 const num = (name: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got "${v}"`);
@@ -254,10 +259,13 @@ export function buildCli(): Command {
     .option('--no-ema', "use G's weights rather than their moving average")
     .option('--no-rejection', "measure every generated sample, even when the run's model has rejection sampling (model.rejection)")
     .option('--features <space>', 'feature space of FD, KID, precision/recall, density/coverage for image runs: mnist, fashion or NET.onnx (docs/metrics.md)')
+    .option('--in <input>', 'anomaly runs: samples to measure AUROC/AUPRC on (.npy, image folder or .csv; default: the test split of MNIST/Fashion-MNIST runs)')
+    .option('--labels <file>', 'anomaly runs: whether each --in sample is normal (0) or anomalous (1): .npy or a one-column .csv')
+    .option('--fpr <rate>', 'anomaly runs: false-positive rate of the reported threshold (default 0.05)', rate)
     .option('--holdout <file>', "table runs: real rows the model never saw (default: the run's data.holdout rows)")
     .option('--target <column>', 'table runs: the categorical column ML efficacy predicts')
     .option('--report <dir>', 'table runs: also write report.json and the pictures (histograms per column, association matrices) there')
-    .action(async (f: { run: string; count?: number; seed: number; ema: boolean; rejection: boolean; features?: string; holdout?: string; target?: string; report?: string }) => {
+    .action(async (f: { run: string; count?: number; seed: number; ema: boolean; rejection: boolean; features?: string; holdout?: string; target?: string; report?: string; in?: string; labels?: string; fpr?: number }) => {
       if (isTableRun(f.run)) {
         const r = await evaluateTableRun(f.run, { holdout: f.holdout, target: f.target, count: f.count, seed: f.seed, out: f.report });
         process.stderr.write(`${r.summary}\n`);
@@ -265,8 +273,23 @@ export function buildCli(): Command {
         return;
       }
       if (f.holdout || f.target || f.report) throw new UsageError(`--holdout, --target and --report measure table runs (model kind ctgan); ${f.run} is not one`);
-      const r = await (await openRun(f.run)).evaluate({ count: f.count, seed: f.seed, ema: f.ema, rejection: f.rejection, features: f.features });
+      const r = await (await openRun(f.run)).evaluate({ count: f.count, seed: f.seed, ema: f.ema, rejection: f.rejection, features: f.features, in: f.in, labels: f.labels, fpr: f.fpr });
       process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    });
+
+  program
+    .command('score')
+    .description('anomaly runs: score each input (higher = more anomalous) and flag it against a threshold set on held-out normal data; writes a CSV in input order')
+    .requiredOption('--run <dir>', 'run directory (an anomaly detection run, e.g. preset mnist-anomaly)')
+    .requiredOption('--in <input>', '.npy of float32 NCHW images in [-1, 1], a folder of images (decoded as the run\'s data), or a .csv of one flattened image per row')
+    .requiredOption('--out <file>', 'output .csv: index, file (folders), score, anomalous (0/1)')
+    .option('--fpr <rate>', 'share of held-out normal data the threshold flags', rate, 0.05)
+    .option('--no-ema', "use G's weights rather than their moving average")
+    .action(async (f: { run: string; in: string; out: string; fpr: number; ema: boolean }) => {
+      if (!f.out.toLowerCase().endsWith('.csv')) throw new UsageError(`--out ${f.out}: expected a .csv file`);
+      const r = await (await openRun(f.run)).scoreFile(f.in, f.out, { fpr: f.fpr, ema: f.ema });
+      const t = r.threshold;
+      process.stderr.write(`wrote ${r.count} scores to ${f.out}: ${r.flagged} anomalous (score > ${Number(t.threshold.toPrecision(6))}, the threshold flagging ${t.fpr * 100}% of ${t.count} ${t.heldOut} images)\n`);
     });
 
   program

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { int } from '../config/fields.js';
 import { FILTERS, TASKS } from './types.js';
 import { ReadTableOptions } from '../tables/options.js';
+import { subsetFields } from './subset.js';
 
 /** Image-to-image tasks: each image becomes the target of an input derived from it (src/data/tasks.ts). */
 const TASK = z.enum(TASKS).optional();
@@ -44,6 +45,7 @@ const ImagesConfig = z.strictObject({
   /** "folders": each image is labelled with its first-level sub-folder's name (torchvision's ImageFolder). */
   labels: z.enum(['none', 'folders']).default('none'),
   ...split,
+  ...subsetFields,
   ...imageTask,
 });
 
@@ -56,6 +58,7 @@ const EmojiConfig = z.strictObject({
   background: z.string().min(1).default('white'),
   cache: z.boolean().default(true),
   ...split,
+  ...subsetFields,
   ...imageTask,
 });
 
@@ -63,9 +66,9 @@ const EmojiConfig = z.strictObject({
 const Domain = z.union([z.string().min(1), ImagesConfig.omit({ task: true, filter: true }), EmojiConfig.omit({ task: true, filter: true })]);
 
 export const DataConfig = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('mixture'), name: z.enum(['ring8', 'grid25', 'spiral', 'moons']) }),
-  z.strictObject({ kind: z.literal('mnist'), ...imageTask }),
-  z.strictObject({ kind: z.literal('fashion'), ...imageTask }),
+  z.strictObject({ kind: z.literal('mixture'), name: z.enum(['ring8', 'grid25', 'spiral', 'moons']), ...subsetFields }),
+  z.strictObject({ kind: z.literal('mnist'), ...subsetFields, ...imageTask }),
+  z.strictObject({ kind: z.literal('fashion'), ...subsetFields, ...imageTask }),
   ImagesConfig,
   EmojiConfig,
   /** Pix2Pix pairs: one folder of A|B side-by-side images (`path`), or folders `a` and `b` with matching file names. */
@@ -83,7 +86,7 @@ export const DataConfig = z.discriminatedUnion('kind', [
   /** Three MNIST digits as the three channels of one 28x28 image: 1,000 modes (src/data/stacked.ts). */
   z.strictObject({ kind: z.literal('stacked-mnist') }),
   /** Clips of 8 32x32 frames of one MNIST digit moving and bouncing (src/data/video.ts). */
-  z.strictObject({ kind: z.literal('moving-mnist') }),
+  z.strictObject({ kind: z.literal('moving-mnist'), ...subsetFields }),
   z.strictObject({
     kind: z.literal('csv'),
     path: z.string().min(1),
@@ -102,6 +105,15 @@ export const DataConfig = z.discriminatedUnion('kind', [
 ]).superRefine((d, ctx) => {
   if ('filter' in d && d.filter !== undefined && !d.task?.startsWith('downscale')) {
     ctx.addIssue({ code: 'custom', path: ['filter'], message: 'data.filter chooses how the downscale tasks (downscale2, downscale4, downscale8) shrink; give one as data.task' });
+  }
+  const unlabelled =
+    d.kind === 'images' && d.labels === 'none'
+      ? 'images labelled by sub-folder (data.labels "folders"); these images have no labels'
+      : d.kind === 'mixture' && (d.name === 'spiral' || d.name === 'moons')
+        ? `a labelled mixture (ring8, grid25); mixture "${d.name}" has no labels`
+        : undefined;
+  for (const key of ['classes', 'perClass'] as const) {
+    if (unlabelled && key in d && (d as Record<string, unknown>)[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `data.${key} needs labelled data: ${unlabelled}` });
   }
   if (d.kind !== 'paired') return;
   const folders = d.a !== undefined || d.b !== undefined;

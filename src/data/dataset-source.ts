@@ -15,6 +15,8 @@ export class DatasetSource implements DataSource {
   private epochRng!: RngState;
   readonly classes?: number;
   standardization?: DataSource['standardization'];
+  /** A labelled mixture's fixed draw (data.perClass): the mixture it was drawn from. */
+  mixture?: DataSource['mixture'];
   heldOut?: HeldOut;
   notes?: string[];
 

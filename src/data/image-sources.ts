@@ -13,6 +13,7 @@ import { loadSet, toDataset, type Entry, type ImageSet, type LoadOptions } from 
 import { splitByName } from './images/split.js';
 import { PairFolderSource } from './pair-source.js';
 import { UnpairedSource } from './tasks.js';
+import { subsetDataset, type Subset } from './subset.js';
 
 type Split = { holdout: number; limit?: number | undefined };
 type PairedConfig = Extract<DataConfig, { kind: 'paired' }>;
@@ -41,23 +42,27 @@ function partition(set: ImageSet, train: string[]): { train: number[]; heldOut: 
   return parts;
 }
 
-/** Decodes a listing's training and held-out images only, as a training source whose held-out images are its heldOut. */
-async function setSource(name: string, listing: { entries: Entry[]; classNames?: string[] }, c: Split & DecodeConfig, rng: Rng): Promise<DatasetSource> {
+/**
+ * Decodes a listing's training and held-out images only, as a training source whose held-out images
+ * are its heldOut; data.classes keeps some classes of both, data.perClass some training images of each.
+ */
+async function setSource(name: string, listing: { entries: Entry[]; classNames?: string[] }, c: Split & DecodeConfig & Subset, rng: Rng, seed: number): Promise<DatasetSource> {
   const byName = new Map(listing.entries.map((e) => [e.name, e]));
   const names = split(name, [...byName.keys()], c);
   const set = await loadSet(name, [...names.train, ...names.heldOut].map((n) => byName.get(n)!), loadOptions(c), listing.classNames);
   const parts = partition(set, names.train);
-  const train = toDataset(set, parts.train);
+  const train = subsetDataset(toDataset(set, parts.train), c, { seed, where: name });
   const src = new DatasetSource(train, rng);
-  src.heldOut = heldOutOrTraining(toDataset(set, parts.heldOut, `${set.name} (held out)`), train, c.holdout);
+  const held = subsetDataset(toDataset(set, parts.heldOut, `${set.name} (held out)`), c, { seed, where: name, held: true });
+  src.heldOut = heldOutOrTraining(held, train, c.holdout);
   src.notes = set.notes;
   return src;
 }
 
-/** data.kind "images" or "emoji" (or an unpaired domain): the images, without a task (./source.ts adds one). */
-export async function openImageSource(cfg: ImagesConfig | EmojiConfig | Exclude<DomainConfig, string>, rng: Rng): Promise<DatasetSource> {
-  if (cfg.kind === 'emoji') return setSource(`emoji:${cfg.vendor}`, emojiEntries(cfg.vendor), cfg, rng);
-  return setSource(`images:${cfg.path}`, folderEntries(cfg.path, cfg.labels), cfg, rng);
+/** data.kind "images" or "emoji" (or an unpaired domain): the images, without a task (./source.ts adds one); `seed` chooses data.perClass's images. */
+export async function openImageSource(cfg: ImagesConfig | EmojiConfig | Exclude<DomainConfig, string>, rng: Rng, seed: number): Promise<DatasetSource> {
+  if (cfg.kind === 'emoji') return setSource(`emoji:${cfg.vendor}`, emojiEntries(cfg.vendor), cfg, rng, seed);
+  return setSource(`images:${cfg.path}`, folderEntries(cfg.path, cfg.labels), cfg, rng, seed);
 }
 
 /** data.kind "paired": side-by-side images or two folders; direction BtoA swaps inputs and targets. */
@@ -75,11 +80,11 @@ export async function openPairedSource(cfg: PairedConfig, rng: Rng): Promise<Pai
 }
 
 /** data.kind "unpaired": domains a and b, each a folder (decoded as the section says) or a data section of its own. */
-export async function openUnpairedSource(cfg: UnpairedConfig, rng: Rng): Promise<UnpairedSource> {
+export async function openUnpairedSource(cfg: UnpairedConfig, rng: Rng, seed: number): Promise<UnpairedSource> {
   const { a: _a, b: _b, kind: _k, ...shared } = cfg;
   const domain = async (d: DomainConfig, k: number) => {
     try {
-      return await openImageSource(typeof d === 'string' ? { kind: 'images', path: d, labels: 'none', ...shared } : d, rng.fork(k));
+      return await openImageSource(typeof d === 'string' ? { kind: 'images', path: d, labels: 'none', ...shared } : d, rng.fork(k), seed);
     } catch (e) {
       if (e instanceof InputError) throw new InputError(`unpaired domain ${k === 1 ? 'a' : 'b'}: ${e.message}`, { cause: e });
       throw e;

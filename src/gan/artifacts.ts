@@ -35,9 +35,10 @@ const COLORS: Record<string, [number, number, number]> = {
   loss_G: [31, 119, 180],
   d_real: [44, 160, 44],
   d_fake: [255, 127, 14],
+  loss_E: [148, 103, 189],
 };
 
-/** Loss curves from the metrics log (red: D, blue: G), smoothed over windows of ~1% of the run. */
+/** Loss curves from the metrics log (red: D, blue: G; purple: f-AnoGAN's encoder stage), smoothed over windows of ~1% of the run. */
 export function writeLossPlot(path: string, rows: Record<string, number>[]): void {
   if (rows.length < 2) return;
   const window = Math.max(1, Math.floor(rows.length / 100));
@@ -50,7 +51,8 @@ export function writeLossPlot(path: string, rows: Record<string, number>[]): voi
     }
     return out;
   };
-  writePng(path, linePlot(['loss_D', 'loss_G'].map((k) => ({ name: k, values: smooth(k), color: COLORS[k]! }))));
+  const keys = ['loss_D', 'loss_G', ...(rows.some((r) => r.loss_E !== undefined) ? ['loss_E'] : [])];
+  writePng(path, linePlot(keys.map((k) => ({ name: k, values: smooth(k), color: COLORS[k]! }))));
 }
 
 /** Nearest-neighbour enlargement of [n, C, h, w] images to [n, C, H, W] (H, W multiples of h, w), for display. */

@@ -71,6 +71,33 @@ export interface GanRecipe<I extends string = string, F extends string = string>
   sampler?: Sampler;
   /** Image-to-image types: what inference takes and gives, per direction. */
   translator?: Translator;
+  /** A training stage after the adversarial one (f-AnoGAN's encoder). */
+  stage?: FitStage;
+  /** Anomaly detection types: a score per sample, higher meaning more anomalous. */
+  anomaly?: AnomalyScorer;
+}
+
+/**
+ * A stage after the adversarial training, in the same run: only `module` learns, on `loss`, while
+ * G and D are frozen and run as at inference (batch norm on its running statistics, G's moving
+ * average when the run keeps one). It takes the last `share` of the steps, or of a time limit.
+ */
+export interface FitStage {
+  /** What learns, and the metric suffix of its loss ("E": loss_E). */
+  name: string;
+  module: Module;
+  share: number;
+  lr: number;
+  /** The data fields it reads (its batch holds them under their names). */
+  fields: string[];
+  loss(b: Batch, ctx: Ctx): Tensor;
+}
+
+export interface AnomalyScorer {
+  /** Shape of one input sample. */
+  input: number[];
+  /** [N, ...input] -> [N] scores, from the networks as trained (no per-sample optimisation). */
+  score(x: Tensor, ctx: Ctx): Tensor;
 }
 
 /** States a GAN type's recipe with its input and output names checked (the identity at run time). */

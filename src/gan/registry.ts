@@ -23,6 +23,7 @@ import { cyclegan, CycleganConfig } from './types/cyclegan.js';
 import { videoGan, VideoConfig } from './types/video.js';
 import { ctgan, CtganConfig } from './types/ctgan.js';
 import type { TableEncoding } from '../tables/types.js';
+import { fanogan, FanoganConfig } from './types/fanogan.js';
 import type { DiscriminatorBody, LabelledOptions } from './types/labelled.js';
 
 /** What a type needs to know about the data. */
@@ -42,7 +43,7 @@ export interface DataInfo {
 }
 
 /** The model section of a config: one of the types' sections, by `kind`. */
-export const ModelConfig = z.discriminatedUnion('kind', [MlpConfig, DcganConfig, ResnetConfig, LapganConfig, Pix2PixConfig, VideoConfig, CycleganConfig, SrganConfig, CtganConfig]);
+export const ModelConfig = z.discriminatedUnion('kind', [MlpConfig, DcganConfig, ResnetConfig, LapganConfig, Pix2PixConfig, VideoConfig, CycleganConfig, SrganConfig, CtganConfig, FanoganConfig]);
 export type ModelConfig = z.infer<typeof ModelConfig>;
 
 type Kind = ModelConfig['kind'];
@@ -87,6 +88,10 @@ const GAN_TYPES: { [K in Kind]: TypeEntry<K> } = {
   cyclegan: {
     refuses: translates('cyclegan', 'dilate-unpaired'),
     build: (m, d) => cyclegan({ ...m, pair: d.pair! }),
+  },
+  fanogan: {
+    refuses: (d) => drawsFromNoise('fanogan')(d) ?? buildsSides('fanogan', DCGAN_SIDES, 'of side 28 or a power of two from 16 to 256 (its networks are DCGAN\'s)')(d),
+    build: (m, d) => fanogan({ ...m, sampleShape: d.shape }),
   },
   video: {
     refuses: (d) => (d.kind === 'moving-mnist' ? undefined : `model "video" generates clips; it needs video data (data.kind "moving-mnist"), not "${d.kind}"`),

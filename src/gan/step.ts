@@ -10,7 +10,7 @@ import type { DType, LowerSpec, Shape, Tensor } from '../engine/index.js';
 import type { Module } from '../nn/module.js';
 import { adam, clipByGlobalNorm, globalNorm, rmsprop, sgd, type ParamRef } from '../optim/optimizers.js';
 import { discriminatorLoss, generatorLoss, gradientPenalty, outputIsLogit, r1Penalty, type LossName } from './losses.js';
-import type { Adversary, Batch, GanRecipe, Given, Heads, InputSpec, Judge } from './recipe.js';
+import type { Adversary, Batch, FitStage, GanRecipe, Given, Heads, InputSpec, Judge } from './recipe.js';
 import { InputError } from '../errors.js';
 import type { FieldInfo } from '../data/types.js';
 import { Augmenter, type AugmentPolicy } from './augment.js';
@@ -261,4 +261,34 @@ export function buildTrainStep(recipe: GanRecipe, fields: Record<string, FieldIn
   // Layers that draw their own uniform inputs (dropout masks) declare them on the trace.
   for (const u of trace.uniformInputs()) inputs.push({ name: u.name, spec: { from: 'uniform', shape: [...u.shape] }, shape: u.shape, dtype: 'float32', perSample: false });
   return { spec: { outputs, updates: trace.updates() }, trace, inputs, emaPairs };
+}
+
+/** The metrics of a fit stage's step (f-AnoGAN's encoder: loss_E, grad_norm_E). */
+export const stageMetrics = (stage: FitStage) => [`loss_${stage.name}`, `grad_norm_${stage.name}`] as const;
+export const stageLr = (stage: FitStage) => `lr_${stage.name}`;
+
+/**
+ * How a type's later networks (a fit stage, the anomaly score) read the trained G and D: as at
+ * inference (batch norm on running statistics), G through its moving average when there is one.
+ */
+export function frozenCtx(recipe: GanRecipe, ema: boolean): E.StateTrace {
+  const gNames = new Set(recipe.G.allParams().map((p) => p.name));
+  return new E.StateTrace(false, ema ? (n) => (gNames.has(n) ? emaName(n) : n) : undefined);
+}
+
+/** One step of a fit stage: its data fields in, its module's parameters updated by Adam on its loss. */
+export function buildStageStep(recipe: GanRecipe, stage: FitStage, fields: Record<string, FieldInfo>, cfg: StepConfig): BuiltStep {
+  const trace = frozenCtx(recipe, cfg.emaDecay > 0);
+  const inputs: StepInput[] = stage.fields.map((name) => {
+    const f = fields[name];
+    if (!f) throw new InputError(`model "${recipe.type}" needs the data field "${name}"; the data gives ${Object.keys(fields).map((k) => `"${k}"`).join(', ')}`);
+    return { name, spec: { from: 'data', field: name }, shape: f.shape, dtype: f.dtype, perSample: true };
+  });
+  const batch = Object.fromEntries(inputs.map((i) => [i.name, E.input(i.name, [cfg.batch, ...i.shape], i.dtype)]));
+  const loss = stage.loss(batch, trace);
+  const params = refs(stage.module);
+  const grads = E.grad(loss, params.map((p) => trace.read(p.name, p.shape)));
+  const norm = optimize(trace, params, grads, { kind: 'adam', lr: stage.lr }, E.input(stageLr(stage), []), `${stage.name}.opt`);
+  const [lossName, normName] = stageMetrics(stage);
+  return { spec: { outputs: { [lossName]: loss, [normName]: norm }, updates: trace.updates() }, trace, inputs, emaPairs: [] };
 }

@@ -86,7 +86,7 @@ export class Trainer {
     const run = new RunDir(dir);
     const log = opts.log ?? (() => {});
     const rngs = runRngs(given.seed);
-    const source = await openSource(given.data, rngs.data);
+    const source = await openSource(given.data, rngs.data, given.seed);
     for (const note of source.notes ?? []) log(note);
     const cfg = withEpochs(given, source);
     const device = opts.device ?? cfg.train.device ?? E.defaultDevice();
@@ -167,16 +167,26 @@ export class Trainer {
     let lastCheckpoint: string | undefined;
     let stoppedBy: StopReason = 'steps';
     const crossed = (every: number, before: number, after: number) => Math.floor(after / every) > Math.floor(before / every);
+    const stage = this.recipe.stage;
+    // The fit stage takes the last share of the run's steps (train.steps, not where this call stops),
+    // or of the time limit, whichever comes first.
+    const stageAt = stage ? Math.round(this.cfg.train.steps * (1 - stage.share)) : Infinity;
     while (this.step < total) {
       const before = this.step;
-      const rows = await this.session.run(Math.min(K, total - this.step));
+      const elapsedBefore = (performance.now() - start) / 1000;
+      if (stage && this.session.stageSince === undefined && (this.step >= stageAt || (o.minutes !== undefined && elapsedBefore >= o.minutes * 60 * (1 - stage.share)))) {
+        this.session.stageSince = this.step;
+        o.log?.(`step ${this.step}: adversarial training done; training ${stage.name} with G and D frozen`);
+      }
+      const inStage = this.session.stageSince !== undefined;
+      const rows = await this.session.run(Math.min(K, total - this.step, inStage ? Infinity : stageAt - this.step));
       const lines: string[] = [];
       let bad: string | undefined;
       // When the call ended (seconds since the epoch), on each of its rows: steps/s for the studio.
       const time = Date.now() / 1000;
       for (const row of rows) {
         row.time = time;
-        if (!bad) for (const m of ['loss_D', 'loss_G'] as const) if (!Number.isFinite(row[m]!)) bad = `${m} is ${row[m]} at step ${row.step}`;
+        if (!bad) for (const m of Object.keys(row).filter((k) => k.startsWith('loss_'))) if (!Number.isFinite(row[m]!)) bad = `${m} is ${row[m]} at step ${row.step}`;
         lines.push(JSON.stringify(row));
       }
       if (bad) {
@@ -240,7 +250,7 @@ export async function loadRun(dir: string, log: (m: string) => void = () => {}):
   const cfg = run.readConfig();
   // A table's encoding is fitted from the data stream, so it is opened as training opened it (same modes, same widths).
   const rng = cfg.data.kind === 'table' ? runRngs(cfg.seed).data : new E.Rng(cfg.seed);
-  const source = await openSource(cfg.data, rng);
+  const source = await openSource(cfg.data, rng, cfg.seed);
   const recipe = buildRecipe(cfg.model, dataInfo(cfg, source));
   const found = run.latestGoodCheckpoint(log);
   if (!found) throw new InputError(`run ${dir} has no usable checkpoint`);
