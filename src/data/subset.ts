@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Rng } from '../engine/index.js';
 import { int } from '../config/fields.js';
 import { InputError } from '../errors.js';
-import type { Dataset } from './datasets.js';
+import type { Dataset } from './dataset.js';
 
 /** The config keys of every labelled source. */
 export const subsetFields = {
