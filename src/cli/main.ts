@@ -16,6 +16,7 @@ import { GraphBuildError } from '../engine/index.js';
 import type { Direction } from '../gan/recipe.js';
 import { TSGAN_VERSION } from '../version.js';
 import { addSweepCommands } from './sweep.js';
+import { addAugmentCommand } from './augment.js';
 import { checkDeviceOps, formatDeviceReport } from '../api/device-check.js';
 
 /** A usage mistake on the command line (exit code 2). */
@@ -263,6 +264,7 @@ export function buildCli(): Command {
       process.stdout.write(`${formatDeviceReport(await checkDeviceOps(config, d), f.config ?? `preset ${f.preset}`)}\n`);
     });
 
+  addAugmentCommand(program);
   addSweepCommands(program);
   program.version(TSGAN_VERSION);
   return program;

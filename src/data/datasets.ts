@@ -20,6 +20,8 @@ export interface Dataset {
   bytes?: Uint8Array;
   labels?: Int32Array;
   classNames?: string[];
+  /** After data.classes (which re-indexes labels 0..k-1): the label each class has in the whole source. */
+  labelValues?: number[];
 }
 
 export type Split = 'train' | 'test';
