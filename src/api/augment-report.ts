@@ -17,6 +17,7 @@ import { labelsPath } from './outputs.js';
 import { openRun, type Run } from './run.js';
 import { train } from './train.js';
 import type { AugmentRecord } from './augment.js';
+import type { ConfigInput } from '../config/load.js';
 
 /** The shipped MNIST classifier's recipe: 1,392 steps (3 passes over 60,000 images), batch 128, Adam 1e-3, seed 1. */
 export const SHIPPED_RECIPE: Omit<ClassifierRecipe, 'onProgress'> = { steps: 1392, lr: 1e-3, batch: 128, seed: 1 };
@@ -111,8 +112,8 @@ export async function classificationAccuracyScore(run: Run, o: CasOptions = {}):
 }
 
 export interface LowDataOptions {
-  /** The class-aware preset trained on the few images (e.g. mnist-cgan, fashion-cgan). */
-  preset: string;
+  /** The class-aware preset (e.g. mnist-cgan, fashion-cgan) or config trained on the few images. */
+  preset: ConfigInput;
   /** Real training images of each class. */
   perClass: number;
   /** Seed of the run: its subset of real images, its GAN and the synthetic samples. */
@@ -155,7 +156,7 @@ export async function lowDataGain(o: LowDataOptions): Promise<LowDataResult> {
       { path: ['train', 'diffAugment'], value: o.diffAugment ?? ['translation', 'cutout'] },
     ];
     const run = await train(o.preset, { out: o.out, seed: o.seed, steps: o.ganSteps, minutes: o.ganMinutes, set });
-    log(`seed ${o.seed}: trained ${o.preset} on ${o.perClass} images per class to step ${run.step}`);
+    log(`seed ${o.seed}: trained ${typeof o.preset === 'string' ? o.preset : 'the config'} on ${o.perClass} images per class to step ${run.step}`);
   }
   const opened = await openRun(o.out);
   const src = await openRunSource(opened);

@@ -26,7 +26,9 @@ describe('augmentation report', () => {
 
   it('low-data gain: one seed of the protocol on 5 real images per class', async () => {
     const dir = tempDir('lowdata');
-    const r = await lowDataGain({ preset: 'mnist-cgan', perClass: 5, seed: 3, out: join(dir, 'run'), ganSteps: 2, syntheticPerClass: 5, recipe: { ...recipe, steps: 16 } });
+    const config = { data: { kind: 'mnist' }, model: { kind: 'mlp', variant: 'cgan', latent: 8, gHidden: [32], dHidden: [32] }, train: { steps: 2, batch: 8, checkpointEvery: 100000, sampleEvery: 100000 } };
+    // DiffAugment needs images D judges as [C, H, W]: the MLP judges them flattened, so none here.
+    const r = await lowDataGain({ preset: config, perClass: 5, seed: 3, out: join(dir, 'run'), ganSteps: 2, diffAugment: [], syntheticPerClass: 5, recipe: { ...recipe, steps: 16 } });
     expect([r.seed, r.perClass, r.ganSteps, r.testImages]).toEqual([3, 5, 2, 10000]);
     expect(r.gain).toBe(r.augmented - r.real);
     // Trained on 50 real digits for 16 steps: better than chance (10%).
