@@ -4,6 +4,7 @@ import type { GanConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import type { Direction } from '../gan/recipe.js';
 import { loadRun, type LoadedRun, type TrainResult } from '../gan/trainer.js';
+import { augmentRun, type AugmentOptions, type AugmentRecord } from './augment.js';
 import { evaluateRun } from './evaluate.js';
 import { anomalyScores, anomalyThreshold, DEFAULT_FPR, scoreFile, type ScoresWritten, type Threshold } from './score.js';
 import { exportGenerator, generate, sampleToFile, toDataScale, translateFile, translateImages, type ExportMetadata, type SamplesWritten } from './outputs.js';
@@ -113,6 +114,11 @@ export class Run {
   /** Draws n samples into a file: .npy (float32, labels beside it), .png (a grid or points), .gif (clips), .csv (vectors). */
   writeSamples(path: string, n: number, o: SampleOptions = {}): Promise<SamplesWritten> {
     return sampleToFile(this.loaded, n, path, { seed: o.seed ?? 0, ema: o.ema ?? true, label: o.label, rejection: o.rejection });
+  }
+
+  /** Class-aware runs: perClass labelled samples of each class into an ImageFolder tree or .npy (+ labels), optionally filtered; returns augment.json's record. */
+  augment(o: AugmentOptions): Promise<AugmentRecord> {
+    return augmentRun(this.loaded, o);
   }
 
   /** Translates the images of a .npy file (float32 NCHW in [-1, 1]) into .npy or a before/after .png. */

@@ -17,6 +17,7 @@ import type { Direction } from '../gan/recipe.js';
 import { TSGAN_VERSION } from '../version.js';
 import { addSweepCommands } from './sweep.js';
 import { addStudioCommand } from './studio.js';
+import { addAugmentCommand } from './augment.js';
 import { checkDeviceOps, formatDeviceReport } from '../api/device-check.js';
 import { isTableRun, loadTable } from '../api/table.js';
 import { evaluateTableRun } from '../api/table-eval.js';
@@ -312,6 +313,7 @@ export function buildCli(): Command {
       process.stdout.write(`${formatDeviceReport(await checkDeviceOps(config, d), f.config ?? `preset ${f.preset}`)}\n`);
     });
 
+  addAugmentCommand(program);
   addSweepCommands(program);
   addStudioCommand(program);
   program.version(TSGAN_VERSION);

@@ -15,6 +15,8 @@ export interface Dataset {
   bytes?: Uint8Array;
   labels?: Int32Array;
   classNames?: string[];
+  /** After data.classes (which re-indexes labels 0..k-1): the label each class has in the whole source. */
+  labelValues?: number[];
 }
 
 export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];

@@ -43,7 +43,7 @@ function labelledMixtureSource(name: 'ring8' | 'grid25', subset: Subset, rng: Rn
   const labels = Int32Array.from({ length: n }, (_, i) => Math.floor(i / subset.perClass!));
   const noise = draw.normal(n * 2, 0, m.sd);
   const data = Float32Array.from(noise, (e, q) => sub.centers[labels[q >> 1]!]![q & 1]! + e);
-  const src = new DatasetSource({ name: sub.name, shape: [2], count: n, data, labels, classNames: kept.map((k) => names[k]!) }, rng);
+  const src = new DatasetSource({ name: sub.name, shape: [2], count: n, data, labels, classNames: kept.map((k) => names[k]!), labelValues: kept }, rng);
   src.mixture = sub;
   return src;
 }

@@ -90,5 +90,7 @@ export function subsetDataset(d: Dataset, s: Subset, o: { seed: number; where: s
     });
   }
   const indices = byClass.flat().sort((p, q) => p - q);
-  return pick(d, indices, newLabel, kept.map((k) => names[k]!));
+  const out = pick(d, indices, newLabel, kept.map((k) => names[k]!));
+  out.labelValues = kept.map((k) => d.labelValues?.[k] ?? k);
+  return out;
 }

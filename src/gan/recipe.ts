@@ -122,6 +122,11 @@ export interface Sampler {
    * ([N, ...output] -> [N]), and the quantile of a pool's logits that is accepted for sure.
    */
   rejection?: { quantile: number; score(x: Tensor, ctx: Ctx): Tensor };
+  /**
+   * Class-aware types: D's score of each sample as a sample of its label ([N, ...output], [N] ->
+   * [N]; higher: more real), by which `gan augment --filter d` keeps the best generated samples.
+   */
+  judge?(x: Tensor, y: Tensor, ctx: Ctx): Tensor;
 }
 
 export interface Translator {

@@ -41,6 +41,13 @@ export function acgan(o: AcganOptions): GanRecipe {
       return E.add(g.loss, weighted(classCrossEntropy(g.fake.classes, yFake)));
     },
     joinRealFake: !o.batchStatsD,
-    sampler: labelledSampler(o, 'class'),
+    // A sample's score: D's realness logit plus the log-probability its class head gives the label.
+    sampler: {
+      ...labelledSampler(o, 'class'),
+      judge(x, y, ctx) {
+        const d = judge(x, ctx);
+        return E.add(E.reshape(d.logit, [-1]), E.reduceSum(E.mul(E.oneHot(y, o.classes), E.logSoftmax(d.classes, -1)), 1));
+      },
+    },
   });
 }

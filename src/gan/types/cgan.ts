@@ -33,6 +33,6 @@ export function cgan(o: LabelledOptions): GanRecipe {
     dLoss: ({ x, y, yFake }, fake, adv) => adv.d(judge, x, fake.x, { real: [y], fake: [yFake] }).loss,
     gLoss: ({ yFake }, fake, adv) => adv.g(judge, fake.x, [yFake]).loss,
     joinRealFake: !o.batchStatsD,
-    sampler: labelledSampler(o, 'class'),
+    sampler: { ...labelledSampler(o, 'class'), judge: (x, y, ctx) => E.reshape(judge(x, ctx, y), [-1]) },
   });
 }
