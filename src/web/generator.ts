@@ -17,7 +17,7 @@ export interface LoadOptions {
   executionProviders?: ort.InferenceSession.SessionOptions['executionProviders'];
   /** Where onnxruntime-web finds its .wasm files, when the page's bundler does not place them beside it. */
   wasmPaths?: string;
-  /** Threads of the wasm backend (more than 1 needs a cross-origin isolated page). */
+  /** Threads of the wasm backend (default 1 without wasmPaths; more than 1 needs a cross-origin isolated page and wasmPaths). */
   numThreads?: number;
   /** How messages name the model (default: its URL, or "model bytes"). */
   name?: string;
@@ -64,8 +64,11 @@ export async function loadGenerator(source: ModelSource, o: LoadOptions = {}): P
   const name = o.name ?? (typeof source === 'string' || source instanceof URL ? String(source) : 'model bytes');
   const bytes = await readSource(source, name);
   const info = generatorInfo(readOnnxMetadata(bytes, name), name);
+  // These take effect before onnxruntime-web's first session. Its threads load its glue file as
+  // workers, which a bundler's copy of it cannot be: one thread unless wasmPaths points at its own files.
   if (o.wasmPaths !== undefined) ort.env.wasm.wasmPaths = o.wasmPaths;
   if (o.numThreads !== undefined) ort.env.wasm.numThreads = o.numThreads;
+  else if (o.wasmPaths === undefined) ort.env.wasm.numThreads = 1;
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(bytes, { executionProviders: o.executionProviders ?? ['wasm'], graphOptimizationLevel: 'all' });
