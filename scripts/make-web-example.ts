@@ -1,12 +1,12 @@
 // Makes the generator that web/example.html ships: a short real mnist-cgan training run, exported
 // as ONNX (weights baked in, the moving average of G) to web/public/models/mnist-cgan.onnx.
-// usage: npx tsx scripts/make-web-example.ts [RUN_DIR] [STEPS]   (default /tmp/tsgan-web-example, 600)
+// usage: npx tsx scripts/make-web-example.ts [RUN_DIR] [STEPS]   (default /tmp/tsgan-web-example, 2000)
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { train } from '../src/api/index.js';
 
 const dir = process.argv[2] ?? '/tmp/tsgan-web-example';
-const steps = Number(process.argv[3] ?? 600);
+const steps = Number(process.argv[3] ?? 2000);
 const out = fileURLToPath(new URL('../web/public/models/mnist-cgan.onnx', import.meta.url));
 if (existsSync(dir)) rmSync(dir, { recursive: true });
 const t0 = Date.now();

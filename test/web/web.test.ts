@@ -93,6 +93,7 @@ describe.skipIf(!available)('tsgan/web in chromium', () => {
     const real = sampleRange(loadMnist('test'), 0, 1000);
     const realInk = real.filter((v) => v > 0).length / real.length;
     const mean = ink.reduce((a, b) => a + b, 0) / ink.length;
+    // Measured: 0.124 for MNIST, 0.133 for the shipped generator.
     expect(realInk).toBeGreaterThan(0.1);
     expect(realInk).toBeLessThan(0.2);
     expect(mean).toBeGreaterThan(realInk / 2);
@@ -131,7 +132,8 @@ describe.skipIf(!available)('tsgan/web in chromium', () => {
     // The same noise with other labels: the classifier follows the labels, not the noise. Chance is 0.1.
     const acc = [accuracy(asked.probs, labels, 200), accuracy(other.probs, shifted, 200)];
     console.log(`label accuracy of the shipped generator (shipped MNIST classifier): ${acc.map((a) => a.toFixed(3)).join(', ')}`);
-    expect(Math.min(...acc)).toBeGreaterThan(0.5);
+    // Measured 0.82 and 0.80 for the shipped 2,000-step run.
+    expect(Math.min(...acc)).toBeGreaterThan(0.65);
     expect(accuracy(other.probs, labels, 200)).toBeLessThan(0.2);
   });
 
