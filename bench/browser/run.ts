@@ -3,8 +3,8 @@
 // backend (the same networks, batch, losses and Adam) in the same chromium, and next to Node's
 // figure for our step. Each browser figure is the median of `--repeats` fresh pages, each page's
 // figure the median of its timed steps.
-// usage: npx tsx bench/browser/run.ts [--steps 32] [--warmup 8] [--repeats 3] [--no-webgpu] [--json]
-//        (or npm run bench -- --browser ...)
+// usage: npx tsx bench/browser/run.ts [--steps 32] [--warmup 8] [--repeats 3] [--no-webgpu] [--webgpu-steps 8]
+//        [--only ours,tfjs,ours-webgpu] [--json]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,8 @@ interface Config {
   page: string;
   query: Record<string, number>;
   webgpu?: boolean;
+  /** A page that has not reported by then counts as not run. */
+  timeoutS: number;
 }
 
 async function buildPages(outDir: string): Promise<void> {
@@ -61,6 +63,8 @@ async function main(): Promise<void> {
       warmup: { type: 'string', default: '8' },
       repeats: { type: 'string', default: '3' },
       'no-webgpu': { type: 'boolean', default: false },
+      'webgpu-steps': { type: 'string', default: '8' },
+      only: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -75,17 +79,22 @@ async function main(): Promise<void> {
     await buildPages(join(dir, 'site'));
     const server = await serveFolders({ '/': join(dir, 'site'), '/step/': join(dir, 'step'), '/ort/': join(modules, 'onnxruntime-web', 'dist'), '/tfjs/': join(modules, '@tensorflow') });
     const q = { steps, warmup };
+    const timeoutS = 600;
     const configs: Config[] = [
-      { name: 'tsgan onnxruntime-web wasm, 1 thread, 8 steps/call', page: 'ours', query: { threads: 1, perRun: 8, ...q } },
-      { name: 'tsgan onnxruntime-web wasm, 2 threads, 8 steps/call', page: 'ours', query: { threads: 2, perRun: 8, ...q } },
-      { name: 'tsgan onnxruntime-web wasm, 2 threads, 1 step/call', page: 'ours', query: { threads: 2, perRun: 1, ...q } },
-      { name: 'tfjs wasm, 1 thread', page: 'tfjs', query: { threads: 1, ...q } },
-      { name: 'tfjs wasm, 2 threads', page: 'tfjs', query: { threads: 2, ...q } },
+      { name: 'tsgan onnxruntime-web wasm, 1 thread, 8 steps/call', page: 'ours', query: { threads: 1, perRun: 8, ...q }, timeoutS },
+      { name: 'tsgan onnxruntime-web wasm, 2 threads, 8 steps/call', page: 'ours', query: { threads: 2, perRun: 8, ...q }, timeoutS },
+      { name: 'tsgan onnxruntime-web wasm, 2 threads (no spinning), 8 steps/call', page: 'ours', query: { threads: 2, perRun: 8, spin: 0, ...q }, timeoutS },
+      { name: 'tsgan onnxruntime-web wasm, 2 threads, 1 step/call', page: 'ours', query: { threads: 2, perRun: 1, ...q }, timeoutS },
+      { name: 'tfjs wasm, 1 thread', page: 'tfjs', query: { threads: 1, ...q }, timeoutS },
+      { name: 'tfjs wasm, 2 threads', page: 'tfjs', query: { threads: 2, ...q }, timeoutS },
     ];
-    if (!values['no-webgpu']) configs.push({ name: 'tsgan onnxruntime-web WebGPU (SwiftShader), 8 steps/call', page: 'ours-webgpu', query: { perRun: 8, steps: 16, warmup: 8 }, webgpu: true });
+    if (!values['no-webgpu']) configs.push({ name: 'tsgan onnxruntime-web WebGPU (SwiftShader), 8 steps/call', page: 'ours-webgpu', query: { perRun: 8, steps: Number(values['webgpu-steps']), warmup: 8 }, webgpu: true, timeoutS: 300 });
+    // --only ours,tfjs,ours-webgpu: the pages to run (default all).
+    const pages = values.only?.split(',');
+    const chosen = pages ? configs.filter((c) => pages.includes(c.page)) : configs;
     const rows: Record<string, unknown>[] = [];
     const figures = new Map<string, number>();
-    for (const c of configs) {
+    for (const c of chosen) {
       const browser = await launchChromium({ webgpu: c.webgpu });
       const runs: PageResult[] = [];
       try {
@@ -93,8 +102,13 @@ async function main(): Promise<void> {
           const page = await browser.newPage();
           const search = new URLSearchParams(Object.entries(c.query).map(([k, v]) => [k, String(v)]));
           await page.goto(`${server.url}/${c.page}.html?${search}`);
-          await page.waitForFunction(() => 'benchResult' in window, null, { timeout: 600_000, polling: 500 });
-          const res = (await page.evaluate(() => (window as unknown as { benchResult: PageResult }).benchResult))!;
+          let res: PageResult;
+          try {
+            await page.waitForFunction(() => 'benchResult' in window, null, { timeout: c.timeoutS * 1000, polling: 500 });
+            res = (await page.evaluate(() => (window as unknown as { benchResult: PageResult }).benchResult))!;
+          } catch {
+            res = { ok: false, error: `no result within ${c.timeoutS} s`, crossOriginIsolated: true };
+          }
           await page.close();
           runs.push(res);
           if (!res.ok) break;

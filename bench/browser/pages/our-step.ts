@@ -33,9 +33,13 @@ export async function benchOurStep(ort: Ort, ep: 'wasm' | 'webgpu'): Promise<Omi
   const all = new Float32Array(await (await fetchOk('../step/state.bin')).arrayBuffer());
   // On WebGPU the state stays on the device between calls; only the metrics come back.
   const keepOnGpu = ep === 'webgpu' ? Object.fromEntries(Object.keys(model.updates).map((o) => [o, 'gpu-buffer' as const])) : undefined;
+  // ?spin=0: worker threads sleep instead of spinning between operators (ONNX Runtime's
+  // session.intra_op.allow_spinning), which matters when the page shares its cores.
+  const spin = q.get('spin') === '0' ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {};
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: [ep],
     graphOptimizationLevel: 'all',
+    ...spin,
     ...(keepOnGpu ? { preferredOutputLocation: keepOnGpu } : {}),
   });
   const state = new Map<string, Tensor>();
