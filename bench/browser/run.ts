@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { build } from 'vite';
 import * as E from '../../src/engine/index.js';
 import { CASES, benchOurs, buildBenchStep } from '../run.js';
-import type { PageResult } from './pages/result.js';
+import { median, type PageResult } from './pages/result.js';
 import { hasChromium, launchChromium, serveFolders, CHROMIUM } from './serve.js';
 import { writeStepFiles, type StepManifest } from './step-files.js';
 
@@ -45,12 +45,6 @@ async function nodeFirstCall(manifest: StepManifest, perRun: number): Promise<Re
   const out = await prog.run({ x: pool[0]!, z, lr_G: 2e-4, lr_D: 2e-4 });
   await prog.release();
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, (v.data as Float32Array)[0]!]));
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
