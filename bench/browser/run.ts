@@ -1,8 +1,8 @@
 // In-page training speed of the `mlp` benchmark step: our compiled ONNX step in onnxruntime-web
 // (wasm, 1 and 2 threads; WebGPU on SwiftShader for the record) next to TensorFlow.js with its wasm
 // backend (the same networks, batch, losses and Adam) in the same chromium, and next to Node's
-// figure for our step. Each browser figure is the median of `--repeats` fresh pages, each page's
-// figure the median of its timed steps.
+// figure for our step. Each browser figure is the median of `--repeats` fresh pages, taken in rounds
+// (every row once per round), each page's figure the median of its timed steps.
 // usage: npx tsx bench/browser/run.ts [--steps 32] [--warmup 8] [--repeats 3] [--no-webgpu] [--webgpu-steps 8]
 //        [--only ours,tfjs,ours-webgpu] [--json]
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -88,32 +88,38 @@ async function main(): Promise<void> {
     const chosen = pages ? configs.filter((c) => pages.includes(c.page)) : configs;
     const rows: Record<string, unknown>[] = [];
     const figures = new Map<string, number>();
-    for (const c of chosen) {
+    /** One fresh page (in its own browser) of a row. */
+    const onePage = async (c: Config): Promise<PageResult> => {
       const browser = await launchChromium({ webgpu: c.webgpu });
-      const runs: PageResult[] = [];
       try {
-        for (let r = 0; r < repeats; r++) {
-          const page = await browser.newPage();
-          const search = new URLSearchParams(Object.entries(c.query).map(([k, v]) => [k, String(v)]));
-          await page.goto(`${server.url}/${c.page}.html?${search}`);
-          let res: PageResult;
-          try {
-            await page.waitForFunction(() => 'benchResult' in window, null, { timeout: c.timeoutS * 1000, polling: 500 });
-            res = (await page.evaluate(() => (window as unknown as { benchResult: PageResult }).benchResult))!;
-          } catch {
-            res = { ok: false, error: `no result within ${c.timeoutS} s`, crossOriginIsolated: true };
-          }
-          await page.close();
-          runs.push(res);
-          if (!res.ok) break;
-          say(`${c.name}: ${res.msPerStep!.toFixed(2)} ms/step (repeat ${r + 1}/${repeats})`);
+        const page = await browser.newPage();
+        const search = new URLSearchParams(Object.entries(c.query).map(([k, v]) => [k, String(v)]));
+        await page.goto(`${server.url}/${c.page}.html?${search}`);
+        try {
+          await page.waitForFunction(() => 'benchResult' in window, null, { timeout: c.timeoutS * 1000, polling: 500 });
+          return (await page.evaluate(() => (window as unknown as { benchResult: PageResult }).benchResult))!;
+        } catch {
+          return { ok: false, error: `no result within ${c.timeoutS} s`, crossOriginIsolated: true };
         }
       } finally {
         await browser.close();
       }
+    };
+    // Rounds: every row once per round, so a change in the machine's load reaches every row alike.
+    const results = new Map<Config, PageResult[]>(chosen.map((c) => [c, []]));
+    for (let r = 0; r < repeats; r++) {
+      for (const c of chosen) {
+        const runs = results.get(c)!;
+        if (runs.some((x) => !x.ok)) continue;
+        const res = await onePage(c);
+        runs.push(res);
+        say(res.ok ? `${c.name}: ${res.msPerStep!.toFixed(2)} ms/step (round ${r + 1}/${repeats})` : `${c.name}: could not run: ${res.error?.split('\n')[0]}`);
+      }
+    }
+    for (const c of chosen) {
+      const runs = results.get(c)!;
       const failed = runs.find((r) => !r.ok);
       if (failed) {
-        say(`${c.name}: could not run: ${failed.error?.split('\n')[0]}`);
         rows.push({ config: c.name, error: failed.error?.split('\n')[0] });
         continue;
       }
