@@ -6,13 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as E from '../src/engine/index.js';
-import { buildTrainStep, type StepConfig } from '../src/gan/step.js';
+import { buildTrainStep, type BuiltStep, type StepConfig } from '../src/gan/step.js';
 import type { GanRecipe } from '../src/gan/recipe.js';
 import { gan } from '../src/gan/types/gan.js';
 import { dcganDiscriminator, dcganDiscriminator28, dcganGenerator, dcganGenerator28, mlpDiscriminator, mlpGenerator, resnetDiscriminator, resnetGenerator } from '../src/gan/nets.js';
 import { countFlops } from './flops.js';
 
-interface BenchCase {
+export interface BenchCase {
   name: string;
   nets: () => GanRecipe;
   sampleShape: number[];
@@ -23,7 +23,7 @@ interface BenchCase {
 
 const adam = { kind: 'adam' as const, lr: 2e-4, beta1: 0.5, beta2: 0.999 };
 
-const CASES: BenchCase[] = [
+export const CASES: BenchCase[] = [
   {
     name: 'mlp',
     nets: () => gan({
@@ -91,15 +91,8 @@ export interface OursResult {
   compileMs: number;
 }
 
-export async function benchOurs(
-  c: BenchCase,
-  batch: number,
-  steps: number,
-  warmup: number,
-  overrides: Partial<StepConfig> = {},
-  stepsPerRun = 1,
-): Promise<OursResult> {
-  const nets = c.nets();
+/** A case's training step (non-saturating BCE, Adam 2e-4 / 0.5 / 0.999 unless the case says otherwise) and its initial state (seed 0). */
+export function buildBenchStep(c: BenchCase, batch: number, overrides: Partial<StepConfig> = {}): { built: BuiltStep; store: E.StateStore } {
   const cfg: StepConfig = {
     batch,
     loss: 'nonsaturating',
@@ -114,10 +107,22 @@ export async function benchOurs(
     ...c.step,
     ...overrides,
   };
-  const t0 = performance.now();
-  const built = buildTrainStep(nets, { x: { shape: c.sampleShape, dtype: 'float32' } }, cfg);
+  const built = buildTrainStep(c.nets(), { x: { shape: c.sampleShape, dtype: 'float32' } }, cfg);
   const store = new E.StateStore();
   E.initState(store, built.trace.declared(), new E.Rng(0));
+  return { built, store };
+}
+
+export async function benchOurs(
+  c: BenchCase,
+  batch: number,
+  steps: number,
+  warmup: number,
+  overrides: Partial<StepConfig> = {},
+  stepsPerRun = 1,
+): Promise<OursResult> {
+  const t0 = performance.now();
+  const { built, store } = buildBenchStep(c, batch, overrides);
   const loop = stepsPerRun > 1 ? { steps: stepsPerRun, perStep: ['x', 'z'] } : undefined;
   const prog = await E.Program.compile(built.spec, store, { loop });
   const compileMs = performance.now() - t0;
