@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { atomicWriteFile } from '../src/run/atomic.js';
-import { splitTable } from '../src/metrics/table/split.js';
+import { splitTable } from '../src/tables/split.js';
 import type { ColumnKind } from '../src/tables/types.js';
 import { readTableFile, writeTableCsv } from './table-io.js';
 

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import type { Rng } from '../engine/index.js';
 import { InputError } from '../errors.js';
 import { readTable } from '../tables/read.js';
-import { splitTable } from '../metrics/table/split.js';
+import { splitTable } from '../tables/split.js';
 import type { Table } from '../tables/types.js';
 import { fitEncoding, rowsByCategory, type TableEncoder } from '../tables/encode.js';
 import type { DataConfig } from './config.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/random.js';
 import { associationMatrix, HISTOGRAM_SIZE, matricesSize } from '../../src/metrics/table/pictures.js';
 import { evaluateTable } from '../../src/metrics/table/report.js';
-import { splitTable } from '../../src/metrics/table/split.js';
+import { splitTable } from '../../src/tables/split.js';
 import type { Cell, ColumnSpec, Table } from '../../src/tables/types.js';
 import { tempDir } from '../tempdir.js';
 

@@ -5,4 +5,4 @@ export { qualityReport, type QualityReport, type ColumnShapeScore, type PairTren
 export { mlEfficacy, type EfficacyReport, type EfficacyOptions, type ClassifierScores } from './efficacy.js';
 export { privacyReport, closestDistances, identicalShare, type PrivacyReport, type DcrSummary } from './privacy.js';
 export { writeTablePictures } from './pictures.js';
-export { splitTable, type SplitOptions } from './split.js';
+export { splitTable, type SplitOptions } from '../../tables/split.js';

@@ -1,8 +1,8 @@
 // A seeded train / holdout split of a table's rows (80 / 20 by default), so every model compared
 // on a table is fitted on the same rows and tested on the same held-out rows.
-import { Rng } from '../../engine/random.js';
-import { InputError } from '../../errors.js';
-import type { Table } from '../../tables/types.js';
+import { Rng } from '../engine/random.js';
+import { InputError } from '../errors.js';
+import type { Table } from './types.js';
 
 export interface SplitOptions {
   /** Share of rows held out (default 0.2). */
