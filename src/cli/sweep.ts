@@ -1,5 +1,6 @@
 // `gan sweep` and `gan worker`: many runs of one config, here or on any machine that reaches Redis.
 import type { Command } from 'commander';
+import * as E from '../engine/index.js';
 import { InputError } from '../errors.js';
 import { readSweep } from '../sweep/spec.js';
 import { runSweepLocally } from '../sweep/local.js';
@@ -38,8 +39,30 @@ async function sweep(f: SweepFlags): Promise<number> {
   }
   say(`sweep ${s.name}: ${s.trials.length} trials into ${f.runs}/${s.name}`);
   if (!f.queue) {
-    await runSweepLocally(s, { runs: f.runs, parallel: f.parallel, log: say, onTrialDone: (t, done, total) => say(`trial ${t.id} done at step ${t.step} (${done}/${total})`) });
-    return 0;
+    // SIGINT/SIGTERM: the running trials stop with a checkpoint (a later `gan sweep` resumes them), no more start.
+    const stop = new AbortController();
+    let signalCode = 0;
+    const onSignal = (sig: NodeJS.Signals, code: number) => () => {
+      signalCode = code;
+      stop.abort();
+      say(`${sig}: stopping the running trials with a checkpoint`);
+    };
+    const handlers: [NodeJS.Signals, () => void][] = [['SIGINT', onSignal('SIGINT', 130)], ['SIGTERM', onSignal('SIGTERM', 143)]];
+    for (const [sig, h] of handlers) process.once(sig, h);
+    try {
+      const outcomes = await runSweepLocally(s, {
+        runs: f.runs,
+        parallel: f.parallel,
+        device: E.defaultDevice(),
+        signal: stop.signal,
+        log: say,
+        onTrialDone: (t, done, total) => say(`trial ${t.id} ${t.step >= s.trials.find((x) => x.id === t.id)!.config.train.steps ? 'done' : 'stopped'} at step ${t.step} (${done}/${total})`),
+      });
+      if (signalCode) say(`${outcomes.length} of ${s.trials.length} trials ran; run the same command again to finish the sweep`);
+    } finally {
+      for (const [sig, h] of handlers) process.removeListener(sig, h);
+    }
+    return signalCode;
   }
   await enqueueSweep(s, f.queue, f.runs);
   say(`queued ${s.trials.length} trials on ${f.queue}; workers take them (gan worker --queue ${f.queue})`);
@@ -57,7 +80,7 @@ interface WorkerFlags {
 }
 
 async function worker(f: WorkerFlags): Promise<number> {
-  const w = await startWorker(f.queue, { concurrency: f.concurrency, runs: f.runs, lockSeconds: f.lockSeconds, log: say });
+  const w = await startWorker(f.queue, { concurrency: f.concurrency, runs: f.runs, lockSeconds: f.lockSeconds, device: E.defaultDevice(), log: say });
   say(`worker on ${f.queue}: taking up to ${f.concurrency} trial(s) at a time`);
   await untilStopSignal();
   say('worker stopping after its current trials');
@@ -71,7 +94,7 @@ export function addSweepCommands(program: Command): void {
     .description('train every trial of a sweep file (a base config, axes of config keys, seeds): here, or as jobs on a Redis queue')
     .requiredOption('--config <file>', 'the sweep file (.yaml, .yml or .json)')
     .option('--runs <dir>', "where the trials' run directories go (<runs>/<sweep name>/<trial>); with --queue, storage every worker shares", 'runs')
-    .option('--parallel <n>', 'trials at a time, here (each single-threaded)', count('parallel'), 1)
+    .option('--parallel <n>', 'trials at a time, here (each in its own process, single-threaded)', count('parallel'), 1)
     .option('--queue <url>', 'queue the trials on Redis (redis://HOST:PORT) for `gan worker` processes instead of running them here')
     .option('--no-wait', 'with --queue: return once the trials are queued')
     .option('--report', "rank the trials by the sweep's metric; writes report.json and report.svg into the sweep's folder")
@@ -83,7 +106,7 @@ export function addSweepCommands(program: Command): void {
     .command('worker')
     .description('take sweep trials from a Redis queue and train them, until stopped (SIGINT/SIGTERM)')
     .requiredOption('--queue <url>', 'the Redis queue (redis://HOST:PORT)')
-    .option('--concurrency <n>', 'trials at a time (each single-threaded)', count('concurrency'), 1)
+    .option('--concurrency <n>', 'trials at a time (each in its own process, single-threaded)', count('concurrency'), 1)
     .option('--runs <dir>', 'where the shared runs folder is mounted here (default: the path the sweep gave)')
     .option('--lock-seconds <s>', "a trial whose worker stops renewing its lock this long is taken over by another worker", seconds, 30)
     .action(async (f: WorkerFlags) => {

@@ -1,10 +1,11 @@
-// The embedded executor: a sweep's trials run in this process, `parallel` at a time. Each trial's
-// programs run single-threaded (ONNX Runtime's sessions run off the event loop, so trials side
-// by side use as many cores), which also makes a trial's numbers independent of where it ran.
+// The embedded executor: a sweep's trials run here, `parallel` at a time, each in a child process
+// of its own (./fork.ts) and single-threaded, which also makes a trial's numbers independent of
+// where it ran. Aborting stops the running trials with a checkpoint and starts no more.
 import pLimit from 'p-limit';
 import * as E from '../engine/index.js';
 import type { Sweep } from './spec.js';
-import { runTrial, type TrialOutcome } from './trial.js';
+import { runTrialInChild } from './fork.js';
+import type { TrialOutcome } from './trial.js';
 
 export interface LocalOptions {
   runs: string;
@@ -12,19 +13,24 @@ export interface LocalOptions {
   device?: E.Device;
   log?: (m: string) => void;
   onTrialDone?: (t: TrialOutcome, done: number, total: number) => void;
+  signal?: AbortSignal;
 }
 
+/** Every trial's outcome, in the sweep's order; a trial not started because of an abort is left out. */
 export async function runSweepLocally(sweep: Sweep, o: LocalOptions): Promise<TrialOutcome[]> {
-  E.setDefaultThreads(1);
+  // A device that cannot start is refused here, before any trial starts.
+  if (o.device && o.device !== 'cpu') await E.Program.checkDevice(o.device);
   const limit = pLimit(Math.max(1, o.parallel ?? 1));
   let done = 0;
-  return Promise.all(
+  const outcomes = await Promise.all(
     sweep.trials.map((trial) =>
       limit(async () => {
-        const outcome = await runTrial(sweep.name, trial, o.runs, { device: o.device, log: o.log });
+        if (o.signal?.aborted) return undefined;
+        const outcome = await runTrialInChild(sweep.name, trial, o.runs, { device: o.device, log: o.log, signal: o.signal });
         o.onTrialDone?.(outcome, ++done, sweep.trials.length);
         return outcome;
       }),
     ),
   );
+  return outcomes.filter((t): t is TrialOutcome => t !== undefined);
 }

@@ -10,7 +10,8 @@ import type { GanConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { TSGAN_VERSION } from '../version.js';
 import type { Sweep } from './spec.js';
-import { runTrial, type TrialOutcome } from './trial.js';
+import { runTrialInChild } from './fork.js';
+import type { TrialOutcome } from './trial.js';
 
 export const QUEUE_NAME = 'tsgan-trials';
 /** The tsgan version that queued the trials waiting in the queue; workers of another version refuse them. */
@@ -135,14 +136,16 @@ export async function startWorker(url: string, o: WorkerOptions = {}): Promise<W
   if (queued !== null && queued !== TSGAN_VERSION) {
     throw new InputError(`worker of tsgan ${TSGAN_VERSION} refuses the trials at ${url}: they were queued by tsgan ${queued}; run a worker of tsgan ${queued}`);
   }
-  E.setDefaultThreads(1);
+  // A device that cannot start is refused here, before any trial is taken.
+  if (o.device && o.device !== 'cpu') await E.Program.checkDevice(o.device);
   const lockMs = (o.lockSeconds ?? 30) * 1000;
   const worker = new Worker<TrialJob, TrialOutcome>(
     QUEUE_NAME,
     async (job: Job<TrialJob>) => {
       if (job.data.version !== TSGAN_VERSION) throw new UnrecoverableError(`trial ${job.name} was queued by tsgan ${job.data.version}; this worker is tsgan ${TSGAN_VERSION}`);
       o.log?.(`trial ${job.name}: started (attempt ${job.attemptsMade + 1})`);
-      const outcome = await runTrial(job.data.sweep, job.data.trial, o.runs ?? job.data.runs, { device: o.device, log: o.log });
+      // In a child process: trials taken side by side run on a core each (./fork.ts).
+      const outcome = await runTrialInChild(job.data.sweep, job.data.trial, o.runs ?? job.data.runs, { device: o.device, log: o.log });
       o.log?.(`trial ${job.name}: done at step ${outcome.step}`);
       return outcome;
     },

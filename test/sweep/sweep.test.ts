@@ -1,7 +1,7 @@
 // Sweeps: trials expanded and validated from a sweep file, run here, or as BullMQ jobs on a real
 // redis-server taken by two `gan worker` processes, one of them killed (SIGKILL) mid-trial.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -109,8 +109,13 @@ describe('sweeps here and on a queue', () => {
   const localRuns = tempDir('sweep-local');
   const s = sweepOf();
 
-  it('runs the trials here, two at a time, and resumes an interrupted one', async () => {
-    const done = await runSweepLocally(s, { runs: localRuns, parallel: 2 });
+  it('runs the trials here, two at a time in processes of their own, and resumes an interrupted one', async () => {
+    const lines: string[] = [];
+    const done = await runSweepLocally(s, { runs: localRuns, parallel: 2, log: (m) => lines.push(m) });
+    const pids = lines.map((l) => /: training in process (\d+)$/.exec(l)?.[1]).filter((p) => p !== undefined).map(Number);
+    expect(pids).toHaveLength(4);
+    expect(new Set(pids).size).toBe(4);
+    expect(pids).not.toContain(process.pid);
     expect(done.map((t) => [t.id, t.step])).toEqual(s.trials.map((t) => [t.id, 400]));
     // A second pass trains nothing: every trial reached its step count.
     const again = await runSweepLocally(s, { runs: localRuns, parallel: 2 });
@@ -119,6 +124,24 @@ describe('sweeps here and on a queue', () => {
     expect(ranked.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
     const values = ranked.map((r) => r.value!);
     expect([...values].sort((a, b) => a - b)).toEqual(values);
+  });
+
+  it('an abort stops the running trials with a checkpoint and starts no more; the next pass finishes them alike', async () => {
+    const runs = tempDir('sweep-abort');
+    const stop = new AbortController();
+    const lines: string[] = [];
+    const firstTrial = join(runs, 'grid', s.trials[0]!.id, 'checkpoints');
+    const pass = runSweepLocally(s, { runs, parallel: 1, signal: stop.signal, log: (m) => lines.push(m) });
+    await waitFor(() => existsSync(firstTrial) && readdirSync(firstTrial).length > 0, 60_000);
+    stop.abort();
+    const stopped = await pass;
+    expect(stopped).toHaveLength(1);
+    expect(stopped[0]!.step).toBeGreaterThan(0);
+    expect(stopped[0]!.step).toBeLessThan(400);
+    expect(new RunDir(stopped[0]!.dir).latestGoodCheckpoint(() => {})!.step).toBe(stopped[0]!.step);
+    const finished = await runSweepLocally(s, { runs, parallel: 2 });
+    expect(finished[0]!.resumedFrom).toBe(stopped[0]!.step);
+    for (const t of finished) expect(sameTensors(new RunDir(t.dir).checkpointPath(400), new RunDir(join(localRuns, 'grid', t.id)).checkpointPath(400)), t.id).toBe(true);
   });
 
   it('two workers take the queued trials; one killed mid-trial, the other resumes it; the results equal the local ones', async () => {
@@ -139,7 +162,10 @@ describe('sweeps here and on a queue', () => {
       return id !== undefined && existsSync(join(runs, 'grid', id, 'checkpoints')) && readdirSync(join(runs, 'grid', id, 'checkpoints')).length > 0;
     }, 60_000);
     const killed = /trial grid\/(t\d+-s\d+): started/.exec(logs[0]!)![1]!;
+    const orphan = Number(new RegExp(`trial ${killed}: training in process (\\d+)`).exec(logs[0]!)![1]);
     workers[0]!.kill('SIGKILL');
+    // The killed worker's trial process goes with it: nothing else writes into the run the other worker resumes.
+    await waitFor(() => !alive(orphan), 10_000);
     await waitFor(() => (logs[1]!.match(/: done at step 400/g) ?? []).length + (logs[0]!.match(/: done at step 400/g) ?? []).length >= 4 && logs[1]!.includes(`trial grid/${killed}: done`), 120_000);
     expect(logs[1]).toMatch(new RegExp(`trial ${killed}: resuming from step [1-9]\\d*`));
     for (const t of s.trials) {
@@ -171,6 +197,15 @@ describe('sweeps here and on a queue', () => {
     expect(existsSync(join(runs, 'out'))).toBe(false);
   });
 });
+
+/** Whether a process still runs (a zombie, ended but not yet reaped by whoever adopted it, does not). */
+function alive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
 
 async function waitFor(ok: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
