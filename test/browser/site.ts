@@ -3,9 +3,8 @@
 // isolated (multi-threaded wasm needs SharedArrayBuffer), and Debian's chromium driven by playwright-core.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
-import { CHROMIUM, serveFolders, SWIFTSHADER_ICD, type StaticServer } from '../../bench/browser/serve.js';
+import { launchChromium, serveFolders, type StaticServer } from '../../bench/browser/serve.js';
 
 export { CHROMIUM, hasChromium, SWIFTSHADER_ICD } from '../../bench/browser/serve.js';
 
@@ -26,9 +25,5 @@ export type Served = StaticServer;
 /** Serves a folder on 127.0.0.1 (a free port), cross-origin isolated. */
 export const serve = (root: string): Promise<Served> => serveFolders({ '/': root });
 
-/** Headless chromium; `webgpu` adds the flags that give it SwiftShader's software WebGPU adapter. */
-export function launch(o: { webgpu?: boolean } = {}): Promise<Browser> {
-  const args = ['--no-sandbox', '--disable-dev-shm-usage'];
-  if (o.webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--ignore-gpu-blocklist');
-  return chromium.launch({ executablePath: CHROMIUM, args, env: { ...process.env, VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD } });
-}
+/** Headless chromium (`webgpu`: with SwiftShader's software WebGPU adapter): the benchmark's launcher. */
+export const launch = launchChromium;
