@@ -168,6 +168,9 @@ function benchTorch(names: string[], batch: number, steps: number, warmup: numbe
 }
 
 async function main(): Promise<void> {
+  // The other benchmarks, by flag: in-page training against TensorFlow.js, and sweep throughput.
+  if (process.argv.includes('--browser')) return void (await import('./browser/run.js'));
+  if (process.argv.includes('--sweep')) return void (await import('./sweep-throughput.js'));
   const { values } = parseArgs({
     args: process.argv.slice(2),
     options: {

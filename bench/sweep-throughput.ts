@@ -4,7 +4,7 @@
 // as a user would; each trial trains in a process of its own, single-threaded.
 // Taken in rounds (every row once per round) so that load changes reach every row alike; each row's
 // figure is the median of its rounds.
-// usage: npx tsx bench/sweep-throughput.ts [--trials 8] [--steps 3000] [--preset ring8] [--rounds 3] [--json]
+// usage: npm run bench -- --sweep [...], or npx tsx bench/sweep-throughput.ts [--trials 8] [--steps 3000] [--preset ring8] [--rounds 3] [--json]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -35,6 +35,7 @@ async function freePort(): Promise<number> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
+    args: process.argv.slice(2).filter((a) => a !== '--sweep'),
     options: {
       trials: { type: 'string', default: '8' },
       steps: { type: 'string', default: '3000' },

@@ -3,7 +3,7 @@
 // backend (the same networks, batch, losses and Adam) in the same chromium, and next to Node's
 // figure for our step. Each browser figure is the median of `--repeats` fresh pages, taken in rounds
 // (every row once per round), each page's figure the median of its timed steps.
-// usage: npx tsx bench/browser/run.ts [--steps 32] [--warmup 8] [--repeats 3] [--no-webgpu] [--webgpu-steps 8]
+// usage: npm run bench -- --browser [...], or npx tsx bench/browser/run.ts [--steps 32] [--warmup 8] [--repeats 3] [--no-webgpu] [--webgpu-steps 8]
 //        [--only ours,tfjs,ours-webgpu] [--json]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
