@@ -32,7 +32,7 @@ interface SweepFlags {
 async function sweep(f: SweepFlags): Promise<number> {
   const s = readSweep(f.config); // every trial's config is validated here, before anything runs or is queued
   if (f.report) {
-    const r = writeReport(s, f.runs);
+    const r = await writeReport(s, f.runs);
     process.stdout.write(`${r.text}\n`);
     say(`wrote ${r.files.join(' and ')}`);
     return 0;

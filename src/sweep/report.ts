@@ -1,8 +1,10 @@
 // `gan sweep --report`: the trials ranked by the sweep's metric (a column of metrics.jsonl averaged
 // over the last tenth of the steps, so one noisy step does not decide), and a plot of the metric
-// against each axis (SVG: one panel per axis, values and trial ids as text).
+// against each axis (SVG drawn with Vega-Lite: one panel per axis, a point per trial labelled with its
+// id, the best trial in red).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderSvg, type ChartPart, type TopLevelSpec } from '../charts/vega.js';
 import { atomicWriteFile } from '../run/atomic.js';
 import { RunDir } from '../run/rundir.js';
 import { InputError } from '../errors.js';
@@ -51,46 +53,75 @@ export function formatRanking(sweep: Sweep, ranked: RankedTrial[]): string {
   return [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+/** Panels label every point with its trial id up to this many trials, and the best ones only beyond. */
+const LABEL_ALL_UP_TO = 40;
+const LABEL_BEST = 10;
+const [POINT, BEST] = ['#1f77b4', '#d62728'];
+type PositionDef = NonNullable<NonNullable<Extract<ChartPart, { layer: unknown }>['encoding']>['x']>;
 
-/** An SVG of the metric (y) against each axis (x: its values, evenly spaced in sweep order when not numbers). */
-export function reportSvg(sweep: Sweep, ranked: RankedTrial[]): string {
-  const axes = Object.keys(sweep.spec.axes);
-  const [W, H, M] = [360, 260, 44];
+/**
+ * The chart of the metric (y, one scale for all panels) against each axis (x: a linear or, for
+ * positive numbers spanning 100x or more, log scale; values that are not all numbers as categories
+ * in sweep order). A sweep without axes gets one panel of the trials in rank order.
+ */
+export function reportSpec(sweep: Sweep, ranked: RankedTrial[]): TopLevelSpec {
+  const { metric, goal } = sweep.spec;
   const done = ranked.filter((r) => r.value !== undefined);
-  const ys = done.map((r) => r.value!);
-  const [y0, y1] = ys.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1];
-  const yOf = (v: number) => H - M - ((v - y0) / (y1 - y0 || 1)) * (H - 2 * M);
-  const panels = axes.map((axis, p) => {
-    const raw = done.map((r) => r.values[axis]);
-    const numeric = raw.every((v) => typeof v === 'number');
-    const distinct = [...new Set(raw.map((v) => JSON.stringify(v)))];
-    const logScale = numeric && raw.every((v) => (v as number) > 0) && Math.max(...(raw as number[])) / Math.min(...(raw as number[])) >= 100;
-    const t = (v: unknown) => (numeric ? (logScale ? Math.log10(v as number) : (v as number)) : distinct.indexOf(JSON.stringify(v)));
-    const xs = raw.map(t);
-    const [x0, x1] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
-    const xOf = (v: number) => M + ((v - x0) / (x1 - x0 || 1)) * (W - 2 * M);
-    const dots = done.map((r, i) => `<circle cx="${xOf(xs[i]!).toFixed(1)}" cy="${yOf(r.value!).toFixed(1)}" r="4" fill="#1f77b4"><title>${esc(r.id)}: ${r.value}</title></circle>`);
-    return `<g transform="translate(${p * W},0)"><rect x="${M}" y="${M}" width="${W - 2 * M}" height="${H - 2 * M}" fill="none" stroke="#ccc"/>
-<text x="${W / 2}" y="${H - 10}" text-anchor="middle" font-size="12">${esc(axis)}${logScale ? ' (log scale)' : ''}</text>
-<text x="${M}" y="${H - M + 14}" font-size="10">${esc(numeric ? String(raw.length ? Math.min(...(raw as number[])) : '') : String(distinct[0] ?? ''))}</text>
-<text x="${W - M}" y="${H - M + 14}" font-size="10" text-anchor="end">${esc(numeric ? String(raw.length ? Math.max(...(raw as number[])) : '') : String(distinct[distinct.length - 1] ?? ''))}</text>
-<text x="${M - 4}" y="${M + 4}" font-size="10" text-anchor="end">${Number(y1.toPrecision(4))}</text>
-<text x="${M - 4}" y="${H - M}" font-size="10" text-anchor="end">${Number(y0.toPrecision(4))}</text>
-<text x="12" y="${H / 2}" font-size="12" transform="rotate(-90 12 ${H / 2})" text-anchor="middle">${esc(sweep.spec.metric)}</text>
-${dots.join('\n')}</g>`;
+  const labelled = new Set((done.length <= LABEL_ALL_UP_TO ? done : done.slice(0, LABEL_BEST)).map((r) => r.id));
+  const best = done[0];
+  const y = { field: 'y', type: 'quantitative' as const, title: `${metric} (${goal === 'min' ? 'lower' : 'higher'} is better)`, scale: { zero: false, padding: 8 } };
+  const panel = (title: string, x: PositionDef, xs: unknown[], first: boolean): ChartPart => ({
+    width: 300,
+    height: 220,
+    title: { text: title, anchor: 'middle', fontSize: 13 },
+    data: { values: done.map((r, i) => ({ id: r.id, x: xs[i], y: r.value, best: r.id === best?.id, label: labelled.has(r.id) ? r.id : '' })) },
+    // The y scale is shared: its title on the first panel only.
+    encoding: { x, y: first ? y : { ...y, title: null } },
+    layer: [
+      {
+        mark: { type: 'point', filled: true, size: 60, opacity: 0.9 },
+        encoding: { color: { condition: { test: 'datum.best', value: BEST }, value: POINT } },
+      },
+      { mark: { type: 'text', align: 'left', dx: 6, dy: -6, fontSize: 9, color: '#333' }, encoding: { text: { field: 'label' } } },
+    ],
   });
-  const width = Math.max(1, axes.length) * W;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n${panels.join('\n')}\n</svg>\n`;
+  const axes = Object.keys(sweep.spec.axes);
+  const parts = axes.map((axis, a) => {
+    const raw = done.map((r) => r.values[axis]);
+    const numeric = raw.length > 0 && raw.every((v) => typeof v === 'number');
+    if (!numeric) {
+      // Categories in sweep order: strings as they are, other values as JSON.
+      const name = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+      const shown = raw.map(name);
+      const order = [...new Set(sweep.trials.map((t) => name(t.values[axis])))];
+      return panel(axis, { field: 'x', type: 'ordinal', title: null, sort: order, axis: { labelAngle: -30, labelLimit: 160 } }, shown, a === 0);
+    }
+    const nums = raw as number[];
+    const log = nums.every((v) => v > 0) && Math.max(...nums) / Math.min(...nums) >= 100;
+    return panel(`${axis}${log ? ' (log scale)' : ''}`, { field: 'x', type: 'quantitative', title: null, scale: log ? { type: 'log', nice: false, padding: 12 } : { type: 'linear', zero: false, padding: 12 } }, nums, a === 0);
+  });
+  if (parts.length === 0) parts.push(panel('trials in rank order', { field: 'x', type: 'ordinal', title: null, sort: done.map((r) => r.id), axis: { labelAngle: -45 } }, done.map((r) => r.id), true));
+  const subtitle = best ? `best: ${best.id} = ${Number(best.value!.toPrecision(6))}; ${done.length} of ${ranked.length} trials have metrics` : `no trial has metrics yet (${ranked.length} trials)`;
+  return {
+    title: { text: `sweep ${sweep.name}: ${metric} (mean of the last tenth of the steps)`, subtitle },
+    resolve: { scale: { y: 'shared' } },
+    spacing: 24,
+    hconcat: parts,
+  };
+}
+
+/** An SVG of the metric (y) against each axis: reportSpec drawn. */
+export async function reportSvg(sweep: Sweep, ranked: RankedTrial[]): Promise<string> {
+  return renderSvg(reportSpec(sweep, ranked));
 }
 
 /** Ranks the trials, writes report.json and report.svg into the sweep's folder, and returns the text table. */
-export function writeReport(sweep: Sweep, runs: string): { text: string; ranked: RankedTrial[]; files: string[] } {
+export async function writeReport(sweep: Sweep, runs: string): Promise<{ text: string; ranked: RankedTrial[]; files: string[] }> {
   const ranked = rankTrials(sweep, runs);
   const dir = join(runs, sweep.name);
   if (!existsSync(dir)) throw new InputError(`sweep "${sweep.name}" has no trials in ${dir}; run it first (gan sweep --config FILE)`);
   const files = [join(dir, 'report.json'), join(dir, 'report.svg')];
   atomicWriteFile(files[0]!, `${JSON.stringify({ sweep: sweep.name, metric: sweep.spec.metric, goal: sweep.spec.goal, trials: ranked }, null, 2)}\n`);
-  atomicWriteFile(files[1]!, reportSvg(sweep, ranked));
+  atomicWriteFile(files[1]!, await reportSvg(sweep, ranked));
   return { text: formatRanking(sweep, ranked), ranked, files };
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import { scheme } from 'vega';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/random.js';
 import { associationMatrix, HISTOGRAM_SIZE, matricesSize } from '../../src/metrics/table/pictures.js';
@@ -27,6 +28,9 @@ function rows(n: number, seed: number): Table {
   }
   return { source: `rows-${seed}`, columns, rows: out };
 }
+
+/** 'rgb(r, g, b)' as '#rrggbb'. */
+const rgbHex = (css: string) => `#${css.match(/\d+/g)!.map((c) => Number(c).toString(16).padStart(2, '0')).join('')}`;
 
 /** Pixels of an RGB colour (within 3 per channel) in a decoded PNG. */
 function countColour(png: PNG, hex: string): number {
@@ -83,8 +87,11 @@ describe('evaluateTable', () => {
     }
     const matrices = PNG.sync.read(readFileSync(join(out, 'associations.png')));
     expect([matrices.width, matrices.height]).toEqual([matricesSize(4).width, matricesSize(4).height]);
-    // The diagonal's full red (rgb(255,40,40)) in 4 cells of 35x35 per matrix, less the digits drawn on them.
-    expect(countColour(matrices, '#ff2828')).toBeGreaterThan(2 * 4 * 900);
+    // The diagonal's +1, the red end of the diverging scale (reversed redblue), in 4 cells of 35x35
+    // per matrix, less the digits drawn on them; -1's blue only in the legend's gradient.
+    const [plusOne, minusOne] = [rgbHex(scheme('redblue')(0) as string), rgbHex(scheme('redblue')(1) as string)];
+    expect(countColour(matrices, plusOne)).toBeGreaterThan(2 * 4 * 900);
+    expect(countColour(matrices, minusOne)).toBeLessThan(100);
   });
 
   it('computes the association matrix: r for numeric pairs, Cramer V otherwise', () => {

@@ -2,10 +2,11 @@
 // (histograms of 20 equal-width bins over both tables' range for numeric and datetime columns, bars
 // per category for the others, the 20 commonest real categories and "other"; missing values as a
 // bar of their own), and the association matrices of the real and the synthetic rows (Pearson's r
-// for two numeric columns, Cramer's V, over numeric columns' 10 bins, for the other pairs). Drawn as
-// SVG and rasterised to PNG by sharp; written atomically.
+// for two numeric columns, Cramer's V, over numeric columns' 10 bins, for the other pairs). Drawn
+// with Vega-Lite (src/charts/vega.ts: SVG rendered headless), rasterised to PNG by sharp; written
+// atomically.
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { renderSvg, renderSvgSized, svgToPng, type ChartPart, type Size, type TopLevelSpec } from '../../charts/vega.js';
 import { atomicWriteFile } from '../../run/atomic.js';
 import type { Table } from '../../tables/types.js';
 import { columnShape, labelColumn, numericColumn } from './columns.js';
@@ -19,8 +20,9 @@ const BINS = 20;
 const TOP_CATEGORIES = 20;
 const CELL = 36;
 const LABEL_MARGIN = 150;
+/** Matrices of at most this many columns show each cell's value. */
+const VALUES_UP_TO = 12;
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** Shares of each group (bins or categories), real and synthetic, and the groups' labels. */
@@ -28,6 +30,10 @@ interface Histogram {
   labels: string[];
   real: number[];
   synthetic: number[];
+  /** Numeric histograms: the bins' edges (one more than the bins; groups past the bins are "missing"). */
+  edges?: number[];
+  /** The edges are times (ms since 1970, UTC). */
+  datetime?: boolean;
 }
 
 function numericHistogram(real: (number | null)[], synthetic: (number | null)[], datetime: boolean): Histogram {
@@ -42,7 +48,8 @@ function numericHistogram(real: (number | null)[], synthetic: (number | null)[],
   };
   const fmt = (v: number) => (datetime ? new Date(v).toISOString().slice(0, 10) : Number(v.toPrecision(4)).toString());
   const labels = Array.from({ length: BINS }, (_, i) => (i === 0 ? fmt(lo) : i === BINS - 1 ? fmt(hi) : ''));
-  return { labels: [...labels, 'missing'], real: shares(real), synthetic: shares(synthetic) };
+  const edges = Array.from({ length: BINS + 1 }, (_, i) => lo + i * width);
+  return { labels: [...labels, 'missing'], real: shares(real), synthetic: shares(synthetic), edges, datetime };
 }
 
 function categoryHistogram(real: (string | null)[], synthetic: (string | null)[]): Histogram {
@@ -60,46 +67,101 @@ function categoryHistogram(real: (string | null)[], synthetic: (string | null)[]
 /** Drops trailing "other" / "missing" groups that neither side has. */
 function trim(h: Histogram, optional: string[]): Histogram {
   const keep = h.labels.map((l, i) => !(optional.includes(l) && h.real[i] === 0 && h.synthetic[i] === 0));
-  return { labels: h.labels.filter((_, i) => keep[i]), real: h.real.filter((_, i) => keep[i]), synthetic: h.synthetic.filter((_, i) => keep[i]) };
+  return { ...h, labels: h.labels.filter((_, i) => keep[i]), real: h.real.filter((_, i) => keep[i]), synthetic: h.synthetic.filter((_, i) => keep[i]) };
 }
 
-export function histogramSvg(title: string, h: Histogram, bars: 'touching' | 'grouped'): string {
-  const { width, height } = HISTOGRAM_SIZE;
-  const [left, right, top, bottom] = [50, 15, 40, bars === 'grouped' ? 90 : 40];
-  const plotW = width - left - right;
-  const plotH = height - top - bottom;
-  const max = Math.max(1e-12, ...h.real, ...h.synthetic);
-  const slot = plotW / h.labels.length;
-  const parts: string[] = [];
-  h.labels.forEach((label, i) => {
-    const x = left + i * slot;
-    const bar = (share: number, dx: number, w: number, colour: string) => {
-      const bh = (share / max) * plotH;
-      parts.push(`<rect x="${(x + dx).toFixed(2)}" y="${(top + plotH - bh).toFixed(2)}" width="${w.toFixed(2)}" height="${bh.toFixed(2)}" fill="${colour}"/>`);
+const SIDES = ['real', 'synthetic'];
+const sideColour = {
+  field: 'side',
+  type: 'nominal' as const,
+  title: null,
+  scale: { domain: SIDES, range: [REAL_COLOUR, SYNTHETIC_COLOUR] },
+  legend: { orient: 'top' as const, direction: 'horizontal' as const, symbolType: 'square', symbolSize: 160, labelFontSize: 12 },
+};
+const shareAxis = { field: 'share', type: 'quantitative' as const, title: 'share of rows', axis: { format: '.0%', tickCount: 5 } };
+/** A Vega expression mapping a group's index (the axis value) to its label, clipped to `n` characters. */
+const labelOf = (labels: string[], n: number) => `${JSON.stringify(labels.map((l) => clip(l, n)))}[datum.value]`;
+
+/**
+ * The chart of a histogram: real and synthetic bars side by side per group. Numeric ('touching'):
+ * bins on a value (or UTC date) axis, with "missing" in a narrow panel of its own; categories
+ * ('grouped'): a band per category, labels clipped to 16 characters and slanted.
+ */
+export function histogramSpec(title: string, h: Histogram, bars: 'touching' | 'grouped', plot: Size): TopLevelSpec {
+  const head = { text: clip(title, 60), subtitle: bars === 'touching' ? `share of rows in ${BINS} equal-width bins over both tables' range` : `share of rows per category: the ${TOP_CATEGORIES} commonest real ones, then any other` };
+  const edges = bars === 'touching' ? h.edges : undefined;
+  if (!edges) {
+    const values = h.labels.flatMap((_, i) => SIDES.map((side) => ({ i, side, share: (side === 'real' ? h.real : h.synthetic)[i]! })));
+    return {
+      title: head,
+      width: plot.width,
+      height: plot.height,
+      data: { values },
+      mark: { type: 'bar' },
+      encoding: {
+        x: { field: 'i', type: 'ordinal', title: 'category', axis: { labelExpr: labelOf(h.labels, 16), labelAngle: -40, labelAlign: 'right', labelLimit: 400 } },
+        xOffset: { field: 'side', type: 'nominal', scale: { domain: SIDES } },
+        y: shareAxis,
+        color: sideColour,
+      },
     };
-    bar(h.real[i]!, slot * 0.05, slot * 0.45, REAL_COLOUR);
-    bar(h.synthetic[i]!, slot * 0.5, slot * 0.45, SYNTHETIC_COLOUR);
-    if (label && bars === 'grouped') {
-      const cx = x + slot / 2;
-      const y = top + plotH + 14;
-      parts.push(`<text x="${cx.toFixed(1)}" y="${y}" font-size="11" text-anchor="end" transform="rotate(-40 ${cx.toFixed(1)} ${y})">${esc(clip(label, 16))}</text>`);
-    } else if (label) {
-      // The range's ends sit at the plot's edges (inside it); "missing" below, beside its bar.
-      const [ax, anchor, y] = i === 0 ? [x, 'start', 14] : label === 'missing' ? [x + slot / 2, 'middle', 27] : [x + slot, 'end', 14];
-      parts.push(`<text x="${ax.toFixed(1)}" y="${top + plotH + y}" font-size="11" text-anchor="${anchor}">${esc(label)}</text>`);
-    }
-  });
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, sans-serif">`,
-    `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="${left}" y="24" font-size="15">${esc(clip(title, 60))}</text>`,
-    `<rect x="${width - 170}" y="12" width="12" height="12" fill="${REAL_COLOUR}"/><text x="${width - 154}" y="23" font-size="12">real</text>`,
-    `<rect x="${width - 105}" y="12" width="12" height="12" fill="${SYNTHETIC_COLOUR}"/><text x="${width - 89}" y="23" font-size="12">synthetic</text>`,
-    `<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="#444"/>`,
-    `<text x="${left - 6}" y="${top + 4}" font-size="11" text-anchor="end">${(100 * max).toFixed(0)}%</text>`,
-    ...parts,
-    '</svg>',
-  ].join('\n');
+  }
+  const bins = edges.length - 1;
+  const values = Array.from({ length: bins }, (_, i) => {
+    const [a, b] = [edges[i]!, edges[i + 1]!];
+    const mid = (a + b) / 2;
+    return [
+      { side: 'real', x0: a + 0.05 * (b - a), x1: mid, share: h.real[i]! },
+      { side: 'synthetic', x0: mid, x1: b - 0.05 * (b - a), share: h.synthetic[i]! },
+    ];
+  }).flat();
+  const missing = h.labels.length > bins;
+  const body: ChartPart = {
+    width: missing ? plot.width - 50 : plot.width,
+    height: plot.height,
+    data: { values },
+    mark: { type: 'rect' },
+    encoding: {
+      x: {
+        field: 'x0',
+        type: h.datetime ? 'temporal' : 'quantitative',
+        title: h.datetime ? 'date (UTC)' : 'value',
+        // domainMin/Max rather than domain: vega-lite warns of a conflict for a temporal domain with x2.
+        scale: { ...(h.datetime ? { type: 'utc' as const } : { type: 'linear' as const, zero: false }), domainMin: edges[0]!, domainMax: edges[bins]!, nice: false },
+        axis: { labelFlush: true, labelOverlap: true, ...(h.datetime ? { format: '%Y-%m-%d', tickCount: 6 } : {}) },
+      },
+      x2: { field: 'x1' },
+      y: shareAxis,
+      color: sideColour,
+    },
+  };
+  if (!missing) return { title: head, ...body } as TopLevelSpec;
+  const gaps = SIDES.map((side) => ({ group: 'missing', side, share: (side === 'real' ? h.real : h.synthetic)[bins]! }));
+  return {
+    title: head,
+    spacing: 8,
+    resolve: { scale: { y: 'shared', color: 'shared' } },
+    hconcat: [
+      body,
+      {
+        width: 36,
+        height: plot.height,
+        data: { values: gaps },
+        mark: { type: 'bar' },
+        encoding: {
+          x: { field: 'group', type: 'nominal', title: null, axis: { labelAngle: 0 } },
+          xOffset: { field: 'side', type: 'nominal', scale: { domain: SIDES } },
+          y: { ...shareAxis, title: null, axis: { format: '.0%', tickCount: 5, labels: false, ticks: false, domain: false } },
+          color: sideColour,
+        },
+      },
+    ],
+  };
+}
+
+/** The SVG of a histogram, HISTOGRAM_SIZE (svgToPng frames it to that size exactly). */
+export async function histogramSvg(title: string, h: Histogram, bars: 'touching' | 'grouped'): Promise<string> {
+  return renderSvgSized((plot) => histogramSpec(title, h, bars, plot), HISTOGRAM_SIZE, { width: 540, height: 200 });
 }
 
 /** The association matrix of a table: r for numeric pairs, Cramer's V for the others; 1 on the diagonal, null where undefined. */
@@ -118,50 +180,75 @@ export function associationMatrix(t: Table): (number | null)[][] {
   );
 }
 
-/** Blue for -1, white for 0, red for +1. */
-function diverging(v: number): string {
-  const t = Math.max(-1, Math.min(1, v));
-  const mix = (from: number, to: number) => Math.round(from + (to - from) * Math.abs(t));
-  return t >= 0 ? `rgb(255,${mix(255, 40)},${mix(255, 40)})` : `rgb(${mix(255, 40)},${mix(255, 90)},255)`;
-}
-
+/** The size of associations.png: room for labels of 18 characters, the two maps and the colour legend. */
 export function matricesSize(columns: number): { width: number; height: number } {
-  return { width: LABEL_MARGIN + 2 * columns * CELL + 40, height: LABEL_MARGIN + columns * CELL + 20 };
+  return { width: LABEL_MARGIN + 2 * columns * CELL + 260, height: LABEL_MARGIN + Math.max(columns * CELL, 120) + 30 };
 }
 
-export function matricesSvg(names: string[], real: (number | null)[][], synthetic: (number | null)[][]): string {
+/**
+ * The two association matrices side by side as heat maps on one diverging scale (blue -1, white 0,
+ * red +1; grey where undefined), each cell's value written in it when there are at most 12 columns;
+ * `plot` is the two maps' width together and their height.
+ */
+export function matricesSpec(names: string[], real: (number | null)[][], synthetic: (number | null)[][], plot: Size): TopLevelSpec {
   const n = names.length;
-  const { width, height } = matricesSize(n);
-  const parts: string[] = [];
-  const draw = (m: (number | null)[][], x0: number, title: string, withRowLabels: boolean) => {
-    parts.push(`<text x="${x0}" y="20" font-size="14">${title}</text>`);
-    m.forEach((row, i) =>
-      row.forEach((v, j) => {
-        const x = x0 + j * CELL;
-        const y = LABEL_MARGIN + i * CELL;
-        parts.push(`<rect x="${x}" y="${y}" width="${CELL - 1}" height="${CELL - 1}" fill="${v === null ? '#ddd' : diverging(v)}"/>`);
-        if (v !== null) parts.push(`<text x="${x + CELL / 2}" y="${y + CELL / 2 + 4}" font-size="10" text-anchor="middle">${v.toFixed(2)}</text>`);
-      }),
-    );
-    names.forEach((name, j) => {
-      const x = x0 + j * CELL + CELL / 2;
-      parts.push(`<text x="${x}" y="${LABEL_MARGIN - 6}" font-size="11" transform="rotate(-60 ${x} ${LABEL_MARGIN - 6})">${esc(clip(name, 18))}</text>`);
-      if (withRowLabels) parts.push(`<text x="${x0 - 6}" y="${LABEL_MARGIN + j * CELL + CELL / 2 + 4}" font-size="11" text-anchor="end">${esc(clip(name, 18))}</text>`);
-    });
+  const indices = names.map((_, i) => i);
+  const heat = (m: (number | null)[][], title: string, rowLabels: boolean): ChartPart => {
+    const values = m.flatMap((row, i) => row.map((v, j) => ({ row: i, col: j, v })));
+    const valid = { filter: 'isValid(datum.v)' };
+    return {
+      title: { text: title, anchor: 'middle', fontSize: 14 },
+      width: plot.width / 2,
+      height: plot.height,
+      data: { values },
+      encoding: {
+        x: { field: 'col', type: 'ordinal', title: null, scale: { domain: indices }, axis: { orient: 'top', labelExpr: labelOf(names, 18), labelAngle: -45, labelAlign: 'left', labelLimit: 400, ticks: false, domain: false } },
+        y: { field: 'row', type: 'ordinal', title: null, scale: { domain: indices }, axis: rowLabels ? { labelExpr: labelOf(names, 18), labelLimit: 400, ticks: false, domain: false } : null },
+      },
+      layer: [
+        { mark: { type: 'rect', fill: '#ddd', stroke: 'white', strokeWidth: 1 } },
+        {
+          transform: [valid],
+          mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+          encoding: {
+            color: {
+              field: 'v',
+              type: 'quantitative',
+              title: ['association', "(Pearson's r,", "Cramer's V)"],
+              scale: { domain: [-1, 1], scheme: 'redblue', reverse: true },
+              legend: { gradientLength: Math.max(80, Math.min(240, n * CELL)), values: [-1, -0.5, 0, 0.5, 1], format: '.1~f' },
+            },
+          },
+        },
+        ...(n <= VALUES_UP_TO
+          ? [
+              {
+                transform: [valid],
+                mark: { type: 'text' as const, fontSize: 10 },
+                encoding: {
+                  text: { field: 'v', type: 'quantitative' as const, format: '.2f' },
+                  color: { condition: { test: 'abs(datum.v) > 0.55', value: 'white' }, value: 'black' },
+                },
+              },
+            ]
+          : []),
+      ],
+    };
   };
-  draw(real, LABEL_MARGIN, 'real', true);
-  draw(synthetic, LABEL_MARGIN + n * CELL + 30, 'synthetic', false);
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, sans-serif">`,
-    `<rect width="${width}" height="${height}" fill="white"/>`,
-    ...parts,
-    '</svg>',
-  ].join('\n');
+  return {
+    spacing: 24,
+    resolve: { scale: { color: 'shared' } },
+    hconcat: [heat(real, 'real', true), heat(synthetic, 'synthetic', false)],
+  };
 }
 
-export async function svgToPng(svg: string): Promise<Buffer> {
-  return sharp(Buffer.from(svg)).png().toBuffer();
+/** The SVG of both matrices, cells of 36 pixels (svgToPng frames it to matricesSize(names.length)). */
+export async function matricesSvg(names: string[], real: (number | null)[][], synthetic: (number | null)[][]): Promise<string> {
+  const n = names.length;
+  return renderSvg(matricesSpec(names, real, synthetic, { width: 2 * n * CELL, height: n * CELL }));
 }
+
+export { svgToPng };
 
 /** A file name for a column's picture: its name with anything but letters, digits, '-' and '_' as '_'. */
 export const pictureName = (column: string, index: number): string => `column-${String(index).padStart(2, '0')}-${column.replace(/[^A-Za-z0-9_-]+/g, '_')}.png`;
@@ -175,12 +262,13 @@ export async function writeTablePictures(dir: string, real: Table, synthetic: Ta
         ? trim(numericHistogram(numericColumn(real, c), numericColumn(synthetic, c), spec.kind === 'datetime'), ['missing'])
         : trim(categoryHistogram(labelColumn(real, c), labelColumn(synthetic, c)), ['other', 'missing']);
     const file = join(dir, pictureName(spec.name, c));
-    atomicWriteFile(file, await svgToPng(histogramSvg(`${spec.name} (${spec.kind})`, h, columnShape(spec.kind) === 'continuous' ? 'touching' : 'grouped')));
+    const svg = await histogramSvg(`${spec.name} (${spec.kind})`, h, columnShape(spec.kind) === 'continuous' ? 'touching' : 'grouped');
+    atomicWriteFile(file, await svgToPng(svg, HISTOGRAM_SIZE));
     files.push(file);
   }
   const file = join(dir, 'associations.png');
   const names = real.columns.map((s) => s.name);
-  atomicWriteFile(file, await svgToPng(matricesSvg(names, associationMatrix(real), associationMatrix(synthetic))));
+  atomicWriteFile(file, await svgToPng(await matricesSvg(names, associationMatrix(real), associationMatrix(synthetic)), matricesSize(names.length)));
   files.push(file);
   return files;
 }
