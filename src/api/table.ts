@@ -243,7 +243,7 @@ export function drawCategories(probs: Float32Array, n: number, enc: TableEncodin
 /** The fields of a table source's batches, for building the recipe without the data. */
 function tableFields(enc: TableEncoding): Record<string, FieldInfo> {
   const f = (d: number): FieldInfo => ({ shape: [d], dtype: 'float32' });
-  return enc.condWidth > 0 ? { x: f(enc.width), cond: f(enc.condWidth), realCond: f(enc.condWidth) } : { x: f(enc.width) };
+  return enc.condWidth > 0 ? { x: f(enc.width), cond: f(enc.condWidth), realCond: f(enc.condWidth), gCond: f(enc.condWidth) } : { x: f(enc.width) };
 }
 
 /**
