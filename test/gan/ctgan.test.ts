@@ -8,6 +8,7 @@ import { ctgan } from '../../src/gan/types/ctgan.js';
 import { logFrequencies, TableSource } from '../../src/data/table-source.js';
 import type { TableEncoding } from '../../src/tables/types.js';
 import { buildTrainStep } from '../../src/gan/step.js';
+import { compileSampler } from '../../src/gan/sampler.js';
 import { silentAdversary } from './adversary.js';
 import { gradCheck } from '../engine/gradcheck.js';
 
@@ -114,6 +115,8 @@ describe('CTGAN activation and conditional loss', () => {
     expect(adv.shown[0]!.real!.shape).toEqual([2, 26]);
     expect(adv.shown[0]!.fake.shape).toEqual([2, 26]);
     expect(recipe.sampler!.latent).toEqual([11]);
+    // The authors' sample() leaves G in training mode: batch norm on each batch's statistics.
+    expect(recipe.sampler!.batchStatistics).toBe(true);
   });
 
   it("G's step runs G afresh on its own noise and conditions (the authors' loop), not on the rows D was shown", async () => {
@@ -148,6 +151,31 @@ describe('CTGAN activation and conditional loss', () => {
     const [l, e, o] = [Number(out.loss!.data[0]), Number(out.expected!.data[0]), Number(out.other!.data[0])];
     expect(l).toBeCloseTo(e, 5);
     expect(Math.abs(l - o)).toBeGreaterThan(1e-3);
+  });
+
+  it("samples with each batch's statistics by default (the authors' G stays in training mode), or with the running ones", async () => {
+    const recipe = ctgan({ encoding: ENCODING, embedding: 6, gHidden: [8], dHidden: [8], pack: 2, dropout: 0.5, tau: 0.2, condWeight: 1 });
+    const store = new E.StateStore();
+    const probe = new E.StateTrace(false);
+    recipe.sampler!.sample(E.input('z', [4, 11]), undefined, probe);
+    E.initState(store, probe.declared(), new E.Rng(0));
+    // Running statistics other than the initial (0, 1), so that the two modes differ.
+    store.set('G.0.body.1.running_mean', Float32Array.from({ length: 8 }, (_, i) => 0.1 * i), [8]);
+    const z = new E.Rng(3).normal(4 * 11);
+    const other = Float32Array.from(z);
+    other.set(new E.Rng(4).normal(11), 3 * 11);
+    const rowsOf = async (batchStatistics?: boolean) => {
+      const p = await compileSampler(recipe, 4, store, { threads: 1, ...(batchStatistics === undefined ? {} : { batchStatistics }) });
+      const [a, b] = [(await p.run({ z })).x!.data as Float32Array, (await p.run({ z: other })).x!.data as Float32Array];
+      await p.release();
+      return { first: Array.from(a.subarray(0, 8)), firstAgain: Array.from(b.subarray(0, 8)) };
+    };
+    const batch = await rowsOf();
+    const running = await rowsOf(false);
+    // With batch statistics row 0 depends on the other rows of its batch (row 3 changed); with the running ones it does not.
+    expect(batch.firstAgain).not.toEqual(batch.first);
+    expect(running.firstAgain).toEqual(running.first);
+    expect(running.first).not.toEqual(batch.first);
   });
 
   it('refuses a batch the pack does not divide, naming both', () => {

@@ -85,6 +85,8 @@ export function ctgan(o: CtganOptions): GanRecipe {
       output: [width],
       range: '[-1, 1]',
       metadata: { latent_layout: CTGAN_LATENT_LAYOUT, softmax_spans: 'probabilities: draw each group\'s category from them' },
+      // The authors' generator is never put in eval mode: it samples with each batch's statistics.
+      batchStatistics: true,
       sample: (z, _y, ctx) => activateSpans(G.call(z, ctx), spans, { tau: o.tau }),
     },
   });
