@@ -3,9 +3,9 @@
 
     /usr/bin/python3 scripts/ctgan-reference.py --train bench/tables/penguins/train.csv \
         --columns bench/tables/penguins/columns.json --epochs 300 --seed 0 --rows 275 \
-        --out bench/tables/penguins/ctgan.csv
+        --out bench/tables/penguins/ctgan.csv [--threads 1]
 
-Prints one JSON line: fit seconds (wall clock, and CPU seconds of every thread: on a shared machine
+Prints one JSON line (after CTGAN's own per-epoch lines: keep the last line) with fit seconds (wall clock, and CPU seconds of every thread: on a shared machine
 the second is the steadier figure), sample seconds, epochs, seed, rows. CTGAN v0.2.1 takes neither missing
 values nor dates, so the table is prepared the way SDV prepares it for CTGAN (RDT's defaults):
 a numeric or datetime column with gaps is filled with its mean and gets a 0/1 "<name>.is_null"
@@ -85,9 +85,10 @@ def main():
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--rows', type=int, help='rows to sample (default: as many as the training table)')
     ap.add_argument('--out', required=True)
+    ap.add_argument('--threads', type=int, default=1, help='torch threads (default 1: leaves a core of a shared machine free)')
     args = ap.parse_args()
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)

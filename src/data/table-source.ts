@@ -4,7 +4,9 @@
 // of the generator's conditional vector ("cond"). The real rows are drawn, with replacement, among
 // the training rows having those categories, in a shuffled order, each beside its own conditional
 // vector ("realCond"): so D sees real and generated rows under the same conditions but not
-// side by side in the same packs. A table without discrete columns gives uniform draws of rows.
+// side by side in the same packs. A third field, "gCond", holds conditions drawn afresh the same
+// way (with no real rows) for the generator's step, as the authors' loop draws new ones for it.
+// A table without discrete columns gives uniform draws of rows.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -55,6 +57,7 @@ export class TableSource implements DataSource {
     if (enc.condWidth > 0) {
       this.fields.cond = { shape: [enc.condWidth], dtype: 'float32' };
       this.fields.realCond = { shape: [enc.condWidth], dtype: 'float32' };
+      this.fields.gCond = { shape: [enc.condWidth], dtype: 'float32' };
     }
     this.byCategory = rowsByCategory(enc, data, rows);
     this.cumulative = enc.discrete.map((d, i) => {
@@ -109,6 +112,9 @@ export class TableSource implements DataSource {
       writeRow(rowsOf[this.rng.int(rowsOf.length)]!, i);
       realCond?.set(cond.subarray(j * cw, (j + 1) * cw), (offset + i) * cw);
     }
+    // The generator step's conditions: drawn after the critic step's rows, so asking for them leaves those draws as they were.
+    const gCond = floatField(out, 'gCond');
+    if (gCond) gCond.set(this.drawConditions(n).cond, offset * cw);
   }
 
   getState(): SourceState {

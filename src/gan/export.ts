@@ -82,6 +82,7 @@ export function generatorOnnx(r: ExportSource, ema: boolean, direction: Directio
     if (names && labels.meaning === 'class') meta.class_names = JSON.stringify(names);
   }
   if (st) meta.standardization = JSON.stringify({ columns: st.header, mean: st.mean, std: st.std, note: 'data = x * std + mean' });
+  if (s.batchStatistics) meta.batch_norm = `running statistics: rows do not depend on their batch (tsgan's own sampling of a ${type} run normalises each batch of train.batch rows with its own statistics, as the authors' code does)`;
   if (s.rejection) meta.rejection = 'the run samples with discriminator rejection (model.rejection "drs"); this model is G alone and keeps every sample';
   return { bytes: bakedOnnx({ x }, meta, r.store, version), meta };
 }

@@ -116,6 +116,15 @@ export interface Sampler {
   range: '[-1, 1]' | 'unbounded';
   /** Notes for the exported model's metadata (e.g. which part of z holds InfoGAN's codes). */
   metadata?: Record<string, string>;
+  /**
+   * G's batch norm normalises each sampling batch with that batch's own statistics, as in training,
+   * rather than with the running statistics (CTGAN: the authors' generator stays in training mode
+   * when it samples). Rows then depend on the batch they are drawn in: sample in batches of
+   * train.batch. The exported model (batch 1) and conditional sampling of tables (`where`: every
+   * row of the batch has the same condition, which batch statistics would cancel) keep the
+   * running statistics.
+   */
+  batchStatistics?: boolean;
   sample(z: Tensor, y: Tensor | undefined, ctx: Ctx): Tensor;
   /**
    * Discriminator rejection sampling (model.rejection "drs"): D's logit for each sample

@@ -1,4 +1,5 @@
-// Sampling programs: the generator alone, in inference mode, optionally with its moving-average weights.
+// Sampling programs: the generator alone, in inference mode (batch norm on its running statistics,
+// unless the type samples with each batch's statistics), optionally with its moving-average weights.
 import * as E from '../engine/index.js';
 import { InputError } from '../errors.js';
 import { translation, type Direction, type GanRecipe } from './recipe.js';
@@ -10,13 +11,16 @@ export interface SamplerOptions {
   threads?: number;
   /** Where the program runs (default: the engine's default device). */
   device?: E.Device;
+  /** Batch norm on each batch's statistics (true) or on the running ones (false); default: the type's sampler.batchStatistics. */
+  batchStatistics?: boolean;
 }
 
 /** Compiles G for batches of `batch`: input "z" [batch, ...latent] (and "y" [batch] int64 labels for class-aware types), output "x". */
 export async function compileSampler(recipe: GanRecipe, batch: number, store: E.StateStore, o: SamplerOptions = {}): Promise<E.Program> {
   const s = recipe.sampler;
   if (!s) throw new InputError(`a ${recipe.type} generator translates images: use translate (gan translate), not noise sampling`);
-  const trace = new E.StateTrace(false, o.ema ? emaName : undefined);
+  // A type that samples with batch statistics runs G as in training; the running statistics it would update are not kept.
+  const trace = new E.StateTrace(o.batchStatistics ?? s.batchStatistics ?? false, o.ema ? emaName : undefined);
   const z = E.input('z', [batch, ...s.latent]);
   const y = s.labels ? E.input('y', [batch], 'int64') : undefined;
   const x = s.sample(z, y, trace);

@@ -8,6 +8,7 @@ import { ctgan } from '../../src/gan/types/ctgan.js';
 import { logFrequencies, TableSource } from '../../src/data/table-source.js';
 import type { TableEncoding } from '../../src/tables/types.js';
 import { buildTrainStep } from '../../src/gan/step.js';
+import { compileSampler } from '../../src/gan/sampler.js';
 import { silentAdversary } from './adversary.js';
 import { gradCheck } from '../engine/gradcheck.js';
 
@@ -102,10 +103,10 @@ describe('CTGAN activation and conditional loss', () => {
 
   it('D judges packs of rows beside their conditional vectors; G reads noise and the condition', () => {
     const recipe = ctgan({ encoding: ENCODING, embedding: 6, gHidden: [8], dHidden: [8], pack: 2, dropout: 0.5, tau: 0.2, condWeight: 1 });
-    expect(Object.keys(recipe.inputs).sort()).toEqual(['cond', 'realCond', 'x', 'z']);
+    expect(Object.keys(recipe.inputs).sort()).toEqual(['cond', 'gCond', 'gz', 'realCond', 'x', 'z']);
     const ctx = new E.StateTrace(true);
     const n = 4;
-    const b = { x: E.input('x', [n, 8]), cond: E.input('cond', [n, 5]), realCond: E.input('realCond', [n, 5]), z: E.input('z', [n, 6]) };
+    const b = { x: E.input('x', [n, 8]), cond: E.input('cond', [n, 5]), realCond: E.input('realCond', [n, 5]), z: E.input('z', [n, 6]), gCond: E.input('gCond', [n, 5]), gz: E.input('gz', [n, 6]) };
     const fake = recipe.generate(b, ctx);
     expect(fake.x!.shape).toEqual([n, 8]);
     const adv = silentAdversary(ctx);
@@ -114,11 +115,72 @@ describe('CTGAN activation and conditional loss', () => {
     expect(adv.shown[0]!.real!.shape).toEqual([2, 26]);
     expect(adv.shown[0]!.fake.shape).toEqual([2, 26]);
     expect(recipe.sampler!.latent).toEqual([11]);
+    // The authors' sample() leaves G in training mode: batch norm on each batch's statistics.
+    expect(recipe.sampler!.batchStatistics).toBe(true);
+  });
+
+  it("G's step runs G afresh on its own noise and conditions (the authors' loop), not on the rows D was shown", async () => {
+    const recipe = ctgan({ encoding: ENCODING, embedding: 6, gHidden: [8], dHidden: [8], pack: 2, dropout: 0, tau: 0.2, condWeight: 1 });
+    const ctx = new E.StateTrace(true);
+    const n = 4;
+    const b = { x: E.input('x', [n, 8]), cond: E.input('cond', [n, 5]), realCond: E.input('realCond', [n, 5]), z: E.input('z', [n, 6]), gCond: E.input('gCond', [n, 5]), gz: E.input('gz', [n, 6]) };
+    const fake = recipe.generate(b, ctx);
+    const adv = silentAdversary(ctx);
+    const loss = recipe.gLoss(b, fake, adv);
+    // The rows G's loss judges are not the D step's: they come from gz and gCond, with Gumbel noise of their own.
+    expect(adv.shown[0]!.fake).not.toBe(fake.x);
+    expect(ctx.uniformInputs().map((u) => u.name)).toEqual(['G.gumbel.0', 'G.gumbel.1']);
+    // With the adversarial term silenced, the loss is the conditional cross-entropy of G(gz, gCond) against gCond
+    // (G run once more here on gz and gCond: in training mode its raw output depends on its input and weights only).
+    const again = recipe.generate({ ...b, z: b.gz, cond: b.gCond }, ctx);
+    const ceOf = (cond: E.Tensor) => conditionalCrossEntropy(again.raw!, cond, ENCODING.discrete);
+    const store = new E.StateStore();
+    E.initState(store, ctx.declared(), new E.Rng(0));
+    const prog = await E.Program.compile({ outputs: { loss, expected: ceOf(b.gCond), other: ceOf(b.cond) } }, store, { threads: 1 });
+    const rnd = new E.Rng(5);
+    const oneHot = (units: number[]) => {
+      const c = new Float32Array(n * 5);
+      units.forEach((unit, i) => (c[i * 5 + unit] = 1));
+      return c;
+    };
+    const feeds: Record<string, Float32Array> = { z: rnd.normal(n * 6), gz: rnd.normal(n * 6), cond: oneHot([0, 3, 1, 4]), gCond: oneHot([2, 4, 0, 3]) };
+    for (const u of ctx.uniformInputs()) feeds[u.name] = rnd.fillUniform(new Float32Array(n * 8));
+    const used = new Set(prog.inputs.map((i) => i.name));
+    const out = await prog.run(Object.fromEntries(Object.entries(feeds).filter(([k]) => used.has(k))));
+    await prog.release();
+    const [l, e, o] = [Number(out.loss!.data[0]), Number(out.expected!.data[0]), Number(out.other!.data[0])];
+    expect(l).toBeCloseTo(e, 5);
+    expect(Math.abs(l - o)).toBeGreaterThan(1e-3);
+  });
+
+  it("samples with each batch's statistics by default (the authors' G stays in training mode), or with the running ones", async () => {
+    const recipe = ctgan({ encoding: ENCODING, embedding: 6, gHidden: [8], dHidden: [8], pack: 2, dropout: 0.5, tau: 0.2, condWeight: 1 });
+    const store = new E.StateStore();
+    const probe = new E.StateTrace(false);
+    recipe.sampler!.sample(E.input('z', [4, 11]), undefined, probe);
+    E.initState(store, probe.declared(), new E.Rng(0));
+    // Running statistics other than the initial (0, 1), so that the two modes differ.
+    store.set('G.0.body.1.running_mean', Float32Array.from({ length: 8 }, (_, i) => 0.1 * i), [8]);
+    const z = new E.Rng(3).normal(4 * 11);
+    const other = Float32Array.from(z);
+    other.set(new E.Rng(4).normal(11), 3 * 11);
+    const rowsOf = async (batchStatistics?: boolean) => {
+      const p = await compileSampler(recipe, 4, store, { threads: 1, ...(batchStatistics === undefined ? {} : { batchStatistics }) });
+      const [a, b] = [(await p.run({ z })).x!.data as Float32Array, (await p.run({ z: other })).x!.data as Float32Array];
+      await p.release();
+      return { first: Array.from(a.subarray(0, 8)), firstAgain: Array.from(b.subarray(0, 8)) };
+    };
+    const batch = await rowsOf();
+    const running = await rowsOf(false);
+    // With batch statistics row 0 depends on the other rows of its batch (row 3 changed); with the running ones it does not.
+    expect(batch.firstAgain).not.toEqual(batch.first);
+    expect(running.firstAgain).toEqual(running.first);
+    expect(running.first).not.toEqual(batch.first);
   });
 
   it('refuses a batch the pack does not divide, naming both', () => {
     const recipe = ctgan({ encoding: ENCODING, embedding: 6, gHidden: [8], dHidden: [8], pack: 10, dropout: 0.5, tau: 0.2, condWeight: 1 });
-    const fields = { x: { shape: [8], dtype: 'float32' as const }, cond: { shape: [5], dtype: 'float32' as const }, realCond: { shape: [5], dtype: 'float32' as const } };
+    const fields = { x: { shape: [8], dtype: 'float32' as const }, cond: { shape: [5], dtype: 'float32' as const }, realCond: { shape: [5], dtype: 'float32' as const }, gCond: { shape: [5], dtype: 'float32' as const } };
     const opt = { kind: 'adam' as const, lr: 1e-3 };
     expect(() => buildTrainStep(recipe, fields, { batch: 64, loss: 'wgan-gp', dSteps: 1, realLabel: 1, gpWeight: 10, r1Gamma: 0, weightClip: 0, emaDecay: 0, optG: opt, optD: opt })).toThrow('model.pack 10 must divide train.batch 64');
   });
@@ -189,6 +251,32 @@ describe('training-by-sampling', () => {
     const key = (c: Float32Array) => Array.from({ length: n }, (_, i) => c.subarray(i * 5, i * 5 + 5).indexOf(1)).sort().join();
     expect(key(realCond)).toBe(key(cond));
     expect(samePlace).toBeLessThan(0.8 * n);
+  });
+
+  it("draws the generator step's conditions afresh, after the critic step's draws (which stay as they were)", () => {
+    const n = 500;
+    const take = (withG: boolean) => {
+      const src = new TableSource({ encoding: ENCODING, ...encodedRows() }, new E.Rng(14));
+      const out = { x: new Float32Array(n * 8), cond: new Float32Array(n * 5), realCond: new Float32Array(n * 5), ...(withG ? { gCond: new Float32Array(n * 5) } : {}) };
+      src.next(out, n);
+      return out;
+    };
+    const plain = take(false);
+    const withG = take(true);
+    expect(withG.x).toEqual(plain.x);
+    expect(withG.cond).toEqual(plain.cond);
+    expect(withG.realCond).toEqual(plain.realCond);
+    const gCond = withG.gCond!;
+    let sameRow = 0;
+    for (let i = 0; i < n; i++) {
+      const row = gCond.subarray(i * 5, i * 5 + 5);
+      // One-hot in one column's block, as the critic step's conditions.
+      expect(row.reduce((a, b) => a + b, 0)).toBe(1);
+      if (row.indexOf(1) === plain.cond.subarray(i * 5, i * 5 + 5).indexOf(1)) sameRow++;
+    }
+    // Independent draws: far from the critic step's conditions row by row.
+    expect(sameRow).toBeLessThan(0.8 * n);
+    expect(new TableSource({ encoding: ENCODING, ...encodedRows() }, new E.Rng(14)).fields.gCond).toEqual({ shape: [5], dtype: 'float32' });
   });
 
   it('resumes its draws from its state', () => {

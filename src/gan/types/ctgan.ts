@@ -7,11 +7,15 @@
 // cross-entropy between the selected column's raw logits and the category asked for, so that G
 // honours the condition. Training-by-sampling is the data source's (src/data/table-source.ts):
 // real rows have the asked categories, and reach D in another order than G's rows (as the
-// authors' code permutes them).
+// authors' code permutes them). As in the authors' loop, G's step does not reuse the rows D was
+// just shown: it draws its own noise ("gz"), conditional vectors ("gCond", drawn by the source
+// like "cond", with no real rows) and Gumbel noise, and runs G again (so batch norm's running
+// statistics move twice per step, as they do in the authors' code).
 import { z } from 'zod';
 import { int } from '../../config/fields.js';
 import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
+import type { Ctx } from '../../nn/module.js';
 import { InputError } from '../../errors.js';
 import type { TableEncoding } from '../../tables/types.js';
 import { activateSpans, conditionalCrossEntropy, ctganDiscriminator, ctganGenerator, freshUniform, packRows } from '../nets/ctgan.js';
@@ -53,28 +57,36 @@ export function ctgan(o: CtganOptions): GanRecipe {
     return packRows(cond ? E.concat([rows, cond], 1) : rows, o.pack);
   };
   const gInput = (z: Tensor, cond?: Tensor) => (cond ? E.concat([z, cond], 1) : z);
+  /** G's rows for noise and conditions: raw units and activated (Gumbel noise drawn afresh at every call). */
+  const run = (z: Tensor, cond: Tensor | undefined, ctx: Ctx) => {
+    const raw = G.call(gInput(z, cond), ctx);
+    // The Gumbel noise is a program input, drawn by the trainer from the run's seed.
+    const uniform = freshUniform(ctx, 'G.gumbel', [...raw.shape]);
+    return { x: activateSpans(raw, spans, { tau: o.tau, uniform }), raw };
+  };
   return defineRecipe({
     type: 'ctgan',
     G,
     D,
-    // Without discrete columns there is no conditional vector: cond and realCond are then absent.
-    inputs: (conditional ? { x: field('x'), cond: field('cond'), realCond: field('realCond'), z: normal(o.embedding) } : { x: field('x'), z: normal(o.embedding) }) as Record<'x' | 'z' | 'cond' | 'realCond', InputSpec>,
-    generate: ({ z, cond }, ctx) => {
-      const raw = G.call(gInput(z, cond), ctx);
-      // The Gumbel noise is a program input, drawn by the trainer from the run's seed.
-      const uniform = freshUniform(ctx, 'G.gumbel', [...raw.shape]);
-      return { x: activateSpans(raw, spans, { tau: o.tau, uniform }), raw };
-    },
+    // Without discrete columns there is no conditional vector: cond, realCond and gCond are then absent.
+    inputs: (conditional
+      ? { x: field('x'), cond: field('cond'), realCond: field('realCond'), gCond: field('gCond'), z: normal(o.embedding), gz: normal(o.embedding) }
+      : { x: field('x'), z: normal(o.embedding), gz: normal(o.embedding) }) as Record<'x' | 'z' | 'gz' | 'cond' | 'realCond' | 'gCond', InputSpec>,
+    generate: ({ z, cond }, ctx) => run(z, cond, ctx),
     dLoss: ({ x, cond, realCond }, fake, adv) => adv.d(D, packed(x, realCond), packed(fake.x, cond)).loss,
-    gLoss: ({ cond }, fake, adv) => {
-      const gan = adv.g(D, packed(fake.x, cond)).loss;
-      return cond && o.condWeight > 0 ? E.add(gan, E.mul(conditionalCrossEntropy(fake.raw, cond, discrete), o.condWeight)) : gan;
+    // The authors' G step: new noise and conditions, G run again (the D step's rows are not reused).
+    gLoss: ({ gz, gCond }, _fake, adv) => {
+      const fake = run(gz, gCond, adv.ctx);
+      const gan = adv.g(D, packed(fake.x, gCond)).loss;
+      return gCond && o.condWeight > 0 ? E.add(gan, E.mul(conditionalCrossEntropy(fake.raw, gCond, discrete), o.condWeight)) : gan;
     },
     sampler: {
       latent: [o.embedding + condWidth],
       output: [width],
       range: '[-1, 1]',
       metadata: { latent_layout: CTGAN_LATENT_LAYOUT, softmax_spans: 'probabilities: draw each group\'s category from them' },
+      // The authors' generator is never put in eval mode: it samples with each batch's statistics.
+      batchStatistics: true,
       sample: (z, _y, ctx) => activateSpans(G.call(z, ctx), spans, { tau: o.tau }),
     },
   });
