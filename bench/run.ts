@@ -168,9 +168,10 @@ function benchTorch(names: string[], batch: number, steps: number, warmup: numbe
 }
 
 async function main(): Promise<void> {
-  // The other benchmarks, by flag: in-page training against TensorFlow.js, and sweep throughput.
+  // The other benchmarks, by flag: in-page training against TensorFlow.js, sweep throughput, and what crosses to a GPU device per call.
   if (process.argv.includes('--browser')) return void (await import('./browser/run.js'));
   if (process.argv.includes('--sweep')) return void (await import('./sweep-throughput.js'));
+  if (process.argv.includes('--device-transfer')) return void (await import('./device-transfer.js'));
   const { values } = parseArgs({
     args: process.argv.slice(2),
     options: {

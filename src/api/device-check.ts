@@ -51,7 +51,7 @@ export function formatDeviceReport(r: DeviceReport, what: string): string {
   for (const o of r.ops) lines.push(`${o.op.padEnd(w)}  ${o.provider.padEnd(24)}  ${String(o.runs).padStart(5)}  ${(o.us / 1000).toFixed(2).padStart(10)}`);
   lines.push(
     r.fallbacks.length === 0
-      ? `every operator ran on ${r.device} (Loop and its condition's Identity are host-side containers)`
+      ? `every operator ran on ${r.device}`
       : `${r.fallbacks.length} operator(s) the ${r.device} provider lacks ran on the CPU: ${r.fallbacks.map((o) => `${o.op} (${(o.us / 1000).toFixed(2)} ms)`).join(', ')}; ${(100 * r.fallbackShare).toFixed(1)}% of the node time`,
   );
   return lines.join('\n');

@@ -41,6 +41,26 @@ export function setDefaultThreads(n: number): void {
   threads = n;
 }
 
+/** How a program's K steps per call are written: an ONNX Loop, or unrolled (LowerOptions.unroll). */
+export type LoopForm = 'auto' | 'loop' | 'unrolled';
+
+let loopForm: LoopForm = 'auto';
+
+/** Sets how programs compiled later write their steps ('auto': unrolled on WebGPU, a Loop elsewhere). */
+export function setLoopForm(form: LoopForm): void {
+  loopForm = form;
+}
+
+/**
+ * Whether a program on this device writes its K steps out instead of using ONNX Loop. The WebGPU
+ * provider has no Loop kernel, so Loop runs on the CPU provider and its carried state crosses to the
+ * host and back at every step; the CPU and CUDA providers run Loop themselves, and a Loop keeps the
+ * model K times smaller.
+ */
+export function unrollsLoops(device: Device): boolean {
+  return loopForm === 'auto' ? device === 'webgpu' : loopForm === 'unrolled';
+}
+
 /** What to do when a device does not start, by device. */
 const HOW_TO_GET: Record<Exclude<Device, 'cpu'>, string> = {
   webgpu:

@@ -11,6 +11,8 @@ export const nodeBackend: OrtBackend = {
   // The CPU provider stays listed for the few host-side ops a GPU provider hands back (shape arithmetic).
   providers: (device) => (device === 'cpu' ? ['cpu'] : [device, 'cpu']),
   fillsOutputBuffers: true,
+  // CUDA's device tensors are not reachable from onnxruntime-node's JavaScript API; WebGPU's are.
+  deviceTensors: ['webgpu'],
   saveModel: (path, bytes) => writeFileSync(path, bytes),
   profilePrefix: () => process.env.TSGAN_ORT_PROFILE || undefined,
 };

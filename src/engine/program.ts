@@ -5,11 +5,12 @@ import type { Tensor as OrtTensorNS } from 'onnxruntime-common';
 import { lower, type LeafInfo, type LoopOptions, type LoweredModel, type LowerSpec } from './onnx/lower.js';
 import { input } from './ops/leaves.js';
 import { add } from './ops/elementwise.js';
-import { createSession, defaultDevice, defaultThreads, type Device } from './device.js';
+import { createSession, defaultDevice, defaultThreads, unrollsLoops, type Device } from './device.js';
 import { fmtShape, shapeSize, type DType, type Shape } from './tensor.js';
 import { ortBackend, type OrtBackend, type OrtSession, type OrtTensor } from './runtime.js';
+import { hostCopier, type DeviceValue, type HostArray } from './device-state.js';
 
-export type HostArray = Float32Array | BigInt64Array | Int32Array | Uint8Array;
+export type { HostArray, DeviceValue } from './device-state.js';
 
 export interface HostTensor {
   shape: number[];
@@ -44,15 +45,50 @@ function dtypeMatches(expected: DType, a: HostArray): boolean {
  */
 export class StateStore {
   private values = new Map<string, HostTensor>();
+  /** Values a program left on its GPU device (CompileOptions.stateOnDevice): newer than any host value of the name. */
+  private onDevice = new Map<string, DeviceValue>();
 
   has(name: string): boolean {
-    return this.values.has(name);
+    return this.values.has(name) || this.onDevice.has(name);
   }
 
   get(name: string): HostTensor {
+    const d = this.onDevice.get(name);
+    if (d) throw new Error(`state "${name}" is held on the ${d.device} device: await store.sync() before reading it on the host`);
     const v = this.values.get(name);
     if (!v) throw new Error(`state "${name}" has no value`);
     return v;
+  }
+
+  /** The value a program left on a device, if the newest value of the name is there. */
+  deviceValue(name: string): DeviceValue | undefined {
+    return this.onDevice.get(name);
+  }
+
+  /** Makes a device tensor the name's value (the host copy is stale until sync); frees the device value it replaces. */
+  setOnDevice(name: string, value: DeviceValue): void {
+    const prev = this.onDevice.get(name) ?? this.values.get(name);
+    if (prev && (prev.dtype !== value.dtype || prev.shape.join(',') !== value.shape.join(','))) {
+      throw new Error(`state "${name}": expected ${fmtShape(prev.shape)}:${prev.dtype}, got ${fmtShape(value.shape)}:${value.dtype}`);
+    }
+    const old = this.onDevice.get(name);
+    if (old && old.tensor !== value.tensor) old.tensor.dispose();
+    this.onDevice.set(name, value);
+  }
+
+  /** Copies device-held values (all, or the named ones) to the host, one download per program that left them, and frees them on the device. */
+  async sync(names?: readonly string[]): Promise<void> {
+    const wanted = [...this.onDevice.entries()].filter(([n]) => !names || names.includes(n));
+    const byOwner = new Map<DeviceValue['download'], [string, DeviceValue][]>();
+    for (const e of wanted) byOwner.set(e[1].download, [...(byOwner.get(e[1].download) ?? []), e]);
+    for (const [download, entries] of byOwner) {
+      const host = await download(Object.fromEntries(entries.map(([n, v]) => [n, v.tensor])));
+      for (const [n, v] of entries) {
+        this.onDevice.delete(n);
+        this.values.set(n, { shape: [...v.shape], dtype: v.dtype, data: host[n]! });
+        v.tensor.dispose();
+      }
+    }
   }
 
   /** A float32 value, by name. */
@@ -67,19 +103,24 @@ export class StateStore {
     if (data.length !== shapeSize(shape)) {
       throw new Error(`state "${name}": ${data.length} values do not fill shape ${fmtShape(shape)}`);
     }
-    const prev = this.values.get(name);
+    const prev = this.onDevice.get(name) ?? this.values.get(name);
     if (prev && (prev.dtype !== dtype || prev.shape.join(',') !== shape.join(','))) {
       throw new Error(`state "${name}": expected ${fmtShape(prev.shape)}:${prev.dtype}, got ${fmtShape(shape)}:${dtype}`);
     }
     this.values.set(name, { shape: [...shape], dtype, data });
+    // A host value set now is newer than one on the device.
+    this.onDevice.get(name)?.tensor.dispose();
+    this.onDevice.delete(name);
   }
 
   delete(name: string): void {
     this.values.delete(name);
+    this.onDevice.get(name)?.tensor.dispose();
+    this.onDevice.delete(name);
   }
 
   names(): string[] {
-    return [...this.values.keys()];
+    return [...new Set([...this.values.keys(), ...this.onDevice.keys()])];
   }
 
   /** A deep copy of every value (or of the named ones). */
@@ -96,6 +137,13 @@ export class StateStore {
   restore(snap: Record<string, HostTensor>): void {
     for (const [n, v] of Object.entries(snap)) this.set(n, v.data.slice(), v.shape, v.dtype);
   }
+}
+
+let stateOnDevice = true;
+
+/** Whether programs compiled later on a GPU device keep the state they update there between runs (default true). */
+export function setStateOnDevice(keep: boolean): void {
+  stateOnDevice = keep;
 }
 
 export interface CompileOptions {
@@ -121,17 +169,22 @@ export class Program {
     readonly store: StateStore,
     private readonly backend: OrtBackend,
     private readonly profiling: boolean,
+    readonly device: Device,
+    /** Whether the state this program updates stays on its device between runs (setStateOnDevice). */
+    readonly keepsStateOnDevice: boolean,
   ) {}
 
   static async compile(spec: LowerSpec, store: StateStore, opts: CompileOptions = {}): Promise<Program> {
-    const model = lower(spec, { loop: opts.loop });
+    const device = opts.device ?? defaultDevice();
+    const model = lower(spec, { loop: opts.loop, unroll: unrollsLoops(device) });
     const backend = await ortBackend();
     if (opts.saveModelTo) {
       if (!backend.saveModel) throw new Error(`saveModelTo needs a file system; ${backend.name} has none`);
       backend.saveModel(opts.saveModelTo, model.bytes);
     }
     const profile = backend.profilePrefix?.();
-    const session = await createSession(backend, model.bytes, opts.device ?? defaultDevice(), {
+    const keep = stateOnDevice && (backend.deviceTensors?.includes(device) ?? false) && model.updateOutputs.size > 0;
+    const session = await createSession(backend, model.bytes, device, {
       intraOpNumThreads: opts.threads ?? defaultThreads(),
       interOpNumThreads: 1,
       executionMode: 'sequential',
@@ -141,8 +194,10 @@ export class Program {
       logSeverityLevel: 3,
       // TSGAN_ORT_PROFILE=prefix: a per-node timing trace (prefix_<date>.json) for finding slow operators.
       ...(profile ? { enableProfiling: true, profileFilePrefix: profile } : {}),
+      // Updated state is returned in device memory, to be fed back as is (IO binding).
+      ...(keep ? { preferredOutputLocation: Object.fromEntries([...model.updateOutputs.keys()].map((o) => [o, 'gpu-buffer' as const])) } : {}),
     });
-    return new Program(model, session, store, backend, profile !== undefined);
+    return new Program(model, session, store, backend, profile !== undefined, device, keep);
   }
 
   /** Starts a one-op program on the device: an InputError now, before a run writes anything, when it cannot start. */
@@ -174,13 +229,17 @@ export class Program {
     }
     for (const leaf of this.model.stateInputs) {
       if (!this.store.has(leaf.name)) throw new Error(`state "${leaf.name}" has no value; initialise it before running`);
-      ortFeeds[leaf.name] = toOrt(this.backend, leaf, this.store.get(leaf.name).data, 'state');
+      // A value on this device is fed as it is; one on another device comes to the host first.
+      const held = this.store.deviceValue(leaf.name);
+      if (held && (held.device !== this.device || !this.backend.deviceTensors?.includes(this.device))) await this.store.sync([leaf.name]);
+      const onDevice = this.store.deviceValue(leaf.name);
+      ortFeeds[leaf.name] = onDevice ? onDevice.tensor : toOrt(this.backend, leaf, this.store.get(leaf.name).data, 'state');
     }
     const fetches: Record<string, OrtTensor | null> = {};
     const targets = new Map<string, HostArray>();
     for (const o of this.model.outputs) {
       const stateName = this.model.updateOutputs.get(o.name);
-      if (stateName === undefined || !this.backend.fillsOutputBuffers) {
+      if (stateName === undefined || !this.backend.fillsOutputBuffers || this.keepsStateOnDevice) {
         fetches[o.name] = null;
         continue;
       }
@@ -194,7 +253,10 @@ export class Program {
     const out: Record<string, HostTensor> = {};
     for (const o of this.model.outputs) {
       const stateName = this.model.updateOutputs.get(o.name);
-      if (stateName !== undefined) {
+      if (stateName !== undefined && this.keepsStateOnDevice) {
+        const download = hostCopier(this.backend, this.device);
+        this.store.setOnDevice(stateName, { tensor: results[o.name]!, shape: [...o.shape], dtype: o.dtype, device: this.device, owner: this, download });
+      } else if (stateName !== undefined) {
         const previous = this.store.has(stateName) ? this.store.get(stateName).data : undefined;
         // The buffer it was given when the backend fills given buffers; else the array it returned.
         this.store.set(stateName, targets.get(o.name) ?? (results[o.name]!.data as HostArray), o.shape, o.dtype);
@@ -207,6 +269,8 @@ export class Program {
   }
 
   async release(): Promise<void> {
+    // The device memory of the values this program left there may go with its session: copy them to the host first.
+    await this.store.sync(this.store.names().filter((n) => this.store.deviceValue(n)?.owner === this));
     if (this.profiling) this.session.endProfiling();
     await this.session.release();
   }

@@ -20,6 +20,8 @@ export interface OrtBackend {
    * wasm backend leaves CPU fetches unwritten and returns its own), so state is double-buffered without copies.
    */
   fillsOutputBuffers: boolean;
+  /** The devices whose outputs can stay in device memory and be fed back ('gpu-buffer' tensors; see ./device-state.ts). */
+  deviceTensors?: readonly string[];
   /** Writes a compiled model to a file (CompileOptions.saveModelTo): Node only. */
   saveModel?(path: string, bytes: Uint8Array): void;
   /** Profiling (TSGAN_ORT_PROFILE): the trace file prefix, when the environment asks for one. */

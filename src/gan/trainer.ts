@@ -192,6 +192,7 @@ export class Trainer {
       if (bad) {
         // A non-finite call is not counted: the run stays at the step of its last finite call.
         this.session.step = before;
+        await this.store.sync();
         const last = this.run.checkpointSteps().at(-1);
         const keep = last !== undefined ? `the last good checkpoint is ${this.run.checkpointPath(last)}` : 'no checkpoint was written yet';
         return { step: before, stoppedBy: 'nan', message: `training stopped: ${bad}; ${keep}`, stepsPerSecond: 0 };
@@ -203,6 +204,8 @@ export class Trainer {
       const timeUp = o.minutes !== undefined && elapsedS >= o.minutes * 60;
       const done = this.step >= total || timeUp || this.stopRequested;
       if (done || crossed(this.cfg.train.checkpointEvery, before, this.step)) {
+        // State a GPU device holds comes to the host for the checkpoint.
+        await this.store.sync();
         lastCheckpoint = this.checkpoint();
         writeLossPlot(this.run.lossPlotPath, this.run.readMetrics());
       }

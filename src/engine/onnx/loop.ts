@@ -3,7 +3,7 @@
 // returned as "<state>__out"), per-step inputs are sliced by the iteration number, and each output
 // is returned once per iteration ("<output>__scan") for Loop to stack on a leading [steps] axis.
 import { GraphBuildError, type LowerContext, type Tensor } from '../tensor.js';
-import type { LeafReader } from './emit.js';
+import { emitNodes, type LeafReader } from './emit.js';
 import { rawInt64, type GraphData, type NodeData, type OnnxDType, type TensorData } from './proto.js';
 
 /**
@@ -99,4 +99,36 @@ export function loopOver(body: GraphData, carried: readonly CarriedState[], outp
       { name: 'loop_cond_init', dtype: 'bool', dims: [], raw: Uint8Array.of(1) },
     ],
   };
+}
+
+/** A value the program returns; `updates` names the state it is the new value of. */
+interface LoopResult {
+  name: string;
+  value: Tensor;
+  updates?: string;
+}
+
+/**
+ * The loop written out (LowerOptions.unroll): the step emitted `steps` times, each reading the
+ * states the step before wrote and its slice of the per-step inputs. Returns, per result, the value
+ * it is bound to: a state's value after the last step, or every step's output stacked on a new
+ * leading axis, as Loop returns them.
+ */
+export function emitUnrolled(order: readonly Tensor[], ctx: LowerContext, loop: LoopOptions, results: readonly LoopResult[]): { name: string; value: string }[] {
+  const carried = new Map<string, string>();
+  const stepped = new Map<string, string[]>(results.filter((r) => !r.updates).map((r) => [r.name, []]));
+  for (let i = 0; i < loop.steps; i++) {
+    const slices = new Map<string, string>();
+    const names = emitNodes(order, ctx, (name, kind) => {
+      if (kind === 'state') return carried.get(name) ?? name;
+      if (!loop.perStep.includes(name)) return name;
+      if (!slices.has(name)) slices.set(name, ctx.node('Gather', [name, ctx.constInt64([i], [])], { axis: { int: 0 } }));
+      return slices.get(name)!;
+    });
+    // Every state's new value is read from this step's names before any becomes the next step's input.
+    const next = results.flatMap((r) => (r.updates ? [[r.updates, names.get(r.value.id)!] as const] : []));
+    for (const r of results) if (!r.updates) stepped.get(r.name)!.push(ctx.node('Unsqueeze', [names.get(r.value.id)!, ctx.constInt64([0])]));
+    for (const [state, value] of next) carried.set(state, value);
+  }
+  return results.map((r) => ({ name: r.name, value: r.updates ? carried.get(r.updates)! : ctx.node('Concat', stepped.get(r.name)!, { axis: { int: 0 } }) }));
 }

@@ -8,7 +8,7 @@ import { inputOp, stateOp, type InputAttrs } from '../ops/leaves.js';
 import { GraphBuildError, fmtShape, type DType, type Shape, type Tensor } from '../tensor.js';
 import { sameShape } from '../shape.js';
 import { emitNodes, leafName, Lowering } from './emit.js';
-import { bodyLeafReader, bodyResults, checkLoop, loopBody, loopOver, type LoopOptions } from './loop.js';
+import { bodyLeafReader, bodyResults, checkLoop, emitUnrolled, loopBody, loopOver, type LoopOptions } from './loop.js';
 import { rawFloat32, writeModel, type GraphData, type NodeData, type OnnxDType, type TensorData, type ValueInfoData } from './proto.js';
 
 export { OPSET } from './proto.js';
@@ -43,6 +43,13 @@ export interface LowerSpec {
 
 export interface LowerOptions {
   loop?: LoopOptions;
+  /**
+   * With `loop`: write the steps out one after another instead of as an ONNX Loop (same inputs,
+   * outputs and numbers). GPU providers have no Loop kernel: ONNX Runtime runs Loop on the CPU
+   * provider and copies every carried state to the host and back at every step; unrolled, the
+   * state stays on the device for the whole call.
+   */
+  unroll?: boolean;
   /** Bake state into the model as initializers (for standalone export): value by state name. */
   constants?: (stateName: string) => { data: Float32Array; shape: readonly number[] } | undefined;
   /** Give the first dimension of every program input and requested output the symbolic size "batch" (not state, new state values, or values a loop stacks). */
@@ -135,14 +142,18 @@ function programResults(spec: LowerSpec): Result[] {
  * values bound twice. Returns the step's nodes with the renaming done.
  */
 function bindResults(emitted: readonly NodeData[], names: ReadonlyMap<number, string>, results: readonly { name: string; value: Tensor }[], leaves: Leaves): NodeData[] {
+  return bindValues(emitted, results.map(({ name, value }) => ({ name, value: names.get(value.id)! })), leaves);
+}
+
+/** bindResults over value names: each result names the emitted value it returns. */
+function bindValues(emitted: readonly NodeData[], results: readonly { name: string; value: string }[], leaves: Leaves): NodeData[] {
   const producedByNode = new Set(emitted.flatMap((n) => n.outputs));
   const rename = new Map<string, string>();
   const bound = new Set<string>();
   const copies: NodeData[] = [];
-  for (const { name, value } of results) {
+  for (const { name, value: v } of results) {
     if (bound.has(name) || leaves.inputs.has(name) || leaves.stateInputs.has(name)) throw new GraphBuildError(`output name "${name}" is used twice`);
     bound.add(name);
-    const v = names.get(value.id)!;
     if (producedByNode.has(v) && !rename.has(v)) rename.set(v, name);
     else copies.push({ opType: 'Identity', inputs: [rename.get(v) ?? v], outputs: [name], attrs: {} });
   }
@@ -210,18 +221,25 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
   const leaves = collectLeaves(order, updated, opts.constants);
   if (loop) checkLoop(loop, (name) => leaves.inputs.has(name));
 
-  // A loop body's values are named apart from the outer graph's ("b" prefix).
-  const ctx = new Lowering(loop ? 'b' : '');
-  const names = emitNodes(order, ctx, loop ? bodyLeafReader(ctx, loop, updated) : (name) => name);
   const results = programResults(spec);
   let graph: Pick<GraphData, 'nodes' | 'initializers'>;
   let nodeCount: number;
-  if (!loop) {
+  if (loop && opts.unroll) {
+    const ctx = new Lowering('');
+    const unrolled = emitUnrolled(order, ctx, loop, results);
+    graph = { nodes: bindValues(ctx.nodes, unrolled, leaves), initializers: ctx.initializers };
+    nodeCount = graph.nodes.length;
+  } else if (!loop) {
+    const ctx = new Lowering('');
+    const names = emitNodes(order, ctx, (name) => name);
     graph = { nodes: bindResults(ctx.nodes, names, results, leaves), initializers: [...ctx.initializers, ...leaves.baked] };
     nodeCount = graph.nodes.length;
   } else {
     // leaves.baked is left out: baking state into a looped program is not supported (the model
     // would not load), and no caller does it.
+    // A loop body's values are named apart from the outer graph's ("b" prefix).
+    const ctx = new Lowering('b');
+    const names = emitNodes(order, ctx, bodyLeafReader(ctx, loop, updated));
     const carried = results.flatMap(({ name, value, updates }) => (updates ? [{ name: updates, next: value, output: name }] : []));
     const bodyNodes = bindResults(ctx.nodes, names, bodyResults(carried, spec.outputs), leaves);
     const body = loopBody(bodyNodes, ctx.initializers, carried, spec.outputs);
