@@ -46,6 +46,8 @@ for d in "${devices[@]}"; do
   echo "== $d: benchmarks (JSON lines; ratios against the CPU in the same run)"
   npm run --silent bench -- --json --device "$d"
   npm run --silent bench -- --json --device cpu --no-torch
+  echo "== $d: what crosses between the host and the device per call (Loop, unrolled, state kept on the device)"
+  npm run --silent bench -- --device-transfer --json --device "$d"
   echo "== $d: $preset for $minutes minutes"
   out="runs/gpu-check-$d-$preset"
   rm -rf "$out"
