@@ -50,7 +50,10 @@ export function hostCopier(backend: OrtBackend, device: Device): DeviceValue['do
     for (const [name, t] of Object.entries(tensors)) {
       const sig = `${t.type}/${t.dims.length}`;
       if (!sessions.has(sig)) {
-        sessions.set(sig, createSession(backend, identityModel(t.type as DType, t.dims.length), device, { intraOpNumThreads: 1, logSeverityLevel: 3 }));
+        const made = createSession(backend, identityModel(t.type as DType, t.dims.length), device, { intraOpNumThreads: 1, logSeverityLevel: 3 });
+        // A session that failed to start is not kept: the next sync tries again.
+        made.catch(() => sessions.delete(sig));
+        sessions.set(sig, made);
       }
       const r = await (await sessions.get(sig)!).run({ x: t });
       out[name] = r.y!.data as HostArray;

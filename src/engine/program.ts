@@ -76,7 +76,7 @@ export class StateStore {
     this.onDevice.set(name, value);
   }
 
-  /** Copies device-held values (all, or the named ones) to the host, one download per program that left them, and frees them on the device. */
+  /** Copies device-held values (all, or the named ones) to the host and frees them on the device. */
   async sync(names?: readonly string[]): Promise<void> {
     const wanted = [...this.onDevice.entries()].filter(([n]) => !names || names.includes(n));
     const byOwner = new Map<DeviceValue['download'], [string, DeviceValue][]>();
@@ -84,6 +84,8 @@ export class StateStore {
     for (const [download, entries] of byOwner) {
       const host = await download(Object.fromEntries(entries.map(([n, v]) => [n, v.tensor])));
       for (const [n, v] of entries) {
+        // A value replaced while the copy was made is newer than the copy: keep it.
+        if (this.onDevice.get(n) !== v) continue;
         this.onDevice.delete(n);
         this.values.set(n, { shape: [...v.shape], dtype: v.dtype, data: host[n]! });
         v.tensor.dispose();
@@ -172,7 +174,11 @@ export class Program {
     readonly device: Device,
     /** Whether the state this program updates stays on its device between runs (setStateOnDevice). */
     readonly keepsStateOnDevice: boolean,
-  ) {}
+  ) {
+    this.updatedStates = new Set(model.updateOutputs.values());
+  }
+
+  private readonly updatedStates: ReadonlySet<string>;
 
   static async compile(spec: LowerSpec, store: StateStore, opts: CompileOptions = {}): Promise<Program> {
     const device = opts.device ?? defaultDevice();
@@ -231,7 +237,9 @@ export class Program {
       if (!this.store.has(leaf.name)) throw new Error(`state "${leaf.name}" has no value; initialise it before running`);
       // A value on this device is fed as it is; one on another device comes to the host first.
       const held = this.store.deviceValue(leaf.name);
-      if (held && (held.device !== this.device || !this.backend.deviceTensors?.includes(this.device))) await this.store.sync([leaf.name]);
+      // A state this program updates on the host (it does not keep state on the device) must be on the host too.
+      const updatesOnHost = !this.keepsStateOnDevice && this.updatedStates.has(leaf.name);
+      if (held && (held.device !== this.device || !this.backend.deviceTensors?.includes(this.device) || updatesOnHost)) await this.store.sync([leaf.name]);
       const onDevice = this.store.deviceValue(leaf.name);
       ortFeeds[leaf.name] = onDevice ? onDevice.tensor : toOrt(this.backend, leaf, this.store.get(leaf.name).data, 'state');
     }
@@ -270,9 +278,12 @@ export class Program {
 
   async release(): Promise<void> {
     // The device memory of the values this program left there may go with its session: copy them to the host first.
-    await this.store.sync(this.store.names().filter((n) => this.store.deviceValue(n)?.owner === this));
-    if (this.profiling) this.session.endProfiling();
-    await this.session.release();
+    try {
+      await this.store.sync(this.store.names().filter((n) => this.store.deviceValue(n)?.owner === this));
+    } finally {
+      if (this.profiling) this.session.endProfiling();
+      await this.session.release();
+    }
   }
 }
 

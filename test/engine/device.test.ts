@@ -17,21 +17,21 @@ import { fallbacks, parsePlacement } from '../../src/engine/placement.js';
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 process.env.VK_ICD_FILENAMES ??= SWIFTSHADER;
 
-const raw = (steps: number) => ({
+const raw = (steps: number, every: { checkpointEvery: number; sampleEvery: number } = { checkpointEvery: 4, sampleEvery: 1000 }) => ({
   seed: 3,
   data: { kind: 'mixture', name: 'ring8' },
   model: { kind: 'mlp', latent: 2, gHidden: [16, 16], dHidden: [16, 16], output: 'linear' },
-  train: { steps, batch: 32, stepsPerRun: 4, checkpointEvery: 4, sampleEvery: 1000 },
+  train: { steps, batch: 32, stepsPerRun: 4, ...every },
 });
-const config = (steps: number) => validateConfig(raw(steps), 'device test');
+const config = (steps: number, every?: { checkpointEvery: number; sampleEvery: number }) => validateConfig(raw(steps, every), 'device test');
 const losses = (dir: string) =>
   readFileSync(`${dir}/metrics.jsonl`, 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { loss_D: number; loss_G: number });
 
-async function trainOn(device: E.Device, dir: string, steps: number, resume = false) {
-  const t = await Trainer.open(config(steps), dir, { device, resume });
+async function trainOn(device: E.Device, dir: string, steps: number, resume = false, every?: { checkpointEvery: number; sampleEvery: number }) {
+  const t = await Trainer.open(config(steps, every), dir, { device, resume });
   await t.train();
   await t.close();
 }
@@ -117,11 +117,19 @@ describe('devices', () => {
     expect([...((await cpu.run()).z!.data as Float32Array)]).toEqual([8, 16, 24]);
     expect(store.deviceValue('s')).toBeUndefined();
     expect([...store.floats('s')]).toEqual([8, 16, 24]);
-    // Host values set later win over the device's; releasing a program copies what it left on the device.
+    // Releasing a program copies what it left on the device.
+    await gpu.run({ x: Float32Array.of(0, 0, 0) });
+    // A WebGPU program that updates the state on the host takes it from the device first.
+    E.setStateOnDevice(false);
+    const hostSide = await E.Program.compile(spec, store, { device: 'webgpu', threads: 1 }).finally(() => E.setStateOnDevice(true));
+    expect(hostSide.keepsStateOnDevice).toBe(false);
+    await hostSide.run({ x: Float32Array.of(0, 0, 0) });
+    expect([...store.floats('s')]).toEqual([32, 64, 96]);
     await gpu.run({ x: Float32Array.of(0, 0, 0) });
     await gpu.release();
-    expect([...store.floats('s')]).toEqual([16, 32, 48]);
+    expect([...store.floats('s')]).toEqual([64, 128, 192]);
     await cpu.release();
+    await hostSide.release();
   });
 
   it('trains the same numbers with the steps as a Loop or unrolled, and with the state kept on the device or not', async () => {
@@ -130,8 +138,10 @@ describe('devices', () => {
       E.setStateOnDevice(keep);
       try {
         const dir = tempDir(`device-${device}-${form}-${keep}`);
-        await trainOn(device, dir, 8);
-        return { losses: losses(dir).map(({ loss_D, loss_G }) => ({ loss_D, loss_G })), params: readCheckpoint(new RunDir(dir).checkpointPath(8)).tensors };
+        // 10 steps: calls of 4, 4 and 2 (a second program takes the first's device-held state);
+        // the preview sampler reads it at step 4 and 8, and only step 8 and 10 checkpoint (sync).
+        await trainOn(device, dir, 10, false, { checkpointEvery: 8, sampleEvery: 4 });
+        return { losses: losses(dir).map(({ loss_D, loss_G }) => ({ loss_D, loss_G })), params: readCheckpoint(new RunDir(dir).checkpointPath(10)).tensors };
       } finally {
         E.setLoopForm('auto');
         E.setStateOnDevice(true);

@@ -228,7 +228,7 @@ export function lower(spec: LowerSpec, opts: LowerOptions = {}): LoweredModel {
     const ctx = new Lowering('');
     const unrolled = emitUnrolled(order, ctx, loop, results);
     graph = { nodes: bindValues(ctx.nodes, unrolled, leaves), initializers: ctx.initializers };
-    nodeCount = graph.nodes.length;
+    nodeCount = Math.round(graph.nodes.length / loop.steps);
   } else if (!loop) {
     const ctx = new Lowering('');
     const names = emitNodes(order, ctx, (name) => name);
