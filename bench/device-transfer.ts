@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { resolveConfig } from '../src/config/load.js';
 import * as E from '../src/engine/index.js';
 import { Trainer } from '../src/gan/trainer.js';
+import { median } from './browser/pages/result.js';
 
 const say = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -19,8 +20,6 @@ interface Row {
   form: E.LoopForm;
   keepOnDevice: boolean;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -67,28 +67,37 @@ export class StateStore {
 
   /** Makes a device tensor the name's value (the host copy is stale until sync); frees the device value it replaces. */
   setOnDevice(name: string, value: DeviceValue): void {
-    const prev = this.onDevice.get(name) ?? this.values.get(name);
-    if (prev && (prev.dtype !== value.dtype || prev.shape.join(',') !== value.shape.join(','))) {
-      throw new Error(`state "${name}": expected ${fmtShape(prev.shape)}:${prev.dtype}, got ${fmtShape(value.shape)}:${value.dtype}`);
-    }
-    const old = this.onDevice.get(name);
-    if (old && old.tensor !== value.tensor) old.tensor.dispose();
+    this.checkFits(name, value.shape, value.dtype);
+    if (this.onDevice.get(name)?.tensor !== value.tensor) this.dropDeviceValue(name);
     this.onDevice.set(name, value);
+  }
+
+  /** A new value of a name keeps the shape and dtype of the value it has (on the host or the device). */
+  private checkFits(name: string, shape: Shape, dtype: DType): void {
+    const prev = this.onDevice.get(name) ?? this.values.get(name);
+    if (prev && (prev.dtype !== dtype || prev.shape.join(',') !== shape.join(','))) {
+      throw new Error(`state "${name}": expected ${fmtShape(prev.shape)}:${prev.dtype}, got ${fmtShape(shape)}:${dtype}`);
+    }
+  }
+
+  /** Frees the name's device value, if it has one. */
+  private dropDeviceValue(name: string): void {
+    this.onDevice.get(name)?.tensor.dispose();
+    this.onDevice.delete(name);
   }
 
   /** Copies device-held values (all, or the named ones) to the host and frees them on the device. */
   async sync(names?: readonly string[]): Promise<void> {
     const wanted = [...this.onDevice.entries()].filter(([n]) => !names || names.includes(n));
-    const byOwner = new Map<DeviceValue['download'], [string, DeviceValue][]>();
-    for (const e of wanted) byOwner.set(e[1].download, [...(byOwner.get(e[1].download) ?? []), e]);
-    for (const [download, entries] of byOwner) {
+    const byCopier = new Map<DeviceValue['download'], [string, DeviceValue][]>();
+    for (const e of wanted) byCopier.set(e[1].download, [...(byCopier.get(e[1].download) ?? []), e]);
+    for (const [download, entries] of byCopier) {
       const host = await download(Object.fromEntries(entries.map(([n, v]) => [n, v.tensor])));
       for (const [n, v] of entries) {
         // A value replaced while the copy was made is newer than the copy: keep it.
         if (this.onDevice.get(n) !== v) continue;
-        this.onDevice.delete(n);
+        this.dropDeviceValue(n);
         this.values.set(n, { shape: [...v.shape], dtype: v.dtype, data: host[n]! });
-        v.tensor.dispose();
       }
     }
   }
@@ -105,20 +114,15 @@ export class StateStore {
     if (data.length !== shapeSize(shape)) {
       throw new Error(`state "${name}": ${data.length} values do not fill shape ${fmtShape(shape)}`);
     }
-    const prev = this.onDevice.get(name) ?? this.values.get(name);
-    if (prev && (prev.dtype !== dtype || prev.shape.join(',') !== shape.join(','))) {
-      throw new Error(`state "${name}": expected ${fmtShape(prev.shape)}:${prev.dtype}, got ${fmtShape(shape)}:${dtype}`);
-    }
+    this.checkFits(name, shape, dtype);
     this.values.set(name, { shape: [...shape], dtype, data });
     // A host value set now is newer than one on the device.
-    this.onDevice.get(name)?.tensor.dispose();
-    this.onDevice.delete(name);
+    this.dropDeviceValue(name);
   }
 
   delete(name: string): void {
     this.values.delete(name);
-    this.onDevice.get(name)?.tensor.dispose();
-    this.onDevice.delete(name);
+    this.dropDeviceValue(name);
   }
 
   names(): string[] {
@@ -176,9 +180,15 @@ export class Program {
     readonly keepsStateOnDevice: boolean,
   ) {
     this.updatedStates = new Set(model.updateOutputs.values());
+    this.takesDeviceTensors = backend.deviceTensors?.includes(device) ?? false;
+    this.copier = hostCopier(backend, device);
   }
 
   private readonly updatedStates: ReadonlySet<string>;
+  /** Whether a state value held on this program's device can be fed as it is. */
+  private readonly takesDeviceTensors: boolean;
+  /** Copies the values this program leaves on its device to the host. */
+  private readonly copier: DeviceValue['download'];
 
   static async compile(spec: LowerSpec, store: StateStore, opts: CompileOptions = {}): Promise<Program> {
     const device = opts.device ?? defaultDevice();
@@ -239,7 +249,7 @@ export class Program {
       const held = this.store.deviceValue(leaf.name);
       // A state this program updates on the host (it does not keep state on the device) must be on the host too.
       const updatesOnHost = !this.keepsStateOnDevice && this.updatedStates.has(leaf.name);
-      if (held && (held.device !== this.device || !this.backend.deviceTensors?.includes(this.device) || updatesOnHost)) await this.store.sync([leaf.name]);
+      if (held && (held.device !== this.device || !this.takesDeviceTensors || updatesOnHost)) await this.store.sync([leaf.name]);
       const onDevice = this.store.deviceValue(leaf.name);
       ortFeeds[leaf.name] = onDevice ? onDevice.tensor : toOrt(this.backend, leaf, this.store.get(leaf.name).data, 'state');
     }
@@ -262,8 +272,7 @@ export class Program {
     for (const o of this.model.outputs) {
       const stateName = this.model.updateOutputs.get(o.name);
       if (stateName !== undefined && this.keepsStateOnDevice) {
-        const download = hostCopier(this.backend, this.device);
-        this.store.setOnDevice(stateName, { tensor: results[o.name]!, shape: [...o.shape], dtype: o.dtype, device: this.device, owner: this, download });
+        this.store.setOnDevice(stateName, { tensor: results[o.name]!, shape: [...o.shape], dtype: o.dtype, device: this.device, owner: this, download: this.copier });
       } else if (stateName !== undefined) {
         const previous = this.store.has(stateName) ? this.store.get(stateName).data : undefined;
         // The buffer it was given when the backend fills given buffers; else the array it returned.

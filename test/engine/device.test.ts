@@ -17,20 +17,22 @@ import { fallbacks, parsePlacement } from '../../src/engine/placement.js';
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 process.env.VK_ICD_FILENAMES ??= SWIFTSHADER;
 
-const raw = (steps: number, every: { checkpointEvery: number; sampleEvery: number } = { checkpointEvery: 4, sampleEvery: 1000 }) => ({
+/** How often a test run checkpoints and writes previews. */
+type Every = { checkpointEvery: number; sampleEvery: number };
+const raw = (steps: number, every: Every = { checkpointEvery: 4, sampleEvery: 1000 }) => ({
   seed: 3,
   data: { kind: 'mixture', name: 'ring8' },
   model: { kind: 'mlp', latent: 2, gHidden: [16, 16], dHidden: [16, 16], output: 'linear' },
   train: { steps, batch: 32, stepsPerRun: 4, ...every },
 });
-const config = (steps: number, every?: { checkpointEvery: number; sampleEvery: number }) => validateConfig(raw(steps, every), 'device test');
+const config = (steps: number, every?: Every) => validateConfig(raw(steps, every), 'device test');
 const losses = (dir: string) =>
   readFileSync(`${dir}/metrics.jsonl`, 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { loss_D: number; loss_G: number });
 
-async function trainOn(device: E.Device, dir: string, steps: number, resume = false, every?: { checkpointEvery: number; sampleEvery: number }) {
+async function trainOn(device: E.Device, dir: string, steps: number, resume = false, every?: Every) {
   const t = await Trainer.open(config(steps, every), dir, { device, resume });
   await t.train();
   await t.close();

@@ -44,11 +44,19 @@ export function checkLoop(loop: LoopOptions, isInput: (name: string) => boolean)
  * is the outer graph's input of that name.
  */
 export function bodyLeafReader(ctx: LowerContext, loop: LoopOptions, carried: ReadonlySet<string>): LeafReader {
+  return stepLeafReader(ctx, loop, LOOP_ITERATION, (name) => (carried.has(name) ? carriedIn(name) : name));
+}
+
+/**
+ * What a leaf reads in one step: a state the value `readState` names, a per-step input its slice
+ * at `index` (one Gather, emitted where the step first reads it), any other leaf itself.
+ */
+function stepLeafReader(ctx: LowerContext, loop: LoopOptions, index: string, readState: (name: string) => string): LeafReader {
   const slices = new Map<string, string>();
   return (name, kind) => {
-    if (kind === 'state') return carried.has(name) ? carriedIn(name) : name;
+    if (kind === 'state') return readState(name);
     if (!loop.perStep.includes(name)) return name;
-    if (!slices.has(name)) slices.set(name, ctx.node('Gather', [name, LOOP_ITERATION], { axis: { int: 0 } }));
+    if (!slices.has(name)) slices.set(name, ctx.node('Gather', [name, index], { axis: { int: 0 } }));
     return slices.get(name)!;
   };
 }
@@ -118,13 +126,7 @@ export function emitUnrolled(order: readonly Tensor[], ctx: LowerContext, loop: 
   const carried = new Map<string, string>();
   const stepped = new Map<string, string[]>(results.filter((r) => !r.updates).map((r) => [r.name, []]));
   for (let i = 0; i < loop.steps; i++) {
-    const slices = new Map<string, string>();
-    const names = emitNodes(order, ctx, (name, kind) => {
-      if (kind === 'state') return carried.get(name) ?? name;
-      if (!loop.perStep.includes(name)) return name;
-      if (!slices.has(name)) slices.set(name, ctx.node('Gather', [name, ctx.constInt64([i], [])], { axis: { int: 0 } }));
-      return slices.get(name)!;
-    });
+    const names = emitNodes(order, ctx, stepLeafReader(ctx, loop, ctx.constInt64([i], []), (name) => carried.get(name) ?? name));
     // Every state's new value is read from this step's names before any becomes the next step's input.
     const next = results.flatMap((r) => (r.updates ? [[r.updates, names.get(r.value.id)!] as const] : []));
     for (const r of results) if (!r.updates) stepped.get(r.name)!.push(ctx.node('Unsqueeze', [names.get(r.value.id)!, ctx.constInt64([0])]));
