@@ -3,7 +3,9 @@
 // backend (the same networks, batch, losses and Adam) in the same chromium, and next to Node's
 // figure for our step. Each browser figure is the median of `--repeats` fresh pages, taken in rounds
 // (every row once per round), each page's figure the median of its timed steps.
-// usage: npm run bench -- --browser [...], or npx tsx bench/browser/run.ts [--steps 32] [--warmup 8] [--repeats 3] [--no-webgpu] [--webgpu-steps 8]
+// The warm-up is long on purpose: with 2 wasm threads a page's first three calls (24 steps) run at
+// 2-4x the settled time (the thread pool and the wasm heap settling), so a short warm-up times them.
+// usage: npm run bench -- --browser [...], or npx tsx bench/browser/run.ts [--steps 128] [--warmup 48] [--repeats 3] [--no-webgpu] [--webgpu-steps 8]
 //        [--only ours,tfjs,ours-webgpu] [--json]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,8 +55,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2).filter((a) => a !== '--browser'),
     options: {
-      steps: { type: 'string', default: '32' },
-      warmup: { type: 'string', default: '8' },
+      steps: { type: 'string', default: '128' },
+      warmup: { type: 'string', default: '48' },
       repeats: { type: 'string', default: '3' },
       'no-webgpu': { type: 'boolean', default: false },
       'webgpu-steps': { type: 'string', default: '8' },
@@ -125,7 +127,7 @@ async function main(): Promise<void> {
       }
       const ms = median(runs.map((r) => r.msPerStep!));
       figures.set(c.name, ms);
-      rows.push({ config: c.name, ms_per_step: round(ms), repeats: runs.map((r) => round(r.msPerStep!)), steps_per_s: round(1000 / ms), first: runs[0]!.first, last: runs.at(-1)!.last, isolated: runs[0]!.crossOriginIsolated, backend: runs[0]!.backend });
+      rows.push({ config: c.name, ms_per_step: round(ms), repeats: runs.map((r) => round(r.msPerStep!)), steps_per_s: round(1000 / ms), first: runs[0]!.first, last: runs.at(-1)!.last, isolated: runs[0]!.crossOriginIsolated, threads: runs[0]!.threads, backend: runs[0]!.backend });
     }
     await server.close();
     const node = await benchOurs(CASES.find((c) => c.name === 'mlp')!, 64, 100, 10, {}, 8);
