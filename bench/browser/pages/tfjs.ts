@@ -33,7 +33,6 @@ void guarded(async () => {
   const warmup = Number(q.get('warmup') ?? 16);
   tf.wasm.setWasmPaths('/tfjs/tfjs-backend-wasm/dist/');
   tf.wasm.setThreadsCount(threads);
-  // The result reports the count tfjs took (getThreadsCount), not the one asked for.
   if (!(await tf.setBackend('wasm'))) throw new Error('tfjs: the wasm backend did not start');
   await tf.ready();
   const G = mlp(LATENT, [256, 512], SAMPLE, 'tanh');
@@ -63,5 +62,6 @@ void guarded(async () => {
     if (i >= warmup) times.push(performance.now() - t0);
     first ??= last;
   }
+  // The count tfjs took, not the one asked for (tfjs.html explains why they could differ).
   return { ok: true, msPerStep: median(times), timedSteps: steps, first, last, threads: tf.wasm.getThreadsCount(), backend: `tfjs ${tf.version_core} ${tf.getBackend()}` };
 });
