@@ -72,13 +72,24 @@ export class Rng {
 
   /** Standard normal draws filling `out` (Box-Muller, two per pair of uniforms). */
   fillNormal(out: Float32Array, mean = 0, std = 1): Float32Array {
-    for (let i = 0; i < out.length; i += 2) {
-      const u1 = (this.nextU32() + 1) / 4294967297; // (0, 1]: log is finite
-      const u2 = this.uniform();
-      const r = Math.sqrt(-2 * Math.log(u1));
-      out[i] = mean + std * r * Math.cos(2 * Math.PI * u2);
-      if (i + 1 < out.length) out[i + 1] = mean + std * r * Math.sin(2 * Math.PI * u2);
+    // The xoshiro128** step is written out on local words (the same stream as nextU32): noise for
+    // every batch is drawn here, and locals keep V8 from reloading the state array per draw.
+    let s0 = this.s[0]! | 0, s1 = this.s[1]! | 0, s2 = this.s[2]! | 0, s3 = this.s[3]! | 0;
+    const n = out.length;
+    for (let i = 0; i < n; i += 2) {
+      let a = Math.imul(rotl32(Math.imul(s1, 5), 7), 9) >>> 0;
+      let t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      const b = Math.imul(rotl32(Math.imul(s1, 5), 7), 9) >>> 0;
+      t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      a = (a + 1) / 4294967297; // (0, 1]: log is finite
+      const r = Math.sqrt(-2 * Math.log(a));
+      const angle = 2 * Math.PI * (b / 4294967296);
+      out[i] = mean + std * r * Math.cos(angle);
+      if (i + 1 < n) out[i + 1] = mean + std * r * Math.sin(angle);
     }
+    this.s[0] = s0; this.s[1] = s1; this.s[2] = s2; this.s[3] = s3;
     return out;
   }
 
@@ -87,7 +98,15 @@ export class Rng {
   }
 
   fillUniform(out: Float32Array, lo = 0, hi = 1): Float32Array {
-    for (let i = 0; i < out.length; i++) out[i] = lo + (hi - lo) * this.uniform();
+    let s0 = this.s[0]! | 0, s1 = this.s[1]! | 0, s2 = this.s[2]! | 0, s3 = this.s[3]! | 0; // as in fillNormal
+    const n = out.length;
+    for (let i = 0; i < n; i++) {
+      const x = Math.imul(rotl32(Math.imul(s1, 5), 7), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = lo + (hi - lo) * (x / 4294967296);
+    }
+    this.s[0] = s0; this.s[1] = s1; this.s[2] = s2; this.s[3] = s3;
     return out;
   }
 
@@ -103,6 +122,11 @@ export class Rng {
     }
     return p;
   }
+}
+
+/** rotl on int32 words (no unsigned conversion), for the local-state loops. */
+function rotl32(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
 }
 
 function rotl(x: number, k: number): number {

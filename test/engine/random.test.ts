@@ -46,6 +46,26 @@ describe('Rng', () => {
     expect([...p].sort((a, b) => a - b)).toEqual([...Array(500).keys()]);
   });
 
+  it('fills arrays from the same xoshiro128** stream as nextU32, and leaves the state where it would', () => {
+    // fillNormal and fillUniform step the generator on local words; this pins them to nextU32.
+    const fast = new Rng(11);
+    const ref = new Rng(11);
+    const u = fast.fillUniform(new Float32Array(257), -2, 3);
+    const uRef = Float32Array.from({ length: 257 }, () => -2 + 5 * ref.uniform());
+    expect(Array.from(u)).toEqual(Array.from(uRef));
+    const z = fast.fillNormal(new Float32Array(301), 0.5, 2); // odd: the last pair's sine is dropped
+    const zRef = new Float32Array(301);
+    for (let i = 0; i < 301; i += 2) {
+      const r = Math.sqrt(-2 * Math.log((ref.nextU32() + 1) / 4294967297));
+      const a = 2 * Math.PI * ref.uniform();
+      zRef[i] = 0.5 + 2 * r * Math.cos(a);
+      if (i + 1 < 301) zRef[i + 1] = 0.5 + 2 * r * Math.sin(a);
+    }
+    expect(Array.from(z)).toEqual(Array.from(zRef));
+    expect(fast.getState()).toEqual(ref.getState());
+    expect(fast.nextU32()).toBe(ref.nextU32());
+  });
+
   it('rejects a malformed state by name', () => {
     expect(() => new Rng([1, 2, 3] as never)).toThrow('RNG state must be four unsigned 32-bit integers, got [1,2,3]');
     expect(() => new Rng([0, 0, 0, 0])).toThrow('RNG state must not be all zeros');
