@@ -7,10 +7,12 @@
 //   # images vs on them plus --synthetic samples per class:
 //   npx tsx scripts/augment-report.ts lowdata --preset mnist-cgan --n 10 --seeds 1,2,3,4,5
 //       [--gan-minutes 10 | --gan-steps 3000] [--synthetic 500] [--diff-augment translation,cutout]
-//       [--steps 1392] [--runs runs/lowdata] [--json out.json]
+//       [--real-share 0.5 | none] [--steps 1392] [--runs runs/lowdata] [--json out.json]
 //
 // --steps is the classifier's budget in optimizer steps of batch 128 (default 1,392: the shipped
 // MNIST classifier's 3 passes over 60,000 images); both sides of a comparison get the same budget.
+// --real-share: the share of the augmented side's training images that are the n real ones (repeated);
+// none adds the synthetic images to the real ones as they are.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
       'gan-minutes': { type: 'string' },
       'gan-steps': { type: 'string' },
       synthetic: { type: 'string', default: '500' },
+      'real-share': { type: 'string', default: '0.5' },
       'diff-augment': { type: 'string', default: 'translation,cutout' },
       runs: { type: 'string', default: 'runs/lowdata' },
       json: { type: 'string' },
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
           ganMinutes: values['gan-minutes'] === undefined ? undefined : Number(values['gan-minutes']),
           diffAugment: values['diff-augment'] ? values['diff-augment'].split(',') : [],
           syntheticPerClass: Number(values.synthetic),
+          realShare: values['real-share'] === 'none' ? null : Number(values['real-share']),
           filter: values.filter,
           keep,
           recipe,

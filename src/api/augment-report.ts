@@ -46,12 +46,27 @@ function augmentedImages(npy: string, record: AugmentRecord): LabelledImages {
   return { x, labels: Array.from(labels, (l) => record.classes[Number(l)]!.value), count: labels.length };
 }
 
-/** Two labelled sets as one. */
-function union(a: LabelledImages, b: LabelledImages): LabelledImages {
-  const x = new Float32Array((a.count + b.count) * 784);
-  x.set(a.x.subarray(0, a.count * 784));
-  x.set(b.x.subarray(0, b.count * 784), a.count * 784);
-  return { x, labels: [...Array.from(a.labels), ...Array.from(b.labels)], count: a.count + b.count };
+/**
+ * Two labelled sets as one, set a repeated `times` times (so a few real images keep their share of
+ * each pass next to many synthetic ones).
+ */
+function union(a: LabelledImages, b: LabelledImages, times = 1): LabelledImages {
+  const count = a.count * times + b.count;
+  const x = new Float32Array(count * 784);
+  const labels: number[] = [];
+  for (let k = 0; k < times; k++) {
+    x.set(a.x.subarray(0, a.count * 784), k * a.count * 784);
+    labels.push(...Array.from(a.labels).slice(0, a.count));
+  }
+  x.set(b.x.subarray(0, b.count * 784), a.count * times * 784);
+  labels.push(...Array.from(b.labels).slice(0, b.count));
+  return { x, labels, count };
+}
+
+/** How many copies of `real` images give them `share` of a pass over them and `synthetic` others (at least 1). */
+export function realCopies(real: number, synthetic: number, share: number): number {
+  if (!(share > 0 && share < 1)) throw new InputError(`realShare must be in (0, 1), got ${share}`);
+  return Math.max(1, Math.round(((share / (1 - share)) * synthetic) / real));
 }
 
 const openRunSource = (run: Run) => openSource(run.config.data, new E.Rng(run.config.seed), run.config.seed);
@@ -127,6 +142,12 @@ export interface LowDataOptions {
   diffAugment?: string[];
   /** Synthetic samples of each class added to the real ones. */
   syntheticPerClass: number;
+  /**
+   * Share of the augmented classifier's training images that are real (the n real images repeated),
+   * default 0.5: a batch half real, half synthetic. Without it (null) the real images are a
+   * vanishing share of each pass (100 against 5,000 at n = 10).
+   */
+  realShare?: number | null;
   filter?: string;
   keep?: number;
   recipe?: Omit<ClassifierRecipe, 'onProgress'>;
@@ -142,6 +163,8 @@ export interface LowDataResult {
   /** The same recipe on the real images plus the synthetic ones. */
   augmented: number;
   gain: number;
+  /** Copies of the real images in the augmented classifier's training set. */
+  realCopies: number;
   testImages: number;
 }
 
@@ -165,9 +188,12 @@ export async function lowDataGain(o: LowDataOptions): Promise<LowDataResult> {
   const npy = join(o.out, 'augment-lowdata.npy');
   const record = await opened.augment({ perClass: o.syntheticPerClass, out: npy, filter: o.filter, keep: o.keep, seed: o.seed });
   const realAcc = await testAccuracy(await trainClassifier(real, { ...recipe, seed: recipe.seed + o.seed }), test);
-  const augAcc = await testAccuracy(await trainClassifier(union(real, augmentedImages(npy, record)), { ...recipe, seed: recipe.seed + o.seed }), test);
-  log(`seed ${o.seed}: real ${(100 * realAcc).toFixed(2)}%, real + synthetic ${(100 * augAcc).toFixed(2)}%`);
-  return { seed: o.seed, perClass: o.perClass, ganSteps: opened.step, real: realAcc, augmented: augAcc, gain: augAcc - realAcc, testImages: test.count };
+  const synthetic = augmentedImages(npy, record);
+  const share = o.realShare === undefined ? 0.5 : o.realShare;
+  const copies = share === null ? 1 : realCopies(real.count, synthetic.count, share);
+  const augAcc = await testAccuracy(await trainClassifier(union(real, synthetic, copies), { ...recipe, seed: recipe.seed + o.seed }), test);
+  log(`seed ${o.seed}: real ${(100 * realAcc).toFixed(2)}%, real (x${copies}) + synthetic ${(100 * augAcc).toFixed(2)}%`);
+  return { seed: o.seed, perClass: o.perClass, ganSteps: opened.step, real: realAcc, augmented: augAcc, gain: augAcc - realAcc, realCopies: copies, testImages: test.count };
 }
 
 /** Mean, sample standard deviation and mean - sd of some values. */

@@ -2,7 +2,7 @@
 // test split (not the targets, which need the full budgets of scripts/augment-report.ts).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classificationAccuracyScore, lowDataGain, spread } from '../../src/api/augment-report.js';
+import { classificationAccuracyScore, lowDataGain, realCopies, spread } from '../../src/api/augment-report.js';
 import { train } from '../../src/api/index.js';
 import { loadMnist } from '../../src/data/datasets.js';
 import { tempDir } from '../tempdir.js';
@@ -31,9 +31,19 @@ describe('augmentation report', () => {
     const r = await lowDataGain({ preset: config, perClass: 5, seed: 3, out: join(dir, 'run'), ganSteps: 2, diffAugment: [], syntheticPerClass: 5, recipe: { ...recipe, steps: 16 } });
     expect([r.seed, r.perClass, r.ganSteps, r.testImages]).toEqual([3, 5, 2, 10000]);
     expect(r.gain).toBe(r.augmented - r.real);
+    // The default realShare 0.5: 50 real images against 50 synthetic ones, one copy each.
+    expect(r.realCopies).toBe(1);
     // Trained on 50 real digits for 16 steps: better than chance (10%).
     expect(r.real).toBeGreaterThan(0.15);
   }, 240_000);
+
+  it('realCopies: the real images repeated to their share of the augmented set', () => {
+    expect(realCopies(100, 5000, 0.5)).toBe(50); // n = 10: 100 real, 500 synthetic per class
+    expect(realCopies(500, 5000, 0.5)).toBe(10);
+    expect(realCopies(100, 5000, 0.2)).toBe(13); // 1,300 real of 6,300: 0.206
+    expect(realCopies(500, 100, 0.5)).toBe(1); // never fewer than the images themselves
+    expect(() => realCopies(100, 5000, 1)).toThrow('realShare must be in (0, 1), got 1');
+  });
 
   it('spread: mean, sample standard deviation, mean - sd', () => {
     const s = spread([1, 2, 3, 6]);
