@@ -7,12 +7,13 @@
 //   # images vs on them plus --synthetic samples per class:
 //   npx tsx scripts/augment-report.ts lowdata --preset mnist-cgan --n 10 --seeds 1,2,3,4,5
 //       [--gan-minutes 10 | --gan-steps 3000] [--synthetic 500] [--diff-augment translation,cutout]
-//       [--real-share 0.5 | none] [--steps 1392] [--runs runs/lowdata] [--json out.json]
+//       [--real-share 0.5 | none] [--filter real|d|NET.onnx --keep 0.5] [--steps 1392] [--runs runs/lowdata] [--json out.json]
 //
 // --steps is the classifier's budget in optimizer steps of batch 128 (default 1,392: the shipped
 // MNIST classifier's 3 passes over 60,000 images); both sides of a comparison get the same budget.
 // --real-share: the share of the augmented side's training images that are the n real ones (repeated);
-// none adds the synthetic images to the real ones as they are.
+// none adds the synthetic images to the real ones as they are. --filter real keeps, of --synthetic / --keep
+// candidates per class, those the classifier trained on the n real images finds most probable.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import * as E from '../engine/index.js';
 import { InputError } from '../errors.js';
 import { openSource, type DataSource } from '../data/source.js';
+import { compileClassifier, embedWith, NUM_CLASSES, type ClassifierNet } from '../metrics/classifier.js';
 import { testAccuracy, trainClassifier, type ClassifierRecipe, type LabelledImages } from '../metrics/classifier-training.js';
 import { readNpy } from '../run/npy.js';
 import { RunDir } from '../run/rundir.js';
@@ -148,6 +149,11 @@ export interface LowDataOptions {
    * vanishing share of each pass (100 against 5,000 at n = 10).
    */
   realShare?: number | null;
+  /**
+   * Which synthetic samples are kept: "d" (the GAN's discriminator), an .onnx classifier, or "real":
+   * the classifier trained on the n real images (the real side of the comparison), keeping the
+   * candidates it gives the highest probability of their asked class.
+   */
   filter?: string;
   keep?: number;
   recipe?: Omit<ClassifierRecipe, 'onProgress'>;
@@ -163,6 +169,10 @@ export interface LowDataResult {
   /** The same recipe on the real images plus the synthetic ones. */
   augmented: number;
   gain: number;
+  /** How the synthetic samples were chosen: null (all drawn), "d", "real" or a classifier file; and the share kept. */
+  filter: { by: string; keep: number } | null;
+  /** Synthetic images in the augmented classifier's training set. */
+  synthetic: number;
   /** Copies of the real images in the augmented classifier's training set. */
   realCopies: number;
   testImages: number;
@@ -186,14 +196,43 @@ export async function lowDataGain(o: LowDataOptions): Promise<LowDataResult> {
   const test = testImages(src);
   const real = trainingImages(src);
   const npy = join(o.out, 'augment-lowdata.npy');
-  const record = await opened.augment({ perClass: o.syntheticPerClass, out: npy, filter: o.filter, keep: o.keep, seed: o.seed });
-  const realAcc = await testAccuracy(await trainClassifier(real, { ...recipe, seed: recipe.seed + o.seed }), test);
-  const synthetic = augmentedImages(npy, record);
+  const byReal = o.filter === 'real';
+  const keep = o.keep ?? 0.5;
+  const realClassifier = await trainClassifier(real, { ...recipe, seed: recipe.seed + o.seed });
+  const realAcc = await testAccuracy(realClassifier, test);
+  const record = byReal
+    ? await opened.augment({ perClass: Math.ceil(o.syntheticPerClass / keep), out: npy, seed: o.seed })
+    : await opened.augment({ perClass: o.syntheticPerClass, out: npy, filter: o.filter, keep: o.keep, seed: o.seed });
+  const drawn = augmentedImages(npy, record);
+  const synthetic = byReal ? await keepMostProbable(realClassifier, drawn, o.syntheticPerClass) : drawn;
   const share = o.realShare === undefined ? 0.5 : o.realShare;
   const copies = share === null ? 1 : realCopies(real.count, synthetic.count, share);
   const augAcc = await testAccuracy(await trainClassifier(union(real, synthetic, copies), { ...recipe, seed: recipe.seed + o.seed }), test);
   log(`seed ${o.seed}: real ${(100 * realAcc).toFixed(2)}%, real (x${copies}) + synthetic ${(100 * augAcc).toFixed(2)}%`);
-  return { seed: o.seed, perClass: o.perClass, ganSteps: opened.step, real: realAcc, augmented: augAcc, gain: augAcc - realAcc, realCopies: copies, testImages: test.count };
+  return { seed: o.seed, perClass: o.perClass, ganSteps: opened.step, real: realAcc, augmented: augAcc, gain: augAcc - realAcc, filter: o.filter === undefined ? null : { by: o.filter, keep }, synthetic: synthetic.count, realCopies: copies, testImages: test.count };
+}
+
+/** Of each class's candidates, the `perClass` that a classifier gives the highest probability of that class. */
+export async function keepMostProbable(c: { net: ClassifierNet; store: E.StateStore }, drawn: LabelledImages, perClass: number): Promise<LabelledImages> {
+  const prog = await compileClassifier(c.net, c.store, Math.min(500, drawn.count));
+  let probs: Float32Array;
+  try {
+    probs = (await embedWith(prog, drawn.x, drawn.count)).probs;
+  } finally {
+    await prog.release();
+  }
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < drawn.count; i++) {
+    const l = drawn.labels[i]!;
+    if (!byClass.has(l)) byClass.set(l, []);
+    byClass.get(l)!.push(i);
+  }
+  const kept: number[] = [];
+  for (const [l, idx] of byClass) kept.push(...idx.sort((a, b) => probs[b * NUM_CLASSES + l]! - probs[a * NUM_CLASSES + l]! || a - b).slice(0, perClass));
+  kept.sort((a, b) => a - b);
+  const x = new Float32Array(kept.length * 784);
+  kept.forEach((i, j) => x.set(drawn.x.subarray(i * 784, (i + 1) * 784), j * 784));
+  return { x, labels: kept.map((i) => drawn.labels[i]!), count: kept.length };
 }
 
 /** Mean, sample standard deviation and mean - sd of some values. */

@@ -2,9 +2,11 @@
 // test split (not the targets, which need the full budgets of scripts/augment-report.ts).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classificationAccuracyScore, lowDataGain, realCopies, spread } from '../../src/api/augment-report.js';
+import { classificationAccuracyScore, keepMostProbable, lowDataGain, realCopies, spread } from '../../src/api/augment-report.js';
 import { train } from '../../src/api/index.js';
 import { loadMnist } from '../../src/data/datasets.js';
+import { compileClassifier, embedWith } from '../../src/metrics/classifier.js';
+import { trainClassifier } from '../../src/metrics/classifier-training.js';
 import { tempDir } from '../tempdir.js';
 
 const recipe = { steps: 48, batch: 32, lr: 1e-3, seed: 1 };
@@ -32,10 +34,36 @@ describe('augmentation report', () => {
     expect([r.seed, r.perClass, r.ganSteps, r.testImages]).toEqual([3, 5, 2, 10000]);
     expect(r.gain).toBe(r.augmented - r.real);
     // The default realShare 0.5: 50 real images against 50 synthetic ones, one copy each.
-    expect(r.realCopies).toBe(1);
+    expect([r.realCopies, r.synthetic, r.filter]).toEqual([1, 50, null]);
     // Trained on 50 real digits for 16 steps: better than chance (10%).
     expect(r.real).toBeGreaterThan(0.15);
   }, 240_000);
+
+  it('keepMostProbable: of each class, the candidates the classifier finds most probable', async () => {
+    const m = loadMnist('test');
+    const pick = (from: number, n: number) => ({ x: m.data.slice(from * 784, (from + n) * 784), labels: Array.from(m.labels!.slice(from, from + n)), count: n });
+    const c = await trainClassifier(pick(0, 200), { ...recipe, steps: 16 });
+    const drawn = pick(200, 300);
+    const kept = await keepMostProbable(c, drawn, 4);
+    const prog = await compileClassifier(c.net, c.store, 300);
+    const { probs } = await embedWith(prog, drawn.x, 300);
+    await prog.release();
+    expect(kept.count).toBe(40);
+    // Kept images are the drawn ones, in input order, and per class none dropped beats one kept.
+    const keptAt = (j: number) => {
+      const img = kept.x.subarray(j * 784, (j + 1) * 784);
+      return Array.from({ length: 300 }, (_, i) => i).find((i) => drawn.x.subarray(i * 784, (i + 1) * 784).every((v, k) => v === img[k]))!;
+    };
+    const at = Array.from({ length: 40 }, (_, j) => keptAt(j));
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    for (let l = 0; l < 10; l++) {
+      const mine = at.filter((i) => drawn.labels[i] === l);
+      expect(mine.length).toBe(4);
+      expect(Array.from(kept.labels).filter((v) => v === l).length).toBe(4);
+      const rest = Array.from(drawn.labels).map((v, i) => (v === l && !mine.includes(i) ? i : -1)).filter((i) => i >= 0);
+      expect(Math.min(...mine.map((i) => probs[i * 10 + l]!))).toBeGreaterThanOrEqual(Math.max(...rest.map((i) => probs[i * 10 + l]!)));
+    }
+  }, 120_000);
 
   it('realCopies: the real images repeated to their share of the augmented set', () => {
     expect(realCopies(100, 5000, 0.5)).toBe(50); // n = 10: 100 real, 500 synthetic per class
