@@ -54,14 +54,21 @@ function augmentedImages(npy: string, record: AugmentRecord): LabelledImages {
 function union(a: LabelledImages, b: LabelledImages, times = 1): LabelledImages {
   const count = a.count * times + b.count;
   const x = new Float32Array(count * 784);
-  const labels: number[] = [];
+  const labels = new Array<number>(count);
   for (let k = 0; k < times; k++) {
     x.set(a.x.subarray(0, a.count * 784), k * a.count * 784);
-    labels.push(...Array.from(a.labels).slice(0, a.count));
+    for (let i = 0; i < a.count; i++) labels[k * a.count + i] = a.labels[i]!;
   }
   x.set(b.x.subarray(0, b.count * 784), a.count * times * 784);
-  labels.push(...Array.from(b.labels).slice(0, b.count));
+  for (let i = 0; i < b.count; i++) labels[a.count * times + i] = b.labels[i]!;
   return { x, labels, count };
+}
+
+/** Refuses a low-data protocol's bad options before anything trains. */
+function checkLowData(o: LowDataOptions): void {
+  if (o.realShare !== undefined && o.realShare !== null && !(o.realShare > 0 && o.realShare < 1)) throw new InputError(`realShare must be in (0, 1), got ${o.realShare}`);
+  if (o.keep !== undefined && o.filter === undefined) throw new InputError('keep chooses the share of candidates a filter keeps: give filter "real", "d" or CLASSIFIER.onnx');
+  if (o.keep !== undefined && !(o.keep > 0 && o.keep <= 1)) throw new InputError(`keep must be in (0, 1], got ${o.keep}`);
 }
 
 /** How many copies of `real` images give them `share` of a pass over them and `synthetic` others (at least 1). */
@@ -182,6 +189,7 @@ export interface LowDataResult {
 export async function lowDataGain(o: LowDataOptions): Promise<LowDataResult> {
   const recipe = o.recipe ?? SHIPPED_RECIPE;
   const log = o.log ?? (() => {});
+  checkLowData(o);
   // A run already there (a report stopped half-way) is used as it is.
   if (!new RunDir(o.out).hasRun()) {
     const set = [
@@ -227,8 +235,8 @@ export async function keepMostProbable(c: { net: ClassifierNet; store: E.StateSt
     if (!byClass.has(l)) byClass.set(l, []);
     byClass.get(l)!.push(i);
   }
-  const kept: number[] = [];
-  for (const [l, idx] of byClass) kept.push(...idx.sort((a, b) => probs[b * NUM_CLASSES + l]! - probs[a * NUM_CLASSES + l]! || a - b).slice(0, perClass));
+  let kept: number[] = [];
+  for (const [l, idx] of byClass) kept = kept.concat(idx.sort((a, b) => probs[b * NUM_CLASSES + l]! - probs[a * NUM_CLASSES + l]! || a - b).slice(0, perClass));
   kept.sort((a, b) => a - b);
   const x = new Float32Array(kept.length * 784);
   kept.forEach((i, j) => x.set(drawn.x.subarray(i * 784, (i + 1) * 784), j * 784));

@@ -1,5 +1,6 @@
 // The augmentation report's pipelines on tiny budgets: they compute real accuracies on the real
 // test split (not the targets, which need the full budgets of scripts/augment-report.ts).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classificationAccuracyScore, keepMostProbable, lowDataGain, realCopies, spread } from '../../src/api/augment-report.js';
@@ -35,6 +36,15 @@ describe('augmentation report', () => {
     expect(r.gain).toBe(r.augmented - r.real);
     // The default realShare 0.5: 50 real images against 50 synthetic ones, one copy each.
     expect([r.realCopies, r.synthetic, r.filter]).toEqual([1, 50, null]);
+    // The same run (reused) with the real-data classifier's filter: 20 candidates a class, 10 kept;
+    // 50 real images twice against 100 synthetic ones. The real side is the same classifier.
+    const f = await lowDataGain({ preset: config, perClass: 5, seed: 3, out: join(dir, 'run'), diffAugment: [], syntheticPerClass: 10, filter: 'real', keep: 0.5, recipe: { ...recipe, steps: 16 } });
+    expect([f.realCopies, f.synthetic, f.filter, f.real]).toEqual([2, 100, { by: 'real', keep: 0.5 }, r.real]);
+    const bad = { preset: config, perClass: 5, seed: 3, out: join(dir, 'never'), syntheticPerClass: 10 };
+    await expect(lowDataGain({ ...bad, realShare: 1 })).rejects.toThrow('realShare must be in (0, 1), got 1');
+    await expect(lowDataGain({ ...bad, keep: 0.5 })).rejects.toThrow('keep chooses the share of candidates a filter keeps: give filter "real", "d" or CLASSIFIER.onnx');
+    await expect(lowDataGain({ ...bad, filter: 'real', keep: 2 })).rejects.toThrow('keep must be in (0, 1], got 2');
+    expect(existsSync(join(dir, 'never'))).toBe(false); // refused before anything trained
     // Trained on 50 real digits for 16 steps: better than chance (10%).
     expect(r.real).toBeGreaterThan(0.15);
   }, 240_000);
@@ -56,6 +66,7 @@ describe('augmentation report', () => {
     };
     const at = Array.from({ length: 40 }, (_, j) => keptAt(j));
     expect(at).toEqual([...at].sort((a, b) => a - b));
+    expect(Array.from(kept.labels)).toEqual(at.map((i) => drawn.labels[i]));
     for (let l = 0; l < 10; l++) {
       const mine = at.filter((i) => drawn.labels[i] === l);
       expect(mine.length).toBe(4);
