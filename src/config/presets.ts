@@ -35,9 +35,14 @@ const MIXTURE_TRAIN = { steps: 14000, batch: 256, lrG: 5e-4, lrD: 5e-4, lrSchedu
 const INFOGAN_MIXTURE_MODEL = (modes: number) => ({ kind: 'mlp', variant: 'infogan', categories: modes, codes: 0, latent: 2, gHidden: [256, 256, 256], dHidden: [256, 256, 256], gSlope: 0, output: 'linear' });
 const INFOGAN_MIXTURE_TRAIN = { steps: 15000, batch: 256, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', lrFinal: 0.005, emaDecay: 0, checkpointEvery: 5000, sampleEvery: 5000 };
 
-/** f-AnoGAN's networks and WGAN-GP training for the one-class presets (BENCHMARKS.md, "Anomaly detection"). */
+/**
+ * f-AnoGAN's networks and their hinge-loss training for the one-class presets (BENCHMARKS.md,
+ * "Anomaly detection"). 30,000 steps (494-545 s a digit on 2 quiet cores; --minutes ends them
+ * first on a slower machine, the encoder still taking its share of the time): the one-class mean
+ * AUROC over MNIST's digits rose from 0.9488 at 6,000 steps to 0.9590.
+ */
 const ANOMALY_MODEL = { kind: 'fanogan', latent: 64, width: 32, spectralNorm: true, kappa: 1, encoderShare: 0.3 };
-const ANOMALY_TRAIN = { steps: 6000, batch: 64, loss: 'hinge', lrG: 2e-4, lrD: 2e-4, emaDecay: 0, checkpointEvery: 2000, sampleEvery: 2000 };
+const ANOMALY_TRAIN = { steps: 30000, batch: 64, loss: 'hinge', lrG: 2e-4, lrD: 2e-4, emaDecay: 0, checkpointEvery: 2000, sampleEvery: 2000 };
 
 const raw: Record<string, unknown> = {
   ring8: {
