@@ -17,7 +17,7 @@ import { RunDir } from '../run/rundir.js';
 import { labelsPath } from './outputs.js';
 import { openRun, type Run } from './run.js';
 import { train } from './train.js';
-import type { AugmentRecord } from './augment.js';
+import { topScores, type AugmentRecord } from './augment.js';
 import type { ConfigInput } from '../config/load.js';
 
 /** The shipped MNIST classifier's recipe: 1,392 steps (3 passes over 60,000 images), batch 128, Adam 1e-3, seed 1. */
@@ -64,16 +64,20 @@ function union(a: LabelledImages, b: LabelledImages, times = 1): LabelledImages 
   return { x, labels, count };
 }
 
+function checkShare(share: number): void {
+  if (!(share > 0 && share < 1)) throw new InputError(`realShare must be in (0, 1), got ${share}`);
+}
+
 /** Refuses a low-data protocol's bad options before anything trains. */
 function checkLowData(o: LowDataOptions): void {
-  if (o.realShare !== undefined && o.realShare !== null && !(o.realShare > 0 && o.realShare < 1)) throw new InputError(`realShare must be in (0, 1), got ${o.realShare}`);
+  if (o.realShare !== undefined && o.realShare !== null) checkShare(o.realShare);
   if (o.keep !== undefined && o.filter === undefined) throw new InputError('keep chooses the share of candidates a filter keeps: give filter "real", "d" or CLASSIFIER.onnx');
   if (o.keep !== undefined && !(o.keep > 0 && o.keep <= 1)) throw new InputError(`keep must be in (0, 1], got ${o.keep}`);
 }
 
 /** How many copies of `real` images give them `share` of a pass over them and `synthetic` others (at least 1). */
 export function realCopies(real: number, synthetic: number, share: number): number {
-  if (!(share > 0 && share < 1)) throw new InputError(`realShare must be in (0, 1), got ${share}`);
+  checkShare(share);
   return Math.max(1, Math.round(((share / (1 - share)) * synthetic) / real));
 }
 
@@ -235,8 +239,8 @@ export async function keepMostProbable(c: { net: ClassifierNet; store: E.StateSt
     if (!byClass.has(l)) byClass.set(l, []);
     byClass.get(l)!.push(i);
   }
-  let kept: number[] = [];
-  for (const [l, idx] of byClass) kept = kept.concat(idx.sort((a, b) => probs[b * NUM_CLASSES + l]! - probs[a * NUM_CLASSES + l]! || a - b).slice(0, perClass));
+  const kept: number[] = [];
+  for (const [l, idx] of byClass) for (const j of topScores(Float32Array.from(idx, (i) => probs[i * NUM_CLASSES + l]!), perClass)) kept.push(idx[j]!);
   kept.sort((a, b) => a - b);
   const x = new Float32Array(kept.length * 784);
   kept.forEach((i, j) => x.set(drawn.x.subarray(i * 784, (i + 1) * 784), j * 784));

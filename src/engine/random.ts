@@ -79,10 +79,10 @@ export class Rng {
     for (let i = 0; i < n; i += 2) {
       let a = Math.imul(rotl32(Math.imul(s1, 5), 7), 9) >>> 0;
       let t = s1 << 9;
-      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl32(s3, 11);
       const b = Math.imul(rotl32(Math.imul(s1, 5), 7), 9) >>> 0;
       t = s1 << 9;
-      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl32(s3, 11);
       a = (a + 1) / 4294967297; // (0, 1]: log is finite
       const r = Math.sqrt(-2 * Math.log(a));
       const angle = 2 * Math.PI * (b / 4294967296);
@@ -103,7 +103,7 @@ export class Rng {
     for (let i = 0; i < n; i++) {
       const x = Math.imul(rotl32(Math.imul(s1, 5), 7), 9) >>> 0;
       const t = s1 << 9;
-      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl32(s3, 11);
       out[i] = lo + (hi - lo) * (x / 4294967296);
     }
     this.s[0] = s0; this.s[1] = s1; this.s[2] = s2; this.s[3] = s3;
