@@ -4,7 +4,7 @@
 // the state fed from the host every call or kept on the device between calls (StateStore device values).
 // Taken in rounds (every row once per round) so load changes reach every row alike; each figure is a
 // median. On SwiftShader (no GPU) the times are a CPU emulating a GPU: for the record only.
-// usage: npm run bench -- --device-transfer [--device webgpu] [--preset ring8] [--calls 4] [--rounds 3] [--json]
+// usage: npm run bench -- --device-transfer [--device webgpu] [--preset ring8-drs] [--calls 4] [--rounds 3] [--json]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     args: process.argv.slice(2).filter((a) => a !== '--device-transfer'),
     options: {
       device: { type: 'string', default: 'webgpu' },
-      preset: { type: 'string', default: 'ring8' },
+      preset: { type: 'string', default: 'ring8-drs' },
       calls: { type: 'string', default: '4' },
       rounds: { type: 'string', default: '3' },
       json: { type: 'boolean', default: false },

@@ -4,7 +4,7 @@
 // as a user would; each trial trains in a process of its own, single-threaded.
 // Taken in rounds (every row once per round) so that load changes reach every row alike; each row's
 // figure is the median of its rounds.
-// usage: npm run bench -- --sweep [...], or npx tsx bench/sweep-throughput.ts [--trials 8] [--steps 3000] [--preset ring8] [--rounds 3] [--json]
+// usage: npm run bench -- --sweep [...], or npx tsx bench/sweep-throughput.ts [--trials 8] [--steps 3000] [--preset ring8-drs] [--rounds 3] [--json]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     options: {
       trials: { type: 'string', default: '8' },
       steps: { type: 'string', default: '3000' },
-      preset: { type: 'string', default: 'ring8' },
+      preset: { type: 'string', default: 'ring8-drs' },
       rounds: { type: 'string', default: '3' },
       json: { type: 'boolean', default: false },
     },

@@ -63,8 +63,8 @@ export async function generate(r: LoadedRun, count: number, o: GenerateOptions) 
   if (rejection) {
     const scorer = await compileScorer(r.recipe, Math.min(count, 500), r.store);
     try {
-      const d = await drawRejected(sampler, scorer, count, new E.Rng(o.seed), rejection.quantile);
-      return { ...r, x: d.x, labels, acceptance: d.acceptance };
+      const d = await drawRejected(sampler, scorer, count, new E.Rng(o.seed), rejection.quantile, classes === undefined ? undefined : { classes, label: o.label });
+      return { ...r, x: d.x, labels: d.labels, acceptance: d.acceptance };
     } finally {
       await scorer.release();
       await sampler.release();

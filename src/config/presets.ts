@@ -10,22 +10,32 @@ const IMAGE_TRAIN = { steps: 30000, batch: 64, lrG: 2e-4, lrD: 2e-4, emaDecay: 0
  * The 2-D mixture presets, unsupervised: nothing in them depends on the number or placement of the
  * modes, so the same recipe is the default for any 2-D data of this kind (BENCHMARKS.md, "2-D
  * mixtures", has what each choice gained and what did not work).
- * - G 3x128 ReLU with batch norm (PacGAN's 2-D generator has batch norm), 2 noise values: with
- *   batch norm G covered more grid modes itself (one seed: 19 vs 16 of 25; 25 vs 24 after rejection).
- *   3x128 rather than 3x256: 3x256 covered more modes per run (20 vs 15 of G's own, one seed) but
- *   took 243 s for 12,000 steps (over the 3 minutes).
- * - D 3x128 LeakyReLU with a minibatch standard deviation feature: D sees the spread of the batch,
- *   a signal against collapse onto part of the data.
- * - No packing: at this step budget packing 2 or 4 left samples smeared (PacGAN needs far longer runs).
- * - Discriminator rejection sampling at the maximum logit (rejectionQuantile 1): a continuous G
- *   must leave some samples in the gaps between modes and under-fill others; for a BCE-trained D
- *   the logit estimates log p_data / p_G, so keeping each sample with probability
- *   exp(logit - max) removes the gap samples and restores the proportions of thinly covered modes
- *   without knowing where they are.
+ * - An over-complete discrete latent: G reads 2 noise values and a uniform code of 64 values (the
+ *   same 64 for any data), and InfoGAN's information term makes each value recognisable, so each
+ *   value settles on a region of its own. A continuous latent space must be stretched across the
+ *   gaps between modes; 64 disconnected pieces need not be (several pieces share a mode). This is
+ *   the over-clustering idea of Self-Conditioned GAN (Liu et al. 2020) and DeLiGAN's mixture latent.
+ * - Discriminator rejection sampling on D's adversarial logit at the maximum (rejectionQuantile 1):
+ *   a mode gets as many code values as G gave it (2 or 3 of 64 for a grid mode, so the proportions
+ *   are uneven: reverse KL 0.07-0.10 without it); for a BCE-trained D the logit estimates
+ *   log p_data / p_G, so keeping each sample with probability exp(logit - max) evens them out.
+ * - G and D 3x256 and 15,000 steps with the rate decaying linearly to 0.5%: the modes are narrow,
+ *   and 3x128 or 10,000-12,000 steps left 7-20% of the samples outside them (one seed each).
  */
-const MIXTURE_MODEL = { kind: 'mlp', latent: 2, gHidden: [128, 128, 128], dHidden: [128, 128, 128], gSlope: 0, gBatchNorm: true, minibatchStd: true, output: 'linear', rejection: 'drs', rejectionQuantile: 1 };
-/** The modes are narrow: a learning rate decaying to 0.5% of its start sharpens them. 14,000 steps: about 3 minutes on 2 cores. */
-const MIXTURE_TRAIN = { steps: 14000, batch: 256, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', lrFinal: 0.005, emaDecay: 0, stepsPerRun: 32, checkpointEvery: 7000, sampleEvery: 7000 };
+const MIXTURE_MODEL = { kind: 'mlp', variant: 'infogan', categories: 64, codes: 0, latent: 2, gHidden: [256, 256, 256], dHidden: [256, 256, 256], gSlope: 0, output: 'linear', rejection: 'drs', rejectionQuantile: 1 };
+/** About 2.5 minutes on 2 quiet cores. */
+const MIXTURE_TRAIN = { steps: 15000, batch: 256, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', lrFinal: 0.005, emaDecay: 0, stepsPerRun: 32, checkpointEvery: 5000, sampleEvery: 5000 };
+
+/**
+ * The earlier unsupervised recipe, a plain MLP GAN with rejection sampling (`ring8-drs`,
+ * `grid25-drs`; the playground's mixtures train it): G 3x128 ReLU with batch norm, 2 noise values;
+ * D 3x128 LeakyReLU with the minibatch standard deviation feature; rejection sampling at the
+ * maximum logit. It reaches 8/8 ring modes but leaves rows of grid modes thin (24.7 of 25 modes,
+ * 91.8% high-quality samples over 10 seeds).
+ */
+const DRS_MIXTURE_MODEL = { kind: 'mlp', latent: 2, gHidden: [128, 128, 128], dHidden: [128, 128, 128], gSlope: 0, gBatchNorm: true, minibatchStd: true, output: 'linear', rejection: 'drs', rejectionQuantile: 1 };
+/** The modes are narrow: a learning rate decaying to 0.5% of its start sharpens them. */
+const DRS_MIXTURE_TRAIN = { steps: 14000, batch: 256, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', lrFinal: 0.005, emaDecay: 0, stepsPerRun: 32, checkpointEvery: 7000, sampleEvery: 7000 };
 
 /**
  * Told the number of modes: G also draws InfoGAN's categorical code with one value per mode (whose
@@ -46,16 +56,28 @@ const ANOMALY_TRAIN = { steps: 30000, batch: 64, loss: 'hinge', lrG: 2e-4, lrD: 
 
 const raw: Record<string, unknown> = {
   ring8: {
-    description: 'MLP GAN on 8 Gaussians on the unit circle (sd 0.01), unsupervised, with discriminator rejection sampling: mode coverage',
+    description: 'MLP GAN on 8 Gaussians on the unit circle (sd 0.01), unsupervised: a 64-value code (InfoGAN) and discriminator rejection sampling: mode coverage',
     data: { kind: 'mixture', name: 'ring8' },
     model: MIXTURE_MODEL,
     train: MIXTURE_TRAIN,
   },
   grid25: {
-    description: 'MLP GAN on a 5x5 grid of Gaussians (sd 0.05), unsupervised, with discriminator rejection sampling: mode coverage',
+    description: 'MLP GAN on a 5x5 grid of Gaussians (sd 0.05), unsupervised: a 64-value code (InfoGAN) and discriminator rejection sampling: mode coverage',
     data: { kind: 'mixture', name: 'grid25' },
     model: MIXTURE_MODEL,
     train: MIXTURE_TRAIN,
+  },
+  'ring8-drs': {
+    description: 'Plain MLP GAN on ring8, unsupervised, with discriminator rejection sampling (no code)',
+    data: { kind: 'mixture', name: 'ring8' },
+    model: DRS_MIXTURE_MODEL,
+    train: DRS_MIXTURE_TRAIN,
+  },
+  'grid25-drs': {
+    description: 'Plain MLP GAN on grid25, unsupervised, with discriminator rejection sampling (no code)',
+    data: { kind: 'mixture', name: 'grid25' },
+    model: DRS_MIXTURE_MODEL,
+    train: DRS_MIXTURE_TRAIN,
   },
   'ring8-infogan': {
     description: 'InfoGAN on ring8 told the number of modes: a categorical code with one value per mode (8)',

@@ -172,7 +172,7 @@ function onNetworks(m: ConfigOf<'mlp' | 'dcgan' | 'resnet'>, data: DataInfo): Ga
   }
 
   // Class-aware types: G reads [z, onehot(label)]; D's body feeds the type's heads.
-  if (m.kind === 'mlp' && m.rejection !== 'none') throw new InputError(`model.rejection "${m.rejection}" needs model.variant "gan" (D's logit of one unlabelled sample), not "${m.variant}"`);
+  if (m.kind === 'mlp' && m.rejection !== 'none' && m.variant !== 'infogan') throw new InputError(`model.rejection "${m.rejection}" needs model.variant "gan" or "infogan" (D's logit of one unlabelled sample), not "${m.variant}"`);
   if (m.pack > 1) throw new InputError(`model.pack must be 1 for model.variant "${m.variant}" (packing mixes the labels of several samples)`);
   const classes = m.variant === 'infogan' ? m.categories : data.classes;
   if (classes === undefined) {
@@ -197,6 +197,6 @@ function onNetworks(m: ConfigOf<'mlp' | 'dcgan' | 'resnet'>, data: DataInfo): Ga
       return acgan({ ...o, auxWeight: m.auxWeight });
     case 'infogan':
       if (m.codes >= m.latent) throw new InputError(`model.codes (${m.codes}) must be less than model.latent (${m.latent}): the continuous codes are part of z`);
-      return infogan({ ...o, codes: m.codes, infoWeight: m.infoWeight, codeWeight: m.codeWeight });
+      return infogan({ ...o, codes: m.codes, infoWeight: m.infoWeight, codeWeight: m.codeWeight, rejectionQuantile: m.kind === 'mlp' && m.rejection === 'drs' ? m.rejectionQuantile : undefined });
   }
 }

@@ -88,6 +88,8 @@ export async function compileScorer(recipe: GanRecipe, batch: number, store: E.S
 
 export interface RejectionResult {
   x: Float32Array;
+  /** The code each kept sample was drawn with, when the generator reads one. */
+  labels?: BigInt64Array;
   /** Share of the generated samples kept. */
   acceptance: number;
   /** The logit above which every sample was kept. */
@@ -99,26 +101,31 @@ export interface RejectionResult {
  * probability min(1, exp(logit - c)) until n are kept; c is the `quantile` quantile of D's logits on
  * a first pool of max(n, 5,000) samples (which are then screened like the rest). For a D trained to
  * optimality with a BCE loss, logit = log p_data / p_G, and with c = the maximum the kept samples
- * follow p_data. Refuses after 200 n draws (D rejects nearly everything G makes).
+ * follow p_data. Refuses after 200 n draws (D rejects nearly everything G makes). `codes`: a code
+ * the generator reads beside z (its "y" input) of `classes` values, drawn from its uniform prior or
+ * fixed at `label`.
  */
-export async function drawRejected(sampler: E.Program, scorer: E.Program, n: number, rng: E.Rng, quantile: number): Promise<RejectionResult> {
+export async function drawRejected(sampler: E.Program, scorer: E.Program, n: number, rng: E.Rng, quantile: number, codes?: { classes: number; label?: number }): Promise<RejectionResult> {
   const batch = sampler.inputs.find((i) => i.name === 'z')!.shape[0]!;
   const coins = rng.fork(2);
   const draw = async (m: number) => {
     const rounded = Math.ceil(m / batch) * batch;
-    const x = await drawSamples(sampler, rounded, rng);
+    // A generator that also reads a code (InfoGAN's) gets it from the code's uniform prior, cycling evenly (or the one asked for).
+    const labels = codes && cyclingLabels(rounded, codes.classes, codes.label);
+    const x = await drawSamples(sampler, rounded, rng, labels);
     const logit = new Float32Array(rounded);
     for (let i = 0; i < rounded; i += batch) {
       const l = (await scorer.run({ x: x.subarray((i * x.length) / rounded, ((i + batch) * x.length) / rounded) })).logit!.data as Float32Array;
       logit.set(l, i);
     }
-    return { x, logit, per: x.length / rounded };
+    return { x, logit, labels, per: x.length / rounded };
   };
   const pool = await draw(Math.max(n, 5000));
   const sorted = Float32Array.from(pool.logit).sort();
   const threshold = sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))]!;
   const per = pool.per;
   const out = new Float32Array(n * per);
+  const outLabels = codes && new BigInt64Array(n);
   let kept = 0;
   let drawn = 0;
   let next = pool;
@@ -127,10 +134,11 @@ export async function drawRejected(sampler: E.Program, scorer: E.Program, n: num
       drawn++;
       if (coins.uniform() < Math.exp(Math.min(0, next.logit[i]! - threshold))) {
         out.set(next.x.subarray(i * per, (i + 1) * per), kept * per);
+        if (outLabels) outLabels[kept] = next.labels![i]!;
         kept++;
       }
     }
-    if (kept === n) return { x: out, acceptance: kept / drawn, threshold };
+    if (kept === n) return { x: out, labels: outLabels, acceptance: kept / drawn, threshold };
     if (drawn >= 200 * n) throw new InputError(`rejection sampling kept ${kept} of ${drawn} generated samples (D rejects nearly all of them); sample without rejection, or lower model.rejectionQuantile`);
     next = await draw(Math.min(200 * n - drawn, Math.max(batch, Math.ceil((((n - kept) * drawn) / Math.max(kept, 1)) * 1.1))));
   }

@@ -147,7 +147,7 @@ describe('bad inputs', () => {
     await train('ring8', { out: other, steps: 2 });
     const ring = await openRun(other);
     await expect(ring.score(new Float32Array(4))).rejects.toThrow(
-      new InputError(`run ${other} (model type "gan") does not score anomalies: scoring needs an anomaly detection run (model kind "fanogan", e.g. preset mnist-anomaly)`),
+      new InputError(`run ${other} (model type "infogan") does not score anomalies: scoring needs an anomaly detection run (model kind "fanogan", e.g. preset mnist-anomaly)`),
     );
     const err: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
@@ -160,7 +160,7 @@ describe('bad inputs', () => {
     }
     expect(err).toEqual([
       `gan: run directory ${join(dir, 'nowhere')} holds no run (no config.json)\n`,
-      `gan: run ${other} (model type "gan") does not score anomalies: scoring needs an anomaly detection run (model kind "fanogan", e.g. preset mnist-anomaly)\n`,
+      `gan: run ${other} (model type "infogan") does not score anomalies: scoring needs an anomaly detection run (model kind "fanogan", e.g. preset mnist-anomaly)\n`,
     ]);
   }, 60_000);
 });

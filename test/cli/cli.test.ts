@@ -25,7 +25,7 @@ describe('gan presets', () => {
     const r = gan('presets');
     expect(r.code).toBe(0);
     const names = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
-    expect(names).toEqual(['ring8', 'grid25', 'ring8-infogan', 'grid25-infogan', 'mnist-mlp', 'mnist-dcgan', 'fashion-dcgan', 'stacked-mnist-dcgan', 'mnist-cgan', 'fashion-cgan', 'mnist-acgan', 'fashion-acgan', 'mnist-infogan', 'mnist-lsgan', 'mnist-wgan', 'mnist-wgan-gp', 'mnist-sngan', 'mnist-lapgan', 'mnist-pix2pix-inpaint', 'mnist-unet-inpaint-l1', 'mnist-cyclegan-thicken', 'mnist-srgan-4x', 'fashion-srgan-4x', 'emoji32-dcgan', 'emoji64-dcgan', 'emoji32-cgan', 'emoji32-fewshot', 'emoji-pix2pix-edges', 'emoji-unet-edges-l1', 'emoji-cyclegan-vendors', 'emoji-srgan-16to64', 'moving-mnist-video', 'table-ctgan', 'mnist-anomaly', 'fashion-anomaly']);
+    expect(names).toEqual(['ring8', 'grid25', 'ring8-drs', 'grid25-drs', 'ring8-infogan', 'grid25-infogan', 'mnist-mlp', 'mnist-dcgan', 'fashion-dcgan', 'stacked-mnist-dcgan', 'mnist-cgan', 'fashion-cgan', 'mnist-acgan', 'fashion-acgan', 'mnist-infogan', 'mnist-lsgan', 'mnist-wgan', 'mnist-wgan-gp', 'mnist-sngan', 'mnist-lapgan', 'mnist-pix2pix-inpaint', 'mnist-unet-inpaint-l1', 'mnist-cyclegan-thicken', 'mnist-srgan-4x', 'fashion-srgan-4x', 'emoji32-dcgan', 'emoji64-dcgan', 'emoji32-cgan', 'emoji32-fewshot', 'emoji-pix2pix-edges', 'emoji-unet-edges-l1', 'emoji-cyclegan-vendors', 'emoji-srgan-16to64', 'moving-mnist-video', 'table-ctgan', 'mnist-anomaly', 'fashion-anomaly']);
   });
 
   it('a reader that closes the pipe early is no error (exit 0, nothing on stderr)', () => {
@@ -91,7 +91,7 @@ describe('bad configs get one message naming the key or file, exit code 2, and n
 
   it('an unknown preset and a bad flag value', () => {
     expect(gan('train', '--preset', 'nope').stderr.trim()).toBe(
-      'gan: unknown preset "nope"; presets: ring8, grid25, ring8-infogan, grid25-infogan, mnist-mlp, mnist-dcgan, fashion-dcgan, stacked-mnist-dcgan, mnist-cgan, fashion-cgan, mnist-acgan, fashion-acgan, mnist-infogan, mnist-lsgan, mnist-wgan, mnist-wgan-gp, mnist-sngan, mnist-lapgan, mnist-pix2pix-inpaint, mnist-unet-inpaint-l1, mnist-cyclegan-thicken, mnist-srgan-4x, fashion-srgan-4x, emoji32-dcgan, emoji64-dcgan, emoji32-cgan, emoji32-fewshot, emoji-pix2pix-edges, emoji-unet-edges-l1, emoji-cyclegan-vendors, emoji-srgan-16to64, moving-mnist-video, table-ctgan, mnist-anomaly, fashion-anomaly',
+      'gan: unknown preset "nope"; presets: ring8, grid25, ring8-drs, grid25-drs, ring8-infogan, grid25-infogan, mnist-mlp, mnist-dcgan, fashion-dcgan, stacked-mnist-dcgan, mnist-cgan, fashion-cgan, mnist-acgan, fashion-acgan, mnist-infogan, mnist-lsgan, mnist-wgan, mnist-wgan-gp, mnist-sngan, mnist-lapgan, mnist-pix2pix-inpaint, mnist-unet-inpaint-l1, mnist-cyclegan-thicken, mnist-srgan-4x, fashion-srgan-4x, emoji32-dcgan, emoji64-dcgan, emoji32-cgan, emoji32-fewshot, emoji-pix2pix-edges, emoji-unet-edges-l1, emoji-cyclegan-vendors, emoji-srgan-16to64, moving-mnist-video, table-ctgan, mnist-anomaly, fashion-anomaly',
     );
     const r = gan('train', '--preset', 'ring8', '--steps', 'ten');
     expect(r.code).toBe(2);

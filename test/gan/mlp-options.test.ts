@@ -8,7 +8,7 @@ import { validateConfig } from '../../src/config/schema.js';
 import { InputError } from '../../src/errors.js';
 import { Maxout, MinibatchStd, mlpDiscriminator, mlpGenerator } from '../../src/gan/nets.js';
 import { buildRecipe, type DataInfo } from '../../src/gan/registry.js';
-import { defineRecipe, normal } from '../../src/gan/recipe.js';
+import { defineRecipe, normal, type Sampler } from '../../src/gan/recipe.js';
 import { compileSampler, compileScorer, drawRejected } from '../../src/gan/sampler.js';
 import { evalCtx, Sequential, type Module } from '../../src/nn/module.js';
 import { tempDir } from '../tempdir.js';
@@ -60,19 +60,24 @@ describe('mlp layer options', () => {
   });
 });
 
+/** A recipe that only samples: 1-D samples from `sample`, each scored by its own value as D's logit. */
+function samplingRecipe(s: Pick<Sampler, 'sample' | 'labels'>) {
+  return defineRecipe({
+    type: s.labels ? 'infogan' : 'gan',
+    G: mlpGenerator(1, 1, { hidden: [1] }),
+    D: mlpGenerator(1, 1, { hidden: [1] }),
+    inputs: { z: normal(1) },
+    generate: () => ({}),
+    dLoss: () => E.constant([0], []),
+    gLoss: () => E.constant([0], []),
+    sampler: { latent: [1], output: [1], range: 'unbounded', ...s, rejection: { quantile: 1, score: (x) => E.reshape(x, [x.shape[0]!]) } },
+  });
+}
+
 describe('discriminator rejection sampling', () => {
   it('keeps a sample with probability min(1, exp(logit - max)): N(0, 1) with logit x becomes N(1, 1)', async () => {
     // G passes z through; D's "logit" is the sample itself. p(x) exp(x) is proportional to N(x; 1, 1).
-    const recipe = defineRecipe({
-      type: 'gan',
-      G: mlpGenerator(1, 1, { hidden: [1] }),
-      D: mlpGenerator(1, 1, { hidden: [1] }),
-      inputs: { z: normal(1) },
-      generate: () => ({}),
-      dLoss: () => E.constant([0], []),
-      gLoss: () => E.constant([0], []),
-      sampler: { latent: [1], output: [1], range: 'unbounded', sample: (z) => z, rejection: { quantile: 1, score: (x) => E.reshape(x, [x.shape[0]!]) } },
-    });
+    const recipe = samplingRecipe({ sample: (z) => z });
     const store = new E.StateStore();
     const sampler = await compileSampler(recipe, 500, store);
     const scorer = await compileScorer(recipe, 500, store);
@@ -90,7 +95,30 @@ describe('discriminator rejection sampling', () => {
     expect(r.acceptance).toBeLessThan(0.1);
   });
 
-  it('is a model option used by run.sample and run.evaluate (rejection: false turns it off), variant gan only', async () => {
+  it('draws the code of a code-reading generator from its uniform prior and returns the kept samples\' codes', async () => {
+    // G's sample is its code (0..3) as a number and D's "logit" the sample: code k is kept with
+    // probability exp(k - 3), so the kept codes follow weights e^0 : e^1 : e^2 : e^3.
+    const recipe = samplingRecipe({ labels: { classes: 4, meaning: 'code' }, sample: (z, y) => E.add(E.mul(z, 0), E.reshape(E.cast(y!, 'float32'), [z.shape[0]!, 1])) });
+    const store = new E.StateStore();
+    const sampler = await compileSampler(recipe, 500, store);
+    const scorer = await compileScorer(recipe, 500, store);
+    const r = await drawRejected(sampler, scorer, 4000, new E.Rng(2), 1, { classes: 4 });
+    const fixed = await drawRejected(sampler, scorer, 100, new E.Rng(2), 1, { classes: 4, label: 1 });
+    await sampler.release();
+    await scorer.release();
+    expect(Array.from(r.labels!, Number)).toEqual(Array.from(r.x));
+    const z = 1 + Math.E + Math.E ** 2 + Math.E ** 3;
+    for (let k = 0; k < 4; k++) {
+      const share = r.x.filter((v) => v === k).length / 4000;
+      expect(Math.abs(share - Math.E ** k / z)).toBeLessThan(0.025);
+    }
+    // Each code is drawn equally often, so z / (4 e^3) = 0.39 of the draws are kept.
+    expect(Math.abs(r.acceptance - z / (4 * Math.E ** 3))).toBeLessThan(0.02);
+    expect(new Set(fixed.x)).toEqual(new Set([1]));
+    expect(new Set(Array.from(fixed.labels!, Number))).toEqual(new Set([1]));
+  });
+
+  it('is a model option used by run.sample and run.evaluate (rejection: false turns it off), variants gan and infogan', async () => {
     const dir = tempDir('drs');
     const config = {
       data: { kind: 'mixture', name: 'ring8' },
@@ -108,7 +136,17 @@ describe('discriminator rejection sampling', () => {
     expect(m.rejection_acceptance).toBeGreaterThan(0.5);
     expect(m.rejection_acceptance).toBeLessThan(1);
     expect((await run.evaluate({ count: 500, rejection: false })).rejection_acceptance).toBeUndefined();
-    const info = validateConfig({ ...config, model: { ...config.model, pack: 1, variant: 'infogan', codes: 0, categories: 8 } }, 'test');
-    expect(() => buildRecipe(info.model, POINTS)).toThrow(new InputError('model.rejection "drs" needs model.variant "gan" (D\'s logit of one unlabelled sample), not "infogan"'));
+    // InfoGAN's D judges a sample without its code: its runs sample with rejection too, and say with which code each sample was drawn.
+    const info = { ...config, model: { ...config.model, pack: 1, variant: 'infogan', codes: 0, categories: 8 } };
+    await train(info, { out: join(dir, 'info') });
+    const infoRun = await openRun(join(dir, 'info'));
+    const coded = await infoRun.sample(300, { seed: 1 });
+    expect(coded.labels!.length).toBe(300);
+    expect(Array.from(coded.labels!).every((l) => l >= 0n && l < 8n)).toBe(true);
+    const infoMetrics = await infoRun.evaluate({ count: 500 });
+    expect(infoMetrics.rejection_acceptance).toBeGreaterThan(0.5);
+    expect(infoMetrics.rejection_acceptance).toBeLessThan(1);
+    const labelled = validateConfig({ ...config, data: { kind: 'mixture', name: 'ring8' }, model: { ...config.model, pack: 1, variant: 'cgan' } }, 'test');
+    expect(() => buildRecipe(labelled.model, { ...POINTS, classes: 8 })).toThrow(new InputError('model.rejection "drs" needs model.variant "gan" or "infogan" (D\'s logit of one unlabelled sample), not "cgan"'));
   });
 });

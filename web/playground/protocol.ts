@@ -6,10 +6,10 @@ export type WebDevice = 'wasm' | 'webgpu';
 
 /** What the page can train, each a preset (or a preset made page-sized) and its data. */
 export const PAGE_SETUPS = {
-  ring8: { preset: 'ring8', data: 'mixture', label: 'ring8: 8 Gaussians on a circle (MLP GAN)' },
-  grid25: { preset: 'grid25', data: 'mixture', label: 'grid25: 5x5 grid of Gaussians (MLP GAN)' },
-  spiral: { preset: 'ring8', data: 'mixture', label: 'spiral (the mixtures\' MLP GAN)' },
-  drawn: { preset: 'ring8', data: 'drawn', label: 'points you draw (the mixtures\' MLP GAN)' },
+  ring8: { preset: 'ring8-drs', data: 'mixture', label: 'ring8: 8 Gaussians on a circle (MLP GAN)' },
+  grid25: { preset: 'grid25-drs', data: 'mixture', label: 'grid25: 5x5 grid of Gaussians (MLP GAN)' },
+  spiral: { preset: 'ring8-drs', data: 'mixture', label: 'spiral (the mixtures\' MLP GAN)' },
+  drawn: { preset: 'ring8-drs', data: 'drawn', label: 'points you draw (the mixtures\' MLP GAN)' },
   'mnist-dcgan': { preset: 'mnist-dcgan', data: 'mnist', label: 'MNIST, 1,000 digits (DCGAN, page-sized)' },
   'mnist-cgan': { preset: 'mnist-cgan', data: 'mnist', label: 'MNIST, 1,000 digits (conditional DCGAN, page-sized)' },
   images: { preset: 'mnist-dcgan', data: 'images', label: 'images you drop in, 32x32 colour (DCGAN, page-sized)' },

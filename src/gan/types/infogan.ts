@@ -21,6 +21,8 @@ export interface InfoganOptions extends LabelledOptions {
   infoWeight: number;
   /** Weight of the continuous codes' squared error within the information term. */
   codeWeight: number;
+  /** Discriminator rejection sampling on D's adversarial logit (it reads no code), with this quantile accepted for sure. */
+  rejectionQuantile?: number;
 }
 
 /** D's heads: the adversarial logit, Q's categorical-code logits and its continuous codes (when there are any). */
@@ -74,6 +76,9 @@ export function infogan(o: InfoganOptions): GanRecipe {
       return E.add(g.loss, information(g.fake, c, z));
     },
     joinRealFake: !o.batchStatsD,
-    sampler: labelledSampler(o, 'code', o.codes > 0 ? { continuous_codes: `z[:, ${latent - o.codes}:${latent}] (InfoGAN's continuous codes, standard normal)` } : undefined),
+    sampler: {
+      ...labelledSampler(o, 'code', o.codes > 0 ? { continuous_codes: `z[:, ${latent - o.codes}:${latent}] (InfoGAN's continuous codes, standard normal)` } : undefined),
+      ...(o.rejectionQuantile === undefined ? {} : { rejection: { quantile: o.rejectionQuantile, score: (x: Tensor, ctx: Ctx) => E.reshape(head.call(o.D.body.call(x, ctx), ctx), [x.shape[0]!]) } }),
+    },
   });
 }
