@@ -51,13 +51,6 @@ export async function generate(r: LoadedRun, count: number, o: GenerateOptions) 
       throw new InputError(`--label ${o.label}: expected an integer from 0 to ${classes - 1}`);
     }
   }
-  let labels: BigInt64Array | undefined;
-  if (classes && o.randomLabels) {
-    const rng = new E.Rng(o.seed).fork(1);
-    labels = BigInt64Array.from({ length: count }, () => BigInt(rng.int(classes)));
-  } else if (classes) {
-    labels = cyclingLabels(count, classes, o.label);
-  }
   const sampler = await compileSampler(r.recipe, Math.min(count, 500), r.store, { ema: useEma(r.store, o.ema) });
   const rejection = o.rejection !== false ? r.recipe.sampler.rejection : undefined;
   if (rejection) {
@@ -69,6 +62,14 @@ export async function generate(r: LoadedRun, count: number, o: GenerateOptions) 
       await scorer.release();
       await sampler.release();
     }
+  }
+  // Without rejection: the labels drawn at random (the model's prior) or cycling.
+  let labels: BigInt64Array | undefined;
+  if (classes && o.randomLabels) {
+    const rng = new E.Rng(o.seed).fork(1);
+    labels = BigInt64Array.from({ length: count }, () => BigInt(rng.int(classes)));
+  } else if (classes) {
+    labels = cyclingLabels(count, classes, o.label);
   }
   const x = await drawSamples(sampler, count, new E.Rng(o.seed), labels);
   await sampler.release();

@@ -7,6 +7,14 @@ import { ConfigError, validateConfig, type GanConfig } from './schema.js';
 const IMAGE_TRAIN = { steps: 30000, batch: 64, lrG: 2e-4, lrD: 2e-4, emaDecay: 0.995, checkpointEvery: 2000, sampleEvery: 2000 };
 
 /**
+ * Told the number of modes: G also draws InfoGAN's categorical code with one value per mode (whose
+ * information term makes each value recognisable), so each value settles on its own mode and no
+ * samples bridge the gaps.
+ */
+const INFOGAN_MIXTURE_MODEL = (modes: number) => ({ kind: 'mlp', variant: 'infogan', categories: modes, codes: 0, latent: 2, gHidden: [256, 256, 256], dHidden: [256, 256, 256], gSlope: 0, output: 'linear' });
+const INFOGAN_MIXTURE_TRAIN = { steps: 15000, batch: 256, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', lrFinal: 0.005, emaDecay: 0, checkpointEvery: 5000, sampleEvery: 5000 };
+
+/**
  * The 2-D mixture presets, unsupervised: nothing in them depends on the number or placement of the
  * modes, so the same recipe is the default for any 2-D data of this kind (BENCHMARKS.md, "2-D
  * mixtures", has what each choice gained and what did not work).
@@ -17,14 +25,14 @@ const IMAGE_TRAIN = { steps: 30000, batch: 64, lrG: 2e-4, lrD: 2e-4, emaDecay: 0
  *   the over-clustering idea of Self-Conditioned GAN (Liu et al. 2020) and DeLiGAN's mixture latent.
  * - Discriminator rejection sampling on D's adversarial logit at the maximum (rejectionQuantile 1):
  *   a mode gets as many code values as G gave it (2 or 3 of 64 for a grid mode, so the proportions
- *   are uneven: reverse KL 0.07-0.10 without it); for a BCE-trained D the logit estimates
+ *   are uneven: G alone has reverse KL 0.05-0.18 on the grid); for a BCE-trained D the logit estimates
  *   log p_data / p_G, so keeping each sample with probability exp(logit - max) evens them out.
  * - G and D 3x256 and 15,000 steps with the rate decaying linearly to 0.5%: the modes are narrow,
  *   and 3x128 or 10,000-12,000 steps left 7-20% of the samples outside them (one seed each).
  */
-const MIXTURE_MODEL = { kind: 'mlp', variant: 'infogan', categories: 64, codes: 0, latent: 2, gHidden: [256, 256, 256], dHidden: [256, 256, 256], gSlope: 0, output: 'linear', rejection: 'drs', rejectionQuantile: 1 };
-/** About 2.5 minutes on 2 quiet cores. */
-const MIXTURE_TRAIN = { steps: 15000, batch: 256, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', lrFinal: 0.005, emaDecay: 0, stepsPerRun: 32, checkpointEvery: 5000, sampleEvery: 5000 };
+const MIXTURE_MODEL = { ...INFOGAN_MIXTURE_MODEL(64), rejection: 'drs', rejectionQuantile: 1 };
+/** About 2.5 minutes on 2 quiet cores (32 steps an ONNX Runtime call: the same numbers, sooner). */
+const MIXTURE_TRAIN = { ...INFOGAN_MIXTURE_TRAIN, stepsPerRun: 32 };
 
 /**
  * The earlier unsupervised recipe, a plain MLP GAN with rejection sampling (`ring8-drs`,
@@ -36,14 +44,6 @@ const MIXTURE_TRAIN = { steps: 15000, batch: 256, lrG: 5e-4, lrD: 5e-4, lrSchedu
 const DRS_MIXTURE_MODEL = { kind: 'mlp', latent: 2, gHidden: [128, 128, 128], dHidden: [128, 128, 128], gSlope: 0, gBatchNorm: true, minibatchStd: true, output: 'linear', rejection: 'drs', rejectionQuantile: 1 };
 /** The modes are narrow: a learning rate decaying to 0.5% of its start sharpens them. */
 const DRS_MIXTURE_TRAIN = { steps: 14000, batch: 256, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', lrFinal: 0.005, emaDecay: 0, stepsPerRun: 32, checkpointEvery: 7000, sampleEvery: 7000 };
-
-/**
- * Told the number of modes: G also draws InfoGAN's categorical code with one value per mode (whose
- * information term makes each value recognisable), so each value settles on its own mode and no
- * samples bridge the gaps.
- */
-const INFOGAN_MIXTURE_MODEL = (modes: number) => ({ kind: 'mlp', variant: 'infogan', categories: modes, codes: 0, latent: 2, gHidden: [256, 256, 256], dHidden: [256, 256, 256], gSlope: 0, output: 'linear' });
-const INFOGAN_MIXTURE_TRAIN = { steps: 15000, batch: 256, lrG: 5e-4, lrD: 5e-4, lrSchedule: 'linear', lrFinal: 0.005, emaDecay: 0, checkpointEvery: 5000, sampleEvery: 5000 };
 
 /**
  * f-AnoGAN's networks and their hinge-loss training for the one-class presets (BENCHMARKS.md,
