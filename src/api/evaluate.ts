@@ -183,6 +183,7 @@ async function evaluateStacked(r0: LoadedRun, o: EvalOptions): Promise<Record<st
     modes: m.modes,
     modes_captured: m.modesCaptured,
     kl_to_uniform: m.klToUniform,
+    channel_kl_to_uniform: m.channelKl,
     channel_fcd: fcd,
     ...labelMetrics(r.recipe, r.labels, m.modeOf, m.modes),
   };

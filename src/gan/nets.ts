@@ -101,6 +101,18 @@ const PACK = int(1).max(16).default(1);
 const INIT = z.enum(['dcgan', 'xavier', 'kaiming', 'default']);
 
 /** model.kind "mlp": fully connected networks for vectors or flattened images. */
+const REJECTION_FIELDS = {
+  /**
+   * Discriminator rejection sampling (Azadi et al. 2019) when samples are drawn (gan sample, gan
+   * eval, run.sample; variant gan, and infogan on mlp networks): a generated sample is kept with
+   * probability min(1, exp(logit - c)), where logit is D's (log p_data / p_G for a D trained with
+   * a BCE loss) and c the `rejectionQuantile` quantile of D's logits on a pool of generated samples.
+   */
+  rejection: z.enum(['none', 'drs']).default('none'),
+  /** DRS: the quantile of the pool's logits above which samples are always kept (1: the maximum, exact rejection sampling for an optimal D). */
+  rejectionQuantile: z.number().min(0).max(1).default(0.95),
+};
+
 export const MlpConfig = z.strictObject({
   kind: z.literal('mlp'),
   latent: int(1).max(4096).default(64),
@@ -120,15 +132,7 @@ export const MlpConfig = z.strictObject({
   dMaxout: int(1).max(16).default(1),
   /** Minibatch standard deviation: D sees the batch's mean feature spread as one more feature (D then judges real and generated batches separately). */
   minibatchStd: z.boolean().default(false),
-  /**
-   * Discriminator rejection sampling (Azadi et al. 2019) when samples are drawn (gan sample, gan
-   * eval, run.sample; variant gan): a generated sample is kept with probability
-   * min(1, exp(logit - c)), where logit is D's (log p_data / p_G for a D trained with a BCE loss)
-   * and c the `rejectionQuantile` quantile of D's logits on a pool of generated samples.
-   */
-  rejection: z.enum(['none', 'drs']).default('none'),
-  /** DRS: the quantile of the pool's logits above which samples are always kept (1: the maximum, exact rejection sampling for an optimal D). */
-  rejectionQuantile: z.number().min(0).max(1).default(0.95),
+  ...REJECTION_FIELDS,
   ...VARIANT_FIELDS,
 });
 
@@ -160,6 +164,7 @@ export const DcganConfig = z.strictObject({
   batchNormD: z.boolean().optional(),
   /** PacGAN: D judges this many images jointly, stacked along the channels (the paper's DCGAN packing). */
   pack: PACK,
+  ...REJECTION_FIELDS,
   ...VARIANT_FIELDS,
 });
 
@@ -181,5 +186,6 @@ export const ResnetConfig = z.strictObject({
   init: INIT.default('xavier'),
   /** PacGAN: D judges this many images jointly, stacked along the channels. */
   pack: PACK,
+  ...REJECTION_FIELDS,
   ...VARIANT_FIELDS,
 });

@@ -167,12 +167,16 @@ function onNetworks(m: ConfigOf<'mlp' | 'dcgan' | 'resnet'>, data: DataInfo): Ga
       return gan({ G: G.named('G'), D: named, latent: m.latent, sampleShape, range, batchStatsD, rejection });
     }
     const judge = conv!.discriminator(sampleShape[0]! * m.pack);
-    const D = m.pack > 1 ? new Sequential([Pack(m.pack, true), judge]) : judge;
-    return gan({ G: conv!.generator(m.latent).named('G'), D: D.named('D'), latent: m.latent, sampleShape, range, batchStatsD });
+    const D = (m.pack > 1 ? new Sequential([Pack(m.pack, true), judge]) : judge).named('D');
+    const rejection = m.rejection === 'drs' ? { quantile: m.rejectionQuantile, score: (x: E.Tensor, ctx: Ctx) => sampleLogit(D, x, m.pack, ctx) } : undefined;
+    return gan({ G: conv!.generator(m.latent).named('G'), D, latent: m.latent, sampleShape, range, batchStatsD, rejection });
   }
 
   // Class-aware types: G reads [z, onehot(label)]; D's body feeds the type's heads.
-  if (m.kind === 'mlp' && m.rejection !== 'none' && m.variant !== 'infogan') throw new InputError(`model.rejection "${m.rejection}" needs model.variant "gan" or "infogan" (D's logit of one unlabelled sample), not "${m.variant}"`);
+  if (m.rejection !== 'none' && (m.kind !== 'mlp' || m.variant !== 'infogan')) {
+    const takes = m.kind === 'mlp' ? '"gan" or "infogan"' : `"gan" on ${m.kind} networks`;
+    throw new InputError(`model.rejection "${m.rejection}" needs model.variant ${takes} (D's logit of one unlabelled sample), not "${m.variant}"`);
+  }
   if (m.pack > 1) throw new InputError(`model.pack must be 1 for model.variant "${m.variant}" (packing mixes the labels of several samples)`);
   const classes = m.variant === 'infogan' ? m.categories : data.classes;
   if (classes === undefined) {

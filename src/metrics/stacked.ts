@@ -9,6 +9,12 @@ export interface StackedModeMetrics {
   modes: number;
   modesCaptured: number;
   klToUniform: number;
+  /**
+   * KL(digit histogram of channel c || uniform over 10 digits), per channel. klToUniform is their
+   * sum plus the total correlation of the three digits (0 when independent): it tells unevenly
+   * drawn digits from digits drawn unevenly together.
+   */
+  channelKl: number[];
   /** Each sample's mode (100 a + 10 b + c). */
   modeOf: Int32Array;
 }
@@ -27,7 +33,16 @@ export function stackedModeMetrics(digits: Int32Array[], n: number): StackedMode
     const p = h / n;
     kl += p * Math.log(p * STACKED_MODES);
   }
-  return { samples: n, modes: STACKED_MODES, modesCaptured: captured, klToUniform: kl, modeOf };
+  return { samples: n, modes: STACKED_MODES, modesCaptured: captured, klToUniform: kl, channelKl: digits.map((d) => klToUniform(d, n, 10)), modeOf };
+}
+
+/** KL(histogram of the first n values in 0..k-1 || uniform over k). */
+function klToUniform(values: Int32Array, n: number, k: number): number {
+  const hist = new Float64Array(k);
+  for (let i = 0; i < n; i++) hist[values[i]!]!++;
+  let kl = 0;
+  for (const h of hist) if (h > 0) kl += (h / n) * Math.log((h / n) * k);
+  return kl;
 }
 
 /** Channel c of n images [n, C, H, W] as n single-channel images [n, 1, H, W]. */

@@ -74,12 +74,42 @@ describe('Stacked MNIST', () => {
     expect(Array.from(m.modeOf)).toEqual([103, 103, 203, 204]);
     expect(m.modesCaptured).toBe(3);
     expect(m.klToUniform).toBeCloseTo(0.5 * Math.log(500) + 0.5 * Math.log(250), 12);
+    // Channel digits: {1, 1, 2, 2}, {0, 0, 0, 0}, {3, 3, 3, 4}.
+    expect(m.channelKl[0]).toBeCloseTo(Math.log(5), 12);
+    expect(m.channelKl[1]).toBeCloseTo(Math.log(10), 12);
+    expect(m.channelKl[2]).toBeCloseTo(0.75 * Math.log(7.5) + 0.25 * Math.log(2.5), 12);
     expect(stackedMode([9, 0, 7])).toBe(907);
     // Uniform over all 1,000 modes: KL 0.
     const all = [0, 1, 2].map((c) => Int32Array.from({ length: 1000 }, (_, i) => Math.floor(i / 10 ** (2 - c)) % 10));
     const u = stackedModeMetrics(all, 1000);
     expect(u.modesCaptured).toBe(1000);
     expect(u.klToUniform).toBeCloseTo(0, 12);
+    expect(u.channelKl.every((k) => Math.abs(k) < 1e-12)).toBe(true);
+  });
+
+  it('KL to uniform is the channels\' KLs plus the total correlation of their digits', () => {
+    // Channel 2 copies channel 0 half of the time: the digits depend on each other.
+    const rng = new Rng(5);
+    const n = 3000;
+    const digits = [0, 1, 2].map(() => new Int32Array(n));
+    for (let i = 0; i < n; i++) {
+      digits[0]![i] = Math.floor(rng.uniform() * 10) % 7;
+      digits[1]![i] = Math.floor(rng.uniform() * 10);
+      digits[2]![i] = rng.uniform() < 0.5 ? digits[0]![i]! : Math.floor(rng.uniform() * 10);
+    }
+    const m = stackedModeMetrics(digits, n);
+    const marginal = digits.map((d) => {
+      const h = new Float64Array(10);
+      for (const v of d) h[v]! += 1 / n;
+      return h;
+    });
+    const joint = new Map<number, number>();
+    for (const mode of m.modeOf) joint.set(mode, (joint.get(mode) ?? 0) + 1 / n);
+    let tc = 0;
+    for (const [mode, q] of joint) tc += q * Math.log(q / (marginal[0]![Math.floor(mode / 100)]! * marginal[1]![Math.floor(mode / 10) % 10]! * marginal[2]![mode % 10]!));
+    expect(tc).toBeGreaterThan(0.1);
+    expect(m.channelKl[0]).toBeGreaterThan(0.3);
+    expect(m.klToUniform).toBeCloseTo(m.channelKl.reduce((a, b) => a + b, 0) + tc, 10);
   });
 
   it('channelOf picks one channel of each image', () => {
