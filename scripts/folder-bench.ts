@@ -64,9 +64,8 @@ async function load(): Promise<void> {
 }
 
 /** Runs a command to its end, reading its peak resident memory from /proc just before it exits. */
-function peakRss(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ peakMiB: number; seconds: number; out: string }> {
+function peakRss(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ peakMiB: number; out: string }> {
   return new Promise((done, fail) => {
-    const t0 = performance.now();
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     let peak = 0;
@@ -88,7 +87,7 @@ function peakRss(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
     child.on('exit', (code) => {
       clearInterval(poll);
       if (code !== 0) fail(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${out}`));
-      else done({ peakMiB: peak, seconds: (performance.now() - t0) / 1000, out });
+      else done({ peakMiB: peak, out });
     });
   });
 }

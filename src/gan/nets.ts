@@ -100,7 +100,6 @@ const PACK = int(1).max(16).default(1);
 
 const INIT = z.enum(['dcgan', 'xavier', 'kaiming', 'default']);
 
-/** model.kind "mlp": fully connected networks for vectors or flattened images. */
 const REJECTION_FIELDS = {
   /**
    * Discriminator rejection sampling (Azadi et al. 2019) when samples are drawn (gan sample, gan
@@ -113,6 +112,7 @@ const REJECTION_FIELDS = {
   rejectionQuantile: z.number().min(0).max(1).default(0.95),
 };
 
+/** model.kind "mlp": fully connected networks for vectors or flattened images. */
 export const MlpConfig = z.strictObject({
   kind: z.literal('mlp'),
   latent: int(1).max(4096).default(64),

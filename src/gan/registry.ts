@@ -137,6 +137,10 @@ function sampleLogit(D: Module, x: E.Tensor, pack: number, ctx: Ctx): E.Tensor {
   return pack > 1 ? E.mul(logit, 1 / pack) : logit;
 }
 
+/** model.rejection "drs" of a plain GAN: D's per-sample logit (packed D: see sampleLogit) and the quantile kept for sure. */
+const rejectionOf = (m: ConfigOf<'mlp' | 'dcgan' | 'resnet'>, D: Module) =>
+  m.rejection === 'drs' ? { quantile: m.rejectionQuantile, score: (x: E.Tensor, ctx: Ctx) => sampleLogit(D, x, m.pack, ctx) } : undefined;
+
 /** The convolutional networks of a dcgan or resnet config for square [C, S, S] samples. */
 function imageNetworks(m: ConfigOf<'dcgan' | 'resnet'>, sampleShape: number[]): ImageNetworks {
   const [channels, side] = sampleShape as [number, number];
@@ -163,13 +167,11 @@ function onNetworks(m: ConfigOf<'mlp' | 'dcgan' | 'resnet'>, data: DataInfo): Ga
       if (sampleShape.length > 1) G = new Sequential([G, Reshape(...sampleShape)]);
       if (sampleShape.length > 1 || m.pack > 1) D = new Sequential([m.pack > 1 ? Pack(m.pack) : Flatten(), D]);
       const named = D.named('D');
-      const rejection = m.rejection === 'drs' ? { quantile: m.rejectionQuantile, score: (x: E.Tensor, ctx: Ctx) => sampleLogit(named, x, m.pack, ctx) } : undefined;
-      return gan({ G: G.named('G'), D: named, latent: m.latent, sampleShape, range, batchStatsD, rejection });
+      return gan({ G: G.named('G'), D: named, latent: m.latent, sampleShape, range, batchStatsD, rejection: rejectionOf(m, named) });
     }
     const judge = conv!.discriminator(sampleShape[0]! * m.pack);
     const D = (m.pack > 1 ? new Sequential([Pack(m.pack, true), judge]) : judge).named('D');
-    const rejection = m.rejection === 'drs' ? { quantile: m.rejectionQuantile, score: (x: E.Tensor, ctx: Ctx) => sampleLogit(D, x, m.pack, ctx) } : undefined;
-    return gan({ G: conv!.generator(m.latent).named('G'), D, latent: m.latent, sampleShape, range, batchStatsD, rejection });
+    return gan({ G: conv!.generator(m.latent).named('G'), D, latent: m.latent, sampleShape, range, batchStatsD, rejection: rejectionOf(m, D) });
   }
 
   // Class-aware types: G reads [z, onehot(label)]; D's body feeds the type's heads.

@@ -39,20 +39,26 @@ export function modeMetrics(points: Float32Array, m: Mixture): ModeMetrics {
     }
   }
   const threshold = Math.max(1, Math.round((20 * n) / 2500));
-  let kl = 0;
-  for (const h of hist) {
-    if (h === 0 || good === 0) continue;
-    const p = h / good;
-    kl += p * Math.log(p * k);
-  }
   return {
     samples: n,
     modes: k,
     modesCaptured: hist.filter((h) => h >= threshold).length,
     highQualityFraction: good / n,
-    reverseKL: good === 0 ? Infinity : kl,
+    reverseKL: good === 0 ? Infinity : klToUniform(hist),
     histogram: hist,
   };
+}
+
+/** KL(histogram normalised || uniform over its bins) = sum_b p_b ln(bins p_b); the histogram must not be empty. */
+export function klToUniform(hist: ArrayLike<number>): number {
+  let total = 0;
+  for (let b = 0; b < hist.length; b++) total += hist[b]!;
+  let kl = 0;
+  for (let b = 0; b < hist.length; b++) {
+    const p = hist[b]! / total;
+    if (p > 0) kl += p * Math.log(p * hist.length);
+  }
+  return kl;
 }
 
 /** The index of the nearest mode of each point [n, 2] (the "class" of a 2-D sample). */

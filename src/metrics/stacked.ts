@@ -3,6 +3,7 @@
 // modes. Modes captured: modes with at least one sample. KL: KL(generated mode histogram ||
 // uniform), the divergence from the data's uniform distribution over the 1,000 triples.
 import { STACKED_CHANNELS, STACKED_MODES, stackedMode } from '../data/stacked.js';
+import { klToUniform } from './modes.js';
 
 export interface StackedModeMetrics {
   samples: number;
@@ -23,26 +24,17 @@ export interface StackedModeMetrics {
 export function stackedModeMetrics(digits: Int32Array[], n: number): StackedModeMetrics {
   if (digits.length !== STACKED_CHANNELS) throw new Error(`Stacked MNIST has ${STACKED_CHANNELS} channels, not ${digits.length}`);
   const modeOf = Int32Array.from({ length: n }, (_, i) => stackedMode(digits.map((d) => d[i]!)));
-  const hist = new Float64Array(STACKED_MODES);
-  for (const m of modeOf) hist[m]!++;
-  let captured = 0;
-  let kl = 0;
-  for (const h of hist) {
-    if (h === 0) continue;
-    captured++;
-    const p = h / n;
-    kl += p * Math.log(p * STACKED_MODES);
-  }
-  return { samples: n, modes: STACKED_MODES, modesCaptured: captured, klToUniform: kl, channelKl: digits.map((d) => klToUniform(d, n, 10)), modeOf };
+  const hist = histogram(modeOf, n, STACKED_MODES);
+  const modesCaptured = hist.filter((h) => h > 0).length;
+  const channelKl = digits.map((d) => klToUniform(histogram(d, n, 10)));
+  return { samples: n, modes: STACKED_MODES, modesCaptured, klToUniform: klToUniform(hist), channelKl, modeOf };
 }
 
-/** KL(histogram of the first n values in 0..k-1 || uniform over k). */
-function klToUniform(values: Int32Array, n: number, k: number): number {
+/** Counts of the first n values, each in 0..k-1. */
+function histogram(values: Int32Array, n: number, k: number): Float64Array {
   const hist = new Float64Array(k);
   for (let i = 0; i < n; i++) hist[values[i]!]!++;
-  let kl = 0;
-  for (const h of hist) if (h > 0) kl += (h / n) * Math.log((h / n) * k);
-  return kl;
+  return hist;
 }
 
 /** Channel c of n images [n, C, H, W] as n single-channel images [n, 1, H, W]. */
