@@ -5,7 +5,8 @@
 //   npx tsx scripts/table-fit.ts --epochs 300 penguins cars [--seed 0] [--name tsgan-s0] [--threads 1]
 //
 // --name: the files' base name (default tsgan: TABLE/tsgan.csv, TABLE/tsgan.json); --threads:
-// onnxruntime's threads (default 0: its own choice, every core).
+// onnxruntime's threads (default 0: its own choice, every core); --set KEY=JSON (repeatable): a
+// config change as `gan train --set`, e.g. --set model.outputPrior=false.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -24,16 +25,28 @@ const { values, positionals } = parseArgs({
     dir: { type: 'string', default: 'bench/tables' },
     name: { type: 'string', default: 'tsgan' },
     threads: { type: 'string', default: '0' },
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
 setDefaultThreads(Number(values.threads));
+const set = values.set.map((text) => {
+  const at = text.indexOf('=');
+  const raw = text.slice(at + 1);
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    // not JSON: the text itself
+  }
+  return { path: text.slice(0, at).split('.'), value };
+});
 for (const name of positionals) {
   const dir = join(values.dir, name);
   const columns = Object.fromEntries(readColumnKinds(join(dir, 'columns.json')).map((k) => [k.name, k.kind]));
   const epochs = Number(values.epochs);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const synth = await fitTable(join(dir, 'train.csv'), { columns, read: { keepIds: true }, epochs, seed: Number(values.seed), out: join(mkdtempSync(join(tmpdir(), 'table-fit-')), 'run') });
+  const synth = await fitTable(join(dir, 'train.csv'), { columns, read: { keepIds: true }, epochs, seed: Number(values.seed), set, out: join(mkdtempSync(join(tmpdir(), 'table-fit-')), 'run') });
   const fitSeconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const rows = (await readTable(join(dir, 'train.csv'), { columns, keepIds: true })).rows.length;

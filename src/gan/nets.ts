@@ -152,6 +152,8 @@ export const DcganConfig = z.strictObject({
    * PyTorch example's ngf/ndf), doubled at each halving of the side down to 4x4.
    */
   width: int(8).max(1024).optional(),
+  /** D's width in the same sense (default: width), to give D more or less capacity than G. */
+  dWidth: int(8).max(1024).optional(),
   spectralNorm: z.boolean().default(false),
   init: INIT.default('dcgan'),
   /** A fully connected layer of this width after G's input and after D's convolutions (InfoGAN paper: 1024); 0: none. */

@@ -145,7 +145,7 @@ const rejectionOf = (m: ConfigOf<'mlp' | 'dcgan' | 'resnet'>, D: Module) =>
 function imageNetworks(m: ConfigOf<'dcgan' | 'resnet'>, sampleShape: number[]): ImageNetworks {
   const [channels, side] = sampleShape as [number, number];
   if (m.kind === 'resnet') return resnetNetworks(side, { gWidth: m.gWidth, dWidth: m.dWidth, channels, init: m.init, spectralNorm: m.spectralNorm });
-  return dcganNetworks(side, { width: m.width, channels, init: m.init, spectralNorm: m.spectralNorm, hidden: m.hidden, batchNormD: dcganBatchNormD(m, side) });
+  return dcganNetworks(side, { width: m.width, dWidth: m.dWidth, channels, init: m.init, spectralNorm: m.spectralNorm, hidden: m.hidden, batchNormD: dcganBatchNormD(m, side) });
 }
 
 /** model.batchNormD, by default off at 28x28 (today's MNIST networks) and on at the power-of-two sizes (the DCGAN paper's D). */

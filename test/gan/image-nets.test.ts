@@ -63,6 +63,14 @@ describe('parameter counts equal PyTorch for the same networks', () => {
     expect(recipe({ kind: 'dcgan' }, [1, 28, 28]).joinRealFake).toBe(true);
     expect(recipe({ kind: 'dcgan' }, [3, 64, 64]).joinRealFake).toBe(false);
   });
+
+  it('dWidth sets D alone: G keeps width\'s, D is the network of that width', () => {
+    const split28 = params(recipe({ kind: 'dcgan', width: 64, dWidth: 128 }, [1, 28, 28]));
+    expect(split28).toEqual({ G: params(recipe({ kind: 'dcgan', width: 64 }, [1, 28, 28])).G, D: 138561 });
+    const split64 = params(recipe({ kind: 'dcgan', dWidth: 32 }, [3, 64, 64]));
+    expect(split64).toEqual({ G: TORCH_COUNTS.dcgan64.G, D: params(recipe({ kind: 'dcgan', width: 32 }, [3, 64, 64])).D });
+    expect(split64.D).toBeLessThan(TORCH_COUNTS.dcgan64.D / 3);
+  });
 });
 
 describe('sizes', () => {

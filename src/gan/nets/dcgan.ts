@@ -14,6 +14,8 @@ export interface DcganOptions {
    * halving of the side doubles them.
    */
   width?: number;
+  /** D's width, in `width`'s sense (default: `width`): D alone can be made wider or narrower than G. */
+  dWidth?: number;
   channels?: number;
   init?: InitName;
   spectralNorm?: boolean;
@@ -51,8 +53,10 @@ export function dcganGenerator28(latent: number, o: DcganOptions = {}): Sequenti
   ]);
 }
 
+const dWidth28 = (o: DcganOptions) => o.dWidth ?? o.width ?? 128;
+
 function dcganFeatureLayers28(o: DcganOptions): Module[] {
-  const w = o.width ?? 128;
+  const w = dWidth28(o);
   const c = o.channels ?? 1;
   const init = o.init ?? 'dcgan';
   const sn = o.spectralNorm;
@@ -70,13 +74,12 @@ function dcganFeatureLayers28(o: DcganOptions): Module[] {
 
 /** DCGAN discriminator for 28x28: Conv s2 (14) -> LeakyReLU -> Conv s2 (7) -> LeakyReLU -> Linear -> logit. */
 export function dcganDiscriminator28(o: DcganOptions = {}): Sequential {
-  const w = o.width ?? 128;
-  return new Sequential([...dcganFeatureLayers28(o), new Linear(o.hidden || w * 49, 1, { init: o.init ?? 'dcgan', spectralNorm: o.spectralNorm })]);
+  return new Sequential([...dcganFeatureLayers28(o), new Linear(o.hidden || dWidth28(o) * 49, 1, { init: o.init ?? 'dcgan', spectralNorm: o.spectralNorm })]);
 }
 
 /** The DCGAN discriminator without its last layer: 28x28 images to width * 49 (or `hidden`) features. */
 export function dcganFeatures28(o: DcganOptions = {}): { body: Sequential; features: number } {
-  return { body: new Sequential(dcganFeatureLayers28(o)), features: o.hidden || (o.width ?? 128) * 49 };
+  return { body: new Sequential(dcganFeatureLayers28(o)), features: o.hidden || dWidth28(o) * 49 };
 }
 
 /** Halvings from a side of `size` down to 4 (size a power of two). */
@@ -107,7 +110,7 @@ export function dcganGenerator(latent: number, size: number, o: DcganOptions = {
  */
 function dcganFeatureLayers(size: number, o: DcganOptions): { layers: Module[]; features: number } {
   const n = doublings(size);
-  const w = o.width ?? 64;
+  const w = o.dWidth ?? o.width ?? 64;
   const init = o.init ?? 'dcgan';
   const sn = o.spectralNorm;
   const bn = (ch: number) => (o.batchNormD ? [new BatchNorm(ch, { scaleInit: bnScaleInit(init) })] : []);
