@@ -9,10 +9,24 @@ import { Lambda, Sequential, type Module } from '../nn/module.js';
 import * as E from '../engine/index.js';
 import { variance } from '../engine/functional.js';
 import { powersOfTwo } from './nets/image.js';
+import { InputError } from '../errors.js';
 
 export * from './nets/dcgan.js';
 export * from './nets/resnet.js';
 export type { ImageNetworks } from './nets/image.js';
+
+/**
+ * PacGAN packing: `pack` consecutive samples become one input of D, flattened ([N, ...] ->
+ * [N / pack, pack * size]) or, for images, stacked along the channels ([N, C, H, W] ->
+ * [N / pack, pack * C, H, W]). Real and generated samples are never packed together: the batch
+ * halves D judges in one pass are each a multiple of pack. `key` names the option in the refusal.
+ */
+export const Pack = (pack: number, images = false, key = 'model.pack') =>
+  new Lambda((x) => {
+    const n = x.shape[0]!;
+    if (n % pack !== 0) throw new InputError(`${key} ${pack} must divide the batch size ${n}`);
+    return E.reshape(x, images ? [n / pack, pack * x.shape[1]!, ...x.shape.slice(2)] : [n / pack, -1]);
+  }, `Pack(${pack})`);
 
 export interface MlpOptions {
   hidden: number[];

@@ -6,9 +6,9 @@ import { z } from 'zod';
 import type { PairShapes } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { Flatten, Reshape } from '../nn/layers.js';
-import { Lambda, Sequential, type Ctx, type Module } from '../nn/module.js';
+import { Sequential, type Ctx, type Module } from '../nn/module.js';
 import * as E from '../engine/index.js';
-import { DCGAN_SIDES, DcganConfig, dcganNetworks, MlpConfig, mlpDiscriminator, mlpFeatures, mlpGenerator, RESNET_SIDES, ResnetConfig, resnetNetworks, type ImageNetworks } from './nets.js';
+import { DCGAN_SIDES, DcganConfig, dcganNetworks, MlpConfig, mlpDiscriminator, mlpFeatures, mlpGenerator, Pack, RESNET_SIDES, ResnetConfig, resnetNetworks, type ImageNetworks } from './nets.js';
 import { squareSide } from './nets/image.js';
 import type { GanRecipe } from './recipe.js';
 import type { FieldInfo } from '../data/types.js';
@@ -110,19 +110,6 @@ export function buildRecipe(m: ModelConfig, data: DataInfo): GanRecipe {
   if (refusal) throw new InputError(refusal);
   return entry.build(m, data);
 }
-
-/**
- * PacGAN packing: `pack` consecutive samples become one input of D, flattened ([N, ...] ->
- * [N / pack, pack * size]) or, for images, stacked along the channels ([N, C, H, W] ->
- * [N / pack, pack * C, H, W]). Real and generated samples are never packed together: the batch
- * halves D judges in one pass are each a multiple of pack.
- */
-const Pack = (pack: number, images = false) =>
-  new Lambda((x) => {
-    const n = x.shape[0]!;
-    if (n % pack !== 0) throw new InputError(`model.pack ${pack} must divide the batch size ${n}`);
-    return E.reshape(x, images ? [n / pack, pack * x.shape[1]!, ...x.shape.slice(2)] : [n / pack, -1]);
-  }, `Pack(${pack})`);
 
 /**
  * D's logit for each of N samples [N, ...]: a packed D judges `pack` copies of the sample and its

@@ -198,6 +198,24 @@ describe('Laplacian-pyramid GAN', () => {
     expect(() => build(33)).toThrow(/model.coarseWidth/);
   });
 
+  it('model.coarsePack packs the coarsest level alone: D0 judges pairs of 7x7 images, the finer Ds single images', () => {
+    const build = (coarsePack: number) =>
+      buildRecipe(validateConfig({ data: { kind: 'mnist' }, model: { kind: 'lapgan', latent: 8, width: 4, coarseWidth: 16, coarsePack } }, 't').model, imagesInfo([1, 28, 28]));
+    const count = (m: { parameters(): { shape: number[] }[] }) => m.parameters().reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
+    const d0 = (r: GanRecipe) => count((r.D as unknown as { parts: Record<string, { parameters(): { shape: number[] }[] }> }).parts.level0!);
+    // Only D0's first conv grows: conv3(1 -> 8) becomes conv3(2 -> 8).
+    expect(d0(build(2)) - d0(build(1))).toBe(9 * 8);
+    const model = build(2);
+    const trace = new E.StateTrace(true);
+    const batch = (n: number) => ({ x: E.input('x', [n, 1, 28, 28]), z: E.input('z', [n, 8 + 14 * 14 + 28 * 28]) });
+    const adv = silentAdversary(trace);
+    model.dLoss(batch(4), model.generate(batch(4), trace), adv);
+    expect(adv.shown.map((s) => s.logit.shape)).toEqual([[2, 1], [4, 1], [4, 1]]);
+    expect(() => model.dLoss(batch(3), model.generate(batch(3), trace), silentAdversary(trace))).toThrow(
+      new InputError('model.coarsePack 2 must divide the batch size 3'),
+    );
+  });
+
   it('composes the pyramid: a sample is the coarse image upsampled twice plus each level residual', async () => {
     const model = lap();
     const latent = model.sampler!.latent;

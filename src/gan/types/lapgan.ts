@@ -11,6 +11,7 @@ import * as E from '../../engine/index.js';
 import type { Tensor } from '../../engine/index.js';
 import { BatchNorm, Conv2d, ConvTranspose2d, Flatten, LeakyReLU, Linear, ReLU, Reshape, Tanh } from '../../nn/layers.js';
 import { Module, Networks, Sequential, type Ctx } from '../../nn/module.js';
+import { Pack } from '../nets.js';
 import { defineRecipe, field, normal, type GanRecipe } from '../recipe.js';
 import { InputError } from '../../errors.js';
 
@@ -24,6 +25,11 @@ export const LapganConfig = z.strictObject({
   /** Channels of the coarsest level's generator (its first map) and discriminator (its last conv). */
   coarseWidth: int(8).max(1024).multipleOf(2).default(64),
   spectralNorm: z.boolean().default(false),
+  /**
+   * PacGAN packing of the coarsest level only: its discriminator judges this many 7x7 images at
+   * once (stacked along the channels), so it sees how a batch's digits are spread; 1: off.
+   */
+  coarsePack: int(1).max(8).default(1),
   /**
    * What the finer levels are conditioned on in training: the real image's coarser level (the
    * paper's independent levels) or the generated coarser level, which is what they refine when
@@ -146,7 +152,9 @@ export function lapgan(o: LapganOptions): GanRecipe {
     level2: residualGenerator(c, o.width),
   }).named('G');
   const D = new Networks({
-    level0: coarseDiscriminator(shapes[0]!, o.coarseWidth, o.spectralNorm),
+    level0: o.coarsePack > 1
+      ? new Sequential([Pack(o.coarsePack, true, 'model.coarsePack'), coarseDiscriminator([c * o.coarsePack, h / 4, w / 4], o.coarseWidth, o.spectralNorm)])
+      : coarseDiscriminator(shapes[0]!, o.coarseWidth, o.spectralNorm),
     level1: levelDiscriminator(c, h / 2, w / 2, WIDE * o.width, o.spectralNorm),
     level2: levelDiscriminator(c, h, w, WIDE * o.width, o.spectralNorm),
   }).named('D');
