@@ -216,6 +216,31 @@ describe('Laplacian-pyramid GAN', () => {
     );
   });
 
+  it('model.condition: "generated" lets a finer level train the coarser generators, "generated-detached" does not', async () => {
+    // How much the middle level's image moves with the coarse noise, which reaches it only through G0's image.
+    const reach = async (condition: 'generated' | 'generated-detached') => {
+      const model = buildRecipe(validateConfig({ data: { kind: 'mnist' }, model: { kind: 'lapgan', latent: 8, width: 4, condition } }, 't').model, imagesInfo([1, 28, 28]));
+      const trace = new E.StateTrace(true);
+      const batch = { x: E.input('x', [2, 1, 28, 28]), z: E.input('z', [2, 8 + 196 + 784]) };
+      const fake = model.generate(batch, trace);
+      const [g] = E.grad(E.reduceSum(fake.image1!), [batch.z]);
+      const store = new E.StateStore();
+      E.initState(store, trace.declared(), new E.Rng(1));
+      const p = await E.Program.compile({ outputs: { g: g!, image1: fake.image1!, cond1: fake.cond1! } }, store);
+      const out = await p.run({ z: new E.Rng(2).normal(2 * 988) });
+      const gz = out.g!.data as Float32Array;
+      const coarse = [...gz.subarray(0, 8), ...gz.subarray(988, 988 + 8)];
+      return { coarse: Math.max(...coarse.map(Math.abs)), plane: Math.max(...gz.subarray(8, 8 + 196).map(Math.abs)), cond1: Array.from(out.cond1!.data as Float32Array) };
+    };
+    const joint = await reach('generated');
+    const detached = await reach('generated-detached');
+    expect(joint.coarse).toBeGreaterThan(1e-3);
+    expect(detached.coarse).toBe(0);
+    // The middle level's own noise plane still reaches its image, and both see the same condition.
+    expect(detached.plane).toBeGreaterThan(1e-3);
+    expect(detached.cond1).toEqual(joint.cond1);
+  });
+
   it('composes the pyramid: a sample is the coarse image upsampled twice plus each level residual', async () => {
     const model = lap();
     const latent = model.sampler!.latent;

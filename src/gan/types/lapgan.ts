@@ -33,9 +33,12 @@ export const LapganConfig = z.strictObject({
   /**
    * What the finer levels are conditioned on in training: the real image's coarser level (the
    * paper's independent levels) or the generated coarser level, which is what they refine when
-   * sampling (the levels then train jointly: gradients reach the coarser generators).
+   * sampling (the levels then train jointly: gradients reach the coarser generators), or the
+   * generated coarser level with no gradient through it ("generated-detached": each generator is
+   * trained by its own level's discriminator alone, as in the paper, but on the conditions it
+   * will meet when sampling).
    */
-  condition: z.enum(['real', 'generated']).default('real'),
+  condition: z.enum(['real', 'generated', 'generated-detached']).default('real'),
 });
 
 /** What the type is built from: its config section and the finest level's shape [C, H, W] (H and W divisible by 4: levels H/4, H/2, H). */
@@ -182,12 +185,14 @@ export function lapgan(o: LapganOptions): GanRecipe {
     inputs: { x: field('x'), z: normal(latent) },
     generate({ x, z }, ctx) {
       const coarse = gs[0]!.call(noise(z, 0), ctx);
-      if (o.condition === 'generated') {
-        // Each level refines the level below as sampling does, and a finer level's discriminator
-        // trains the coarser generators too (through its condition): the pyramid learns jointly.
-        const cond1 = up(coarse);
+      if (o.condition !== 'real') {
+        // Each level refines the level below as sampling does; with "generated" a finer level's
+        // discriminator trains the coarser generators too (through its condition): the pyramid
+        // learns jointly.
+        const given = o.condition === 'generated' ? (t: Tensor) => t : E.stopGradient;
+        const cond1 = given(up(coarse));
         const image1 = refine(1, cond1, z, ctx);
-        const cond2 = up(E.clip(image1, -1, 1));
+        const cond2 = given(up(E.clip(image1, -1, 1)));
         return { image0: coarse, image1, cond1, image2: refine(2, cond2, z, ctx), cond2 };
       }
       const r = realPyramid(x);
