@@ -163,6 +163,8 @@ describe('Laplacian-pyramid GAN', () => {
   const lap = () => buildRecipe(validateConfig({ data: { kind: 'mnist' }, model: { kind: 'lapgan', latent: 8, width: 4 } }, 't').model, imagesInfo([1, 28, 28]));
   // The per-level generators (G is a Networks of level0..level2).
   const levels = (model: GanRecipe) => (model.G as unknown as { parts: Record<string, { call: (t: E.Tensor, c: E.StateTrace) => E.Tensor }> }).parts;
+  // A module's parameter count.
+  const count = (m: { parameters(): { shape: number[] }[] }) => m.parameters().reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
 
   it('refuses input-gradient penalties and images it cannot halve twice, by name', () => {
     const m = validateConfig({ data: { kind: 'mnist' }, model: { kind: 'lapgan' } }, 't').model;
@@ -186,7 +188,6 @@ describe('Laplacian-pyramid GAN', () => {
   it('model.coarseWidth sets the channels of the coarsest generator and discriminator', () => {
     const build = (coarseWidth?: number) =>
       buildRecipe(validateConfig({ data: { kind: 'mnist' }, model: { kind: 'lapgan', latent: 8, width: 4, coarseWidth } }, 't').model, imagesInfo([1, 28, 28]));
-    const count = (m: { parameters(): { shape: number[] }[] }) => m.parameters().reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
     const level0 = (r: GanRecipe, net: 'G' | 'D') => (r[net] as unknown as { parts: Record<string, { parameters(): { shape: number[] }[] }> }).parts.level0!;
     // G: Linear(8 -> w 49, no bias), BN(w 49), conv3(w -> w/2, no bias), BN(w/2), conv3(w/2 -> 1) + bias.
     const g = (w: number) => 8 * w * 49 + 2 * w * 49 + 9 * w * (w / 2) + 2 * (w / 2) + 9 * (w / 2) + 1;
@@ -201,7 +202,6 @@ describe('Laplacian-pyramid GAN', () => {
   it('model.coarsePack packs the coarsest level alone: D0 judges pairs of 7x7 images, the finer Ds single images', () => {
     const build = (coarsePack: number) =>
       buildRecipe(validateConfig({ data: { kind: 'mnist' }, model: { kind: 'lapgan', latent: 8, width: 4, coarseWidth: 16, coarsePack } }, 't').model, imagesInfo([1, 28, 28]));
-    const count = (m: { parameters(): { shape: number[] }[] }) => m.parameters().reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
     const d0 = (r: GanRecipe) => count((r.D as unknown as { parts: Record<string, { parameters(): { shape: number[] }[] }> }).parts.level0!);
     // Only D0's first conv grows: conv3(1 -> 8) becomes conv3(2 -> 8).
     expect(d0(build(2)) - d0(build(1))).toBe(9 * 8);
@@ -226,7 +226,7 @@ describe('Laplacian-pyramid GAN', () => {
       const [g] = E.grad(E.reduceSum(fake.image1!), [batch.z]);
       const store = new E.StateStore();
       E.initState(store, trace.declared(), new E.Rng(1));
-      const p = await E.Program.compile({ outputs: { g: g!, image1: fake.image1!, cond1: fake.cond1! } }, store);
+      const p = await E.Program.compile({ outputs: { g: g!, cond1: fake.cond1! } }, store);
       const out = await p.run({ z: new E.Rng(2).normal(2 * 988) });
       const gz = out.g!.data as Float32Array;
       const coarse = [...gz.subarray(0, 8), ...gz.subarray(988, 988 + 8)];
